@@ -1,0 +1,235 @@
+/**
+ * The audit log's filter, and the search string that can express it:
+ *   action:license_* actor:ann@acme.test item:license:<id> created:>=2026-01-01 created:<2026-02-01 refund
+ * Both the API (to query) and the web app (to describe a filter in words) resolve filters here.
+ */
+import { z } from 'zod';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_ACTION_CATALOG,
+  AUDIT_ACTION_GROUPS,
+  type AuditAction,
+  type AuditActionGroupId,
+  ZAuditAction,
+  ZAuditActionGroup,
+  auditActionsInGroup,
+} from './audit-actions';
+import { ZItemType, type ItemType, ITEM_TYPES } from './common';
+
+/** One value or many (`?action=a&action=b` or `?action=a,b`). */
+const ZActionList = z.preprocess((v) => {
+  if (typeof v === 'string') return v.split(',').map((s) => s.trim()).filter(Boolean);
+  return v;
+}, z.array(ZAuditAction).min(1).max(AUDIT_ACTIONS.length));
+
+const ZDateBound = z
+  .string()
+  .trim()
+  .refine((s) => parseDateBound(s) !== null, 'must be an ISO-8601 date or date-time (e.g. 2026-01-31)');
+
+export const ZAuditLogFilter = z
+  .object({
+    action: ZActionList.optional(),
+    group: ZAuditActionGroup.optional(),
+    actorId: z.string().uuid().optional(),
+    actorEmail: z.string().trim().toLowerCase().email().optional(),
+    itemType: ZItemType.optional(),
+    itemId: z.string().uuid().optional(),
+    from: ZDateBound.optional().describe('inclusive'),
+    to: ZDateBound.optional().describe('exclusive'),
+    text: z.string().trim().min(1).max(200).optional(),
+    q: z.string().max(1000).optional(),
+  })
+  .strict();
+export type AuditLogFilter = z.infer<typeof ZAuditLogFilter>;
+
+/** A filter with the search string folded in: every field is one AND-ed condition. */
+export interface ResolvedAuditFilter {
+  actions?: AuditAction[];
+  actorId?: string;
+  actorEmail?: string;
+  itemType?: ItemType;
+  itemId?: string;
+  from?: Date;
+  to?: Date;
+  text?: string;
+}
+
+export interface FilterIssue {
+  path: string;
+  message: string;
+}
+
+export type ResolveResult = { ok: true; value: ResolvedAuditFilter } | { ok: false; issues: FilterIssue[] };
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date (taken as UTC midnight) or a date-time with offset; null when invalid. */
+export function parseDateBound(s: string): Date | null {
+  if (DATE_ONLY.test(s)) {
+    const d = new Date(`${s}T00:00:00.000Z`);
+    return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s ? null : d;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) return null;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Split on whitespace, keeping "quoted phrases" (and key:"quoted values") together. */
+export function tokenizeSearch(q: string): string[] {
+  const tokens: string[] = [];
+  const re = /(?:[^\s"]+|"[^"]*")+/g;
+  for (const m of q.matchAll(re)) tokens.push(m[0].replace(/"/g, ''));
+  return tokens.filter((t) => t.length > 0);
+}
+
+const SEARCH_KEYS = ['action', 'group', 'actor', 'item', 'created'] as const;
+
+function intersect(a: AuditAction[] | undefined, b: AuditAction[]): AuditAction[] {
+  return a === undefined ? b : a.filter((x) => b.includes(x));
+}
+
+function matchActions(pattern: string): AuditAction[] {
+  if (!pattern.includes('*')) return (AUDIT_ACTIONS as readonly string[]).includes(pattern) ? [pattern as AuditAction] : [];
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return AUDIT_ACTIONS.filter((a) => re.test(a));
+}
+
+/** Fold `q` and the explicit fields into one resolved filter, or say exactly what is wrong. */
+export function resolveAuditFilter(filter: AuditLogFilter): ResolveResult {
+  const issues: FilterIssue[] = [];
+  const out: ResolvedAuditFilter = {};
+  const setScalar = <K extends 'actorId' | 'actorEmail' | 'itemType' | 'itemId'>(
+    key: K,
+    value: ResolvedAuditFilter[K],
+    path: string,
+  ) => {
+    if (out[key] !== undefined && out[key] !== value) {
+      issues.push({ path, message: `conflicts with another ${key} condition (${String(out[key])})` });
+    }
+    out[key] = value;
+  };
+  const raiseFrom = (d: Date) => {
+    if (!out.from || d > out.from) out.from = d;
+  };
+  const lowerTo = (d: Date) => {
+    if (!out.to || d < out.to) out.to = d;
+  };
+  const texts: string[] = [];
+
+  if (filter.action) out.actions = [...new Set(filter.action)];
+  if (filter.group) out.actions = intersect(out.actions, auditActionsInGroup(filter.group));
+  if (filter.actorId) setScalar('actorId', filter.actorId, 'actorId');
+  if (filter.actorEmail) setScalar('actorEmail', filter.actorEmail, 'actorEmail');
+  if (filter.itemType) setScalar('itemType', filter.itemType, 'itemType');
+  if (filter.itemId) setScalar('itemId', filter.itemId, 'itemId');
+  if (filter.from) raiseFrom(parseDateBound(filter.from)!);
+  if (filter.to) lowerTo(parseDateBound(filter.to)!);
+  if (filter.text) texts.push(filter.text);
+
+  for (const token of tokenizeSearch(filter.q ?? '')) {
+    const colon = token.indexOf(':');
+    const key = colon > 0 ? token.slice(0, colon).toLowerCase() : '';
+    if (colon <= 0 || !/^[a-z]+$/.test(key)) {
+      texts.push(token);
+      continue;
+    }
+    const value = token.slice(colon + 1);
+    const path = `q (${token})`;
+    if (!(SEARCH_KEYS as readonly string[]).includes(key)) {
+      issues.push({ path, message: `unknown search key "${key}"; use one of ${SEARCH_KEYS.join(', ')}, or quote the text` });
+      continue;
+    }
+    if (!value) {
+      issues.push({ path, message: `"${key}:" needs a value` });
+      continue;
+    }
+    switch (key as (typeof SEARCH_KEYS)[number]) {
+      case 'action': {
+        const found = value.split(',').flatMap(matchActions);
+        if (found.length === 0) issues.push({ path, message: `no action matches "${value}"` });
+        else out.actions = intersect(out.actions, [...new Set(found)]);
+        break;
+      }
+      case 'group': {
+        const g = AUDIT_ACTION_GROUPS.find((x) => x.id === value);
+        if (!g) issues.push({ path, message: `unknown group "${value}"; use one of ${AUDIT_ACTION_GROUPS.map((x) => x.id).join(', ')}` });
+        else out.actions = intersect(out.actions, auditActionsInGroup(g.id as AuditActionGroupId));
+        break;
+      }
+      case 'actor': {
+        if (z.string().uuid().safeParse(value).success) setScalar('actorId', value, path);
+        else if (z.string().email().safeParse(value).success) setScalar('actorEmail', value.toLowerCase(), path);
+        else issues.push({ path, message: 'actor must be an email address or a user id' });
+        break;
+      }
+      case 'item': {
+        const [type, id, ...rest] = value.split(':');
+        if (!type || !(ITEM_TYPES as readonly string[]).includes(type) || rest.length > 0) {
+          issues.push({ path, message: `item must be <type> or <type>:<id>, type one of ${ITEM_TYPES.join(', ')}` });
+          break;
+        }
+        setScalar('itemType', type as ItemType, path);
+        if (id !== undefined) {
+          if (!z.string().uuid().safeParse(id).success) issues.push({ path, message: `"${id}" is not a valid item id` });
+          else setScalar('itemId', id, path);
+        }
+        break;
+      }
+      case 'created': {
+        const m = /^(>=|<=|>|<|=)?(.+)$/.exec(value);
+        const op = m?.[1] ?? '=';
+        const raw = m?.[2] ?? '';
+        const d = parseDateBound(raw);
+        if (!d) {
+          issues.push({ path, message: `"${raw}" is not a date; use created:>=2026-01-01 (or <, <=, >, =)` });
+          break;
+        }
+        const span = DATE_ONLY.test(raw) ? DAY_MS : 1;
+        if (op === '>=') raiseFrom(d);
+        else if (op === '>') raiseFrom(new Date(d.getTime() + span));
+        else if (op === '<') lowerTo(d);
+        else if (op === '<=') lowerTo(new Date(d.getTime() + span));
+        else {
+          raiseFrom(d);
+          lowerTo(new Date(d.getTime() + span));
+        }
+        break;
+      }
+    }
+  }
+
+  if (texts.length) {
+    const text = texts.join(' ').trim();
+    if (text.length > 200) issues.push({ path: 'text', message: 'free text must be at most 200 characters' });
+    out.text = text;
+  }
+  if (out.itemId && !out.itemType) issues.push({ path: 'itemType', message: 'itemId needs an itemType' });
+  if (out.actions && out.actions.length === 0) {
+    issues.push({ path: 'action', message: 'the action conditions exclude each other: no action matches them all' });
+  }
+  if (out.from && out.to && out.from >= out.to) {
+    issues.push({ path: 'to', message: 'the date range is empty: "to" must be after "from"' });
+  }
+  return issues.length ? { ok: false, issues } : { ok: true, value: out };
+}
+
+/** The filter in words, for export dialogs and emails. */
+export function describeAuditFilter(f: ResolvedAuditFilter): string {
+  const parts: string[] = [];
+  if (f.actions) {
+    parts.push(
+      f.actions.length <= 3
+        ? `action ${f.actions.map((a) => AUDIT_ACTION_CATALOG[a].label).join(' or ')}`
+        : `${f.actions.length} actions`,
+    );
+  }
+  if (f.actorEmail) parts.push(`by ${f.actorEmail}`);
+  if (f.actorId) parts.push(`by user ${f.actorId}`);
+  if (f.itemType) parts.push(f.itemId ? `on ${f.itemType} ${f.itemId}` : `on ${f.itemType}s`);
+  if (f.from) parts.push(`from ${f.from.toISOString()}`);
+  if (f.to) parts.push(`before ${f.to.toISOString()}`);
+  if (f.text) parts.push(`matching "${f.text}"`);
+  return parts.length ? parts.join(', ') : 'all entries';
+}
