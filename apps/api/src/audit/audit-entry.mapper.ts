@@ -1,0 +1,44 @@
+import { type AuditEntry } from '@keyledger/contract';
+
+/** A row of audit_entries as pg returns it. */
+export interface AuditEntryRow {
+  account_id: string;
+  seq: string;
+  id: string;
+  occurred_at: Date;
+  action: AuditEntry['action'];
+  actor_type: AuditEntry['actor']['type'];
+  actor_id: string | null;
+  actor_name: string;
+  actor_email: string | null;
+  target_type: AuditEntry['target']['type'];
+  target_id: string;
+  target_label: string;
+  links: AuditEntry['links'];
+  changes: AuditEntry['changes'];
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  source: AuditEntry['context']['source'];
+  hash: string;
+  prev_hash: string;
+}
+
+export const AUDIT_ENTRY_COLUMNS =
+  'e.account_id, e.seq, e.id, e.occurred_at, e.action, e.actor_type, e.actor_id, e.actor_name, e.actor_email, ' +
+  'e.target_type, e.target_id, e.target_label, e.links, e.changes, e.request_id, e.ip, e.user_agent, e.source, e.hash, e.prev_hash';
+
+export function toAuditEntry(r: AuditEntryRow): AuditEntry {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    accountId: r.account_id,
+    occurredAt: r.occurred_at.toISOString(),
+    action: r.action,
+    actor: { type: r.actor_type, id: r.actor_id, name: r.actor_name, email: r.actor_email },
+    target: { type: r.target_type, id: r.target_id, label: r.target_label },
+    links: r.links,
+    changes: r.changes,
+    context: { requestId: r.request_id, ip: r.ip, userAgent: r.user_agent, source: r.source },
+  };
+}

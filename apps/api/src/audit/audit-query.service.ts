@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import {
+  AUDIT_ACTION_CATALOG,
+  AUDIT_ACTION_GROUPS,
+  AUDIT_ACTIONS,
+  type AuditCatalog,
+  type AuditEntryPage,
+  type AuditLogFilter,
+  type ItemAuditLogQuery,
+  type ItemType,
+  type ResolvedAuditFilter,
+  resolveAuditFilter,
+} from '@keyledger/contract';
+import { decodeCursor, encodeCursor } from '../common/cursor';
+import { badRequest } from '../common/errors';
+import { currentAccountId } from '../common/request-context';
+import { AUDIT_ENTRY_COLUMNS, type AuditEntryRow, toAuditEntry } from './audit-entry.mapper';
+
+interface SeqCursor extends Record<string, number> {
+  s: number;
+}
+const isSeqCursor = (v: Record<string, unknown>): v is SeqCursor =>
+  typeof v.s === 'number' && Number.isSafeInteger(v.s) && v.s > 0;
+
+/** A WHERE clause over audit_entries `e`, with its parameters. */
+export interface EntryConditions {
+  where: string[];
+  params: unknown[];
+}
+
+/** Escape LIKE's wildcards so free text matches literally. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
+export function entryConditions(accountId: string, f: ResolvedAuditFilter): EntryConditions {
+  const params: unknown[] = [accountId];
+  const where = ['e.account_id = $1'];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  if (f.actions && f.actions.length < AUDIT_ACTIONS.length) where.push(`e.action = ANY(${p(f.actions)}::text[])`);
+  if (f.actorId) where.push(`e.actor_id = ${p(f.actorId)}`);
+  if (f.actorEmail) where.push(`e.actor_email = ${p(f.actorEmail)}`);
+  if (f.itemType && f.itemId) {
+    where.push(
+      `EXISTS (SELECT 1 FROM audit_entry_links l WHERE l.account_id = e.account_id AND l.item_type = ${p(f.itemType)} AND l.item_id = ${p(f.itemId)} AND l.seq = e.seq)`,
+    );
+  } else if (f.itemType) {
+    where.push(`e.target_type = ${p(f.itemType)}`);
+  }
+  if (f.from) where.push(`e.occurred_at >= ${p(f.from.toISOString())}`);
+  if (f.to) where.push(`e.occurred_at < ${p(f.to.toISOString())}`);
+  if (f.text) where.push(`e.search_text LIKE ${p(`%${likeLiteral(f.text.toLowerCase())}%`)}`);
+  return { where, params };
+}
+
+/** Resolve a filter (with its search string) or answer 400 naming what is wrong. */
+export function resolveOrThrow(filter: AuditLogFilter, pathPrefix = 'query'): ResolvedAuditFilter {
+  const r = resolveAuditFilter(filter);
+  if (!r.ok) {
+    const details = r.issues.map((i) => ({ path: `${pathPrefix}.${i.path}`, message: i.message }));
+    throw badRequest(`Invalid filter: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+  }
+  return r.value;
+}
+
+@Injectable()
+export class AuditQueryService {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  /** The account's log, newest first. Keyset on seq: new entries only ever get higher numbers. */
+  async list(query: AuditLogFilter & { limit: number; cursor?: string }): Promise<AuditEntryPage> {
+    const { limit, cursor: rawCursor, ...filter } = query;
+    const cursor = decodeCursor<SeqCursor>(rawCursor, isSeqCursor);
+    const { where, params } = entryConditions(currentAccountId(), resolveOrThrow(filter));
+    if (cursor) {
+      params.push(cursor.s);
+      where.push(`e.seq < $${params.length}`);
+    }
+    params.push(limit + 1);
+    const rows: AuditEntryRow[] = await this.txHost.tx.query(
+      `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT $${params.length}`,
+      params,
+    );
+    return this.page(rows, limit);
+  }
+
+  /** One item's history: entries about it and, unless `related` is false, about its children. */
+  async itemHistory(type: ItemType, id: string, query: ItemAuditLogQuery): Promise<AuditEntryPage> {
+    const cursor = decodeCursor<SeqCursor>(query.cursor, isSeqCursor);
+    const params: unknown[] = [currentAccountId(), type, id];
+    const where = ['l.account_id = $1', 'l.item_type = $2', 'l.item_id = $3'];
+    if (!query.related) where.push('l.is_target');
+    if (cursor) {
+      params.push(cursor.s);
+      where.push(`l.seq < $${params.length}`);
+    }
+    params.push(query.limit + 1);
+    const rows: AuditEntryRow[] = await this.txHost.tx.query(
+      `SELECT ${AUDIT_ENTRY_COLUMNS}
+         FROM audit_entry_links l
+         JOIN audit_entries e ON e.account_id = l.account_id AND e.seq = l.seq
+        WHERE ${where.join(' AND ')}
+        ORDER BY l.seq DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+    return this.page(rows, query.limit);
+  }
+
+  catalog(): AuditCatalog {
+    return {
+      groups: AUDIT_ACTION_GROUPS.map((g) => ({
+        id: g.id,
+        label: g.label,
+        actions: AUDIT_ACTIONS.filter((a) => AUDIT_ACTION_CATALOG[a].group === g.id).map((a) => ({
+          action: a,
+          label: AUDIT_ACTION_CATALOG[a].label,
+        })),
+      })),
+    };
+  }
+
+  private page(rows: AuditEntryRow[], limit: number): AuditEntryPage {
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toAuditEntry),
+      nextCursor: rows.length > limit && last ? encodeCursor({ s: Number(last.seq) }) : null,
+    };
+  }
+}

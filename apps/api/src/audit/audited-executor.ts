@@ -1,0 +1,72 @@
+import { Injectable, InternalServerErrorException } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { type AuditAction, type ItemRef, type ItemType } from '@keyledger/contract';
+import { type RequestStore, requirePrincipal } from '../common/request-context';
+import { type AuditedOptions } from './audited.decorator';
+import { AuditService } from './audit.service';
+import { auditableClassForType } from './auditable';
+import { ChangeRecorder } from './change-recorder';
+
+/**
+ * Runs one audited unit of work: a transaction around the work and its entry. The work's changes
+ * are captured by the ChangeRecorder; the entry's target, links and changes are derived from them.
+ * Used by the @Audited interceptor for HTTP and directly by code that acts without a request (the seed).
+ */
+@Injectable()
+export class AuditedExecutor {
+  constructor(
+    private readonly cls: ClsService<RequestStore>,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly audit: AuditService,
+  ) {}
+
+  async run<T>(action: AuditAction, options: AuditedOptions, params: Record<string, string>, work: () => Promise<T>): Promise<T> {
+    const recorder = new ChangeRecorder();
+    const previous = this.cls.get('recorder');
+    this.cls.set('recorder', recorder);
+    try {
+      return await this.txHost.withTransaction(async () => {
+        const result = await work();
+        await this.writeEntry(action, options, recorder, params);
+        return result;
+      });
+    } finally {
+      this.cls.set('recorder', previous);
+    }
+  }
+
+  private async writeEntry(action: AuditAction, options: AuditedOptions, recorder: ChangeRecorder, params: Record<string, string>) {
+    const principal = requirePrincipal();
+    const wanted = typeof options.target === 'function' ? options.target({ params }) : { type: options.target, id: params.id };
+    const found = recorder.find(wanted.type, wanted.id);
+    if (!found) {
+      throw new InternalServerErrorException(`@Audited('${action}'): the handler neither loaded nor wrote the ${wanted.type} it acts on`);
+    }
+    const target: ItemRef = { type: wanted.type, id: String(found.entity.id), label: found.options.label(found.entity) };
+    const parents: ItemRef[] = [];
+    for (const p of found.options.parents?.(found.entity) ?? []) {
+      parents.push({ type: p.type, id: p.id, label: await this.labelOf(recorder, p.type, p.id) });
+    }
+    await this.audit.record({
+      accountId: principal.accountId,
+      action,
+      actor: principal.actor,
+      target,
+      parents,
+      changes: recorder.changes(target),
+      context: { ip: this.cls.get('ip') ?? null, userAgent: this.cls.get('userAgent') ?? null, source: principal.source },
+    });
+  }
+
+  /** A parent's label: from what the work loaded, else read (which records it) in the same transaction. */
+  private async labelOf(recorder: ChangeRecorder, type: ItemType, id: string): Promise<string> {
+    if (!recorder.find(type, id)) {
+      const cls = auditableClassForType(type);
+      if (cls) await this.txHost.tx.getRepository(cls).findOne({ where: { id } });
+    }
+    const found = recorder.find(type, id);
+    return found ? found.options.label(found.entity) : type;
+  }
+}

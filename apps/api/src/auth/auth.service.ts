@@ -1,0 +1,129 @@
+import { Injectable, Inject } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import * as argon2 from 'argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import { IsNull } from 'typeorm';
+import { type LoginBody, type Session as SessionDto, type SignupBody } from '@keyledger/contract';
+import { AccountsService, toAccountDto } from '../accounts/accounts.service';
+import { Account } from '../accounts/account.entity';
+import { AuditService } from '../audit/audit.service';
+import { ENV, type Env } from '../config/env';
+import { conflict, isUniqueViolation, unauthorized } from '../common/errors';
+import { uuidv7 } from '../common/ids';
+import { now } from '../common/request-context';
+import { PlatformUserEntity } from '../platform-users/platform-user.entity';
+import { toUserDto } from '../platform-users/platform-users.mapper';
+import { permissionsOf } from './permissions';
+import { Session } from './session.entity';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface IssuedSession {
+  token: string;
+  session: SessionDto;
+  expiresAt: Date;
+}
+
+export interface ResolvedSession {
+  session: Session;
+  user: PlatformUserEntity;
+  account: Account;
+}
+
+/** A hash to verify against when the email is unknown, so both failures take the same time. */
+let dummyHash: Promise<string> | undefined;
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly accounts: AccountsService,
+    private readonly audit: AuditService,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  static hashPassword(password: string): Promise<string> {
+    return argon2.hash(password, { type: argon2.argon2id });
+  }
+
+  async signup(body: SignupBody, context: { ip?: string; userAgent?: string }): Promise<IssuedSession> {
+    const passwordHash = await AuthService.hashPassword(body.password);
+    try {
+      return await this.txHost.withTransaction(async () => {
+        const users = this.txHost.tx.getRepository(PlatformUserEntity);
+        if (await users.exists({ where: { email: body.email, removedAt: IsNull() } })) {
+          throw conflict('email: a user with this email already exists; sign in instead');
+        }
+        const account = await this.accounts.create(body.accountName);
+        const user = await users.save(
+          users.create({ id: uuidv7(), accountId: account.id, email: body.email, name: body.name, passwordHash, isAdmin: true }),
+        );
+        await this.audit.record({
+          accountId: account.id,
+          action: 'platform_user_added',
+          actor: { type: 'platform_user', id: user.id, name: user.name, email: user.email },
+          target: { type: 'platform_user', id: user.id, label: `${user.name} <${user.email}>` },
+          parents: [],
+          changes: [
+            { field: 'email', before: null, after: user.email },
+            { field: 'name', before: null, after: user.name },
+            { field: 'isAdmin', before: null, after: true },
+            { field: 'password', before: null, after: '[redacted]' },
+          ],
+          context: { ip: context.ip ?? null, userAgent: context.userAgent ?? null, source: 'ui' },
+        });
+        return this.issue(user, account);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict('email: a user with this email already exists; sign in instead');
+      throw err;
+    }
+  }
+
+  async login(body: LoginBody): Promise<IssuedSession> {
+    const user = await this.txHost.tx
+      .getRepository(PlatformUserEntity)
+      .findOne({ where: { email: body.email, removedAt: IsNull() } });
+    const hash = user?.passwordHash ?? (await (dummyHash ??= AuthService.hashPassword(randomBytes(16).toString('hex'))));
+    const ok = await argon2.verify(hash, body.password).catch(() => false);
+    if (!user || !ok) throw unauthorized('Email or password is incorrect');
+    const account = await this.accounts.get(user.accountId);
+    if (!account) throw unauthorized('Email or password is incorrect');
+    return this.issue(user, account);
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.txHost.tx.getRepository(Session).update({ id: sessionId }, { revokedAt: now() });
+  }
+
+  /** The live session behind a cookie token, or null (unknown, expired, revoked, user removed). */
+  async resolve(token: string): Promise<ResolvedSession | null> {
+    return this.live(await this.txHost.tx.getRepository(Session).findOne({ where: { tokenHash: hashToken(token) } }));
+  }
+
+  async resolveById(sessionId: string): Promise<ResolvedSession | null> {
+    return this.live(await this.txHost.tx.getRepository(Session).findOne({ where: { id: sessionId } }));
+  }
+
+  private async live(session: Session | null): Promise<ResolvedSession | null> {
+    if (!session || session.revokedAt || session.expiresAt <= new Date()) return null;
+    const user = await this.txHost.tx.getRepository(PlatformUserEntity).findOne({ where: { id: session.userId } });
+    if (!user || user.removedAt) return null;
+    const account = await this.accounts.get(session.accountId);
+    return account ? { session, user, account } : null;
+  }
+
+  sessionDto(user: PlatformUserEntity, account: Account, csrfToken: string): SessionDto {
+    return { user: toUserDto(user, permissionsOf(user)), account: toAccountDto(account), csrfToken };
+  }
+
+  private async issue(user: PlatformUserEntity, account: Account): Promise<IssuedSession> {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.env.SESSION_TTL_HOURS * 3_600_000);
+    const repo = this.txHost.tx.getRepository(Session);
+    await repo.insert({ id: uuidv7(), tokenHash: hashToken(token), csrfToken, userId: user.id, accountId: account.id, expiresAt });
+    return { token, expiresAt, session: this.sessionDto(user, account, csrfToken) };
+  }
+}

@@ -1,0 +1,51 @@
+import { type LoggerService } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+import { currentRequestId } from './request-context';
+
+/** JSON logs; every line written inside a request carries its id as `reqId`. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'keyledger' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin(_merge, _level, logger) {
+      const reqId = currentRequestId();
+      // Fastify's per-request child loggers already carry it.
+      return reqId && !('reqId' in logger.bindings()) ? { reqId } : {};
+    },
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
+  });
+}
+
+/** Nest's logger interface over pino. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly pino: Logger) {}
+
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, rest: unknown[]) {
+    const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
+    if (message && typeof message === 'object' && !(message instanceof Error)) {
+      const msg = typeof rest[0] === 'string' ? (rest[0] as string) : undefined;
+      this.pino[level]({ context, ...(message as object) }, msg);
+    } else if (message instanceof Error) {
+      this.pino[level]({ context, err: message }, message.message);
+    } else {
+      this.pino[level]({ context, ...(rest.length && level === 'error' ? { trace: rest[0] } : {}) }, String(message));
+    }
+  }
+
+  log(message: unknown, ...rest: unknown[]) {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.write('trace', message, rest);
+  }
+}

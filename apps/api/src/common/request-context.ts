@@ -1,0 +1,60 @@
+/**
+ * What a request (or a job) carries implicitly: who acts, in which account, the request's id, and
+ * the audit change recorder. Stored in nestjs-cls (AsyncLocalStorage), never passed through signatures.
+ */
+import { ClsServiceManager, type ClsStore } from 'nestjs-cls';
+import { type AuditActor, type AuditContext, type Permission } from '@keyledger/contract';
+import { type ChangeRecorder } from '../audit/change-recorder';
+
+export interface Principal {
+  accountId: string;
+  actor: AuditActor;
+  userId: string | null;
+  sessionId: string | null;
+  permissions: ReadonlySet<Permission>;
+  source: AuditContext['source'];
+}
+
+export interface RequestStore extends ClsStore {
+  principal?: Principal;
+  ip?: string;
+  userAgent?: string;
+  recorder?: ChangeRecorder;
+  /** A clock override, used by the demo seed to replay history at past dates. */
+  now?: Date;
+}
+
+function cls() {
+  return ClsServiceManager.getClsService<RequestStore>();
+}
+
+export function currentRequestId(): string | undefined {
+  const c = cls();
+  return c.isActive() ? c.getId() : undefined;
+}
+
+export function currentPrincipal(): Principal | undefined {
+  const c = cls();
+  return c.isActive() ? c.get('principal') : undefined;
+}
+
+/** The caller's principal; throws when a route that needs one has none (a programming error). */
+export function requirePrincipal(): Principal {
+  const p = currentPrincipal();
+  if (!p) throw new Error('No principal in the request context: is the route missing its permission metadata?');
+  return p;
+}
+
+export function currentAccountId(): string {
+  return requirePrincipal().accountId;
+}
+
+export function currentRecorder(): ChangeRecorder | undefined {
+  const c = cls();
+  return c.isActive() ? c.get('recorder') : undefined;
+}
+
+export function now(): Date {
+  const c = cls();
+  return (c.isActive() ? c.get('now') : undefined) ?? new Date();
+}

@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import fastifyCookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { resolve } from 'node:path';
+import { type Env, loadEnv } from './config/env';
+import { AppModule } from './app.module';
+import { createLogger, PinoNestLogger } from './common/logger';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { genReqId } from './common/request-id';
+import { migrate } from './database/data-source';
+import { seedDemo } from './demo/seed';
+import { registerDocs } from './http/docs';
+import { registerSpa } from './http/spa';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+/** The HTTP application, migrated and configured; `listen` is the caller's. */
+export async function createApp(env: Env): Promise<NestFastifyApplication> {
+  const logger = createLogger(env.LOG_LEVEL);
+  await migrate(env.DATABASE_URL);
+  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId, bodyLimit: BODY_LIMIT, trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
+    logger: new PinoNestLogger(logger),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  await app.register(fastifyCookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: env.PUBLIC_URL.startsWith('https://') ? { maxAge: 15552000 } : false,
+  });
+  app.useGlobalFilters(new HttpExceptionFilter());
+  await registerDocs(fastify);
+  await registerSpa(fastify, env.WEB_DIST ?? resolve(__dirname, '../../web/dist'), (m) => logger.warn(m));
+  app.enableShutdownHooks();
+  return app;
+}
+
+async function main() {
+  const env = loadEnv();
+  const app = await createApp(env);
+  await app.listen({ port: env.PORT, host: env.HOST });
+  const log = createLogger(env.LOG_LEVEL);
+  if (env.DEMO_SEED) await seedDemo(app, env);
+  log.info(`Keyledger is running on ${env.PUBLIC_URL} (API docs: ${env.PUBLIC_URL}/api/docs)`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error('Keyledger failed to start:', err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { IsNull } from 'typeorm';
+import { type CreatePlatformUserBody, type UpdatePlatformUserBody } from '@keyledger/contract';
+import { AuthService } from '../auth/auth.service';
+import { Session } from '../auth/session.entity';
+import { conflict, isUniqueViolation, notFound } from '../common/errors';
+import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
+import { uuidv7 } from '../common/ids';
+import { currentAccountId, now, requirePrincipal } from '../common/request-context';
+import { PlatformUserEntity } from './platform-user.entity';
+import { toPlatformUserDto } from './platform-users.mapper';
+
+const EMAIL_TAKEN = 'email: a user with this email already exists';
+
+@Injectable()
+export class PlatformUsersService {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  private get repo() {
+    return this.txHost.tx.getRepository(PlatformUserEntity);
+  }
+
+  async list(query: { limit: number; cursor?: string }) {
+    const cursor = decodeCursor<CreatedCursor>(query.cursor, isCreatedCursor);
+    const qb = this.repo
+      .createQueryBuilder('u')
+      .where('u.account_id = :a AND u.removed_at IS NULL', { a: currentAccountId() })
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .limit(query.limit + 1);
+    if (cursor) qb.andWhere('(u.created_at, u.id) < (:t, :id)', { t: cursor.t, id: cursor.id });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toPlatformUserDto),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  async get(id: string): Promise<PlatformUserEntity> {
+    const user = await this.repo.findOne({ where: { id, accountId: currentAccountId(), removedAt: IsNull() } });
+    if (!user) throw notFound('Platform user');
+    return user;
+  }
+
+  async create(body: CreatePlatformUserBody): Promise<PlatformUserEntity> {
+    await this.assertEmailFree(body.email);
+    await this.assertTemplate(body.permissionTemplateId);
+    const t = now();
+    return this.save(
+      this.repo.create({
+        id: uuidv7(),
+        accountId: currentAccountId(),
+        email: body.email,
+        name: body.name,
+        passwordHash: await AuthService.hashPassword(body.password),
+        isAdmin: body.isAdmin ?? false,
+        permissionTemplateId: body.permissionTemplateId ?? null,
+        createdAt: t,
+        updatedAt: t,
+        removedAt: null,
+      }),
+    );
+  }
+
+  async update(id: string, body: UpdatePlatformUserBody): Promise<PlatformUserEntity> {
+    const user = await this.get(id);
+    if (body.email !== undefined && body.email !== user.email) await this.assertEmailFree(body.email);
+    if (body.permissionTemplateId !== undefined) await this.assertTemplate(body.permissionTemplateId);
+    if (body.isAdmin === false && user.id === requirePrincipal().userId) {
+      throw conflict('isAdmin: you cannot remove your own admin rights');
+    }
+    const { password, ...rest } = body;
+    Object.assign(user, rest, { updatedAt: now() });
+    if (password !== undefined) user.passwordHash = await AuthService.hashPassword(password);
+    return this.save(user);
+  }
+
+  async remove(id: string): Promise<void> {
+    const user = await this.get(id);
+    if (user.id === requirePrincipal().userId) throw conflict('You cannot remove yourself');
+    user.removedAt = now();
+    await this.save(user);
+    await this.txHost.tx.getRepository(Session).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: now() });
+  }
+
+  private async assertEmailFree(email: string) {
+    if (await this.repo.exists({ where: { email, removedAt: IsNull() } })) throw conflict(EMAIL_TAKEN);
+  }
+
+  /** Permission templates arrive with their own module; until then no id can name one. */
+  private async assertTemplate(id: string | null | undefined) {
+    if (id) throw notFound('Permission template');
+  }
+
+  private async save(user: PlatformUserEntity) {
+    try {
+      return await this.repo.save(user);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict(EMAIL_TAKEN);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { BullModule } from '@nestjs/bullmq';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { ContextModule } from './common/context.module';
+import { ConfigModule } from './config/config.module';
+import { type Env } from './config/env';
+import { DatabaseModule } from './database/database.module';
+import { BullRootModule } from './jobs/bull';
+import { MaintenanceProcessor } from './jobs/maintenance.processor';
+import { QUEUES, type QueueName } from './jobs/queues';
+
+/** One processor per declared queue: a queue missing here is a type error. */
+export const PROCESSORS: Record<QueueName, Type> = {
+  [QUEUES.maintenance]: MaintenanceProcessor,
+};
+
+/** Fail fast when a declared queue has no processor (or a processor reads an undeclared queue). */
+export function assertEveryQueueHasAProcessor(processors: Record<string, Type | undefined> = PROCESSORS): void {
+  for (const name of Object.values(QUEUES)) {
+    const processor = processors[name];
+    if (!processor) throw new Error(`Queue "${name}" is declared but has no processor`);
+    const meta = Reflect.getMetadata('bullmq:processor_metadata', processor) as { name?: string } | undefined;
+    if (meta?.name !== name) throw new Error(`${processor.name} does not process queue "${name}" (it reads "${meta?.name}")`);
+  }
+}
+
+@Module({})
+export class WorkerModule {
+  static forRoot(env: Env): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        DatabaseModule,
+        ContextModule,
+        BullRootModule,
+        BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+      ],
+      providers: Object.values(PROCESSORS),
+    };
+  }
+}

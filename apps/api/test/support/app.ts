@@ -1,0 +1,31 @@
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type AddressInfo } from 'node:net';
+import { type Env, loadEnv } from '../../src/config/env';
+import { createApp } from '../../src/main';
+import { readRunState, REDIS_URL } from './test-db';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  url: string;
+  env: Env;
+  close: () => Promise<void>;
+}
+
+/** The real HTTP application on a free port, against this run's database and the real Redis. */
+export async function startApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const state = readRunState();
+  const env = loadEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: state.databaseUrl,
+    REDIS_URL,
+    DATA_DIR: state.dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DEMO_SEED: 'false',
+    SIGNUP_RATE_LIMIT: '100000',
+    ...overrides,
+  });
+  const app = await createApp(env);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, env, close: () => app.close() };
+}

@@ -1,0 +1,85 @@
+import { ZErrorBody, type ErrorBody } from '@keyledger/contract';
+import { isFetchError } from '@ts-rest/react-query/v5';
+
+/** What a failed ts-rest call threw: a network error, or a response with a non-2xx status. */
+export type ApiFailure =
+  | { kind: 'network'; message: string }
+  | { kind: 'response'; status: number; body: ErrorBody }
+  | { kind: 'unknown'; status: number | null; message: string };
+
+function hasStatus(error: unknown): error is { status: number; body: unknown } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'status' in error &&
+    typeof error.status === 'number'
+  );
+}
+
+export function classifyApiError(error: unknown): ApiFailure {
+  if (isFetchError(error)) {
+    return {
+      kind: 'network',
+      message: 'Could not reach the server. Check your connection and try again.',
+    };
+  }
+  if (hasStatus(error)) {
+    const parsed = ZErrorBody.safeParse(error.body);
+    if (parsed.success) return { kind: 'response', status: error.status, body: parsed.data };
+    return {
+      kind: 'unknown',
+      status: error.status,
+      message: `The server answered with status ${error.status}.`,
+    };
+  }
+  return { kind: 'unknown', status: null, message: 'Something went wrong.' };
+}
+
+/** One human sentence for a failed call, for notifications and error states. */
+export function apiErrorMessage(error: unknown): string {
+  const failure = classifyApiError(error);
+  switch (failure.kind) {
+    case 'network':
+    case 'unknown':
+      return failure.message;
+    case 'response':
+      return failure.body.message;
+  }
+}
+
+export function apiErrorStatus(error: unknown): number | null {
+  const failure = classifyApiError(error);
+  switch (failure.kind) {
+    case 'network':
+      return null;
+    case 'unknown':
+      return failure.status;
+    case 'response':
+      return failure.status;
+  }
+}
+
+/** The error body's `details`, keyed by field name (the last segment of each path). */
+export function apiFieldErrors(error: unknown): Record<string, string> {
+  const failure = classifyApiError(error);
+  if (failure.kind !== 'response') return {};
+  const out: Record<string, string> = {};
+  for (const d of failure.body.details ?? []) {
+    const field =
+      d.path
+        .split(/[.[\]]/)
+        .filter(Boolean)
+        .pop() ?? d.path;
+    out[field] ??= d.message;
+  }
+  return out;
+}
+
+/** The details' messages (or the message) as lines, for inline validation errors. */
+export function apiErrorLines(error: unknown): string[] {
+  const failure = classifyApiError(error);
+  if (failure.kind === 'response' && failure.body.details?.length) {
+    return failure.body.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+  }
+  return [apiErrorMessage(error)];
+}

@@ -1,0 +1,34 @@
+import { createTheme, MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
+import { tsr } from '../api/tsr';
+import type { AppQueryClient } from './queryClient';
+
+export const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+});
+
+/** Mantine, notifications, React Query and the ts-rest client: everything a page needs around it. */
+interface ProvidersProps {
+  queryClient: AppQueryClient;
+  children: ReactNode;
+  /** 'test' turns off Mantine's transitions and portals, for jsdom. */
+  env?: 'default' | 'test';
+}
+
+export function Providers({ queryClient, children, env = 'default' }: ProvidersProps) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
+      <DatesProvider settings={{ firstDayOfWeek: 1 }}>
+        <Notifications position="top-right" />
+        <QueryClientProvider client={queryClient}>
+          <tsr.ReactQueryProvider>{children}</tsr.ReactQueryProvider>
+        </QueryClientProvider>
+      </DatesProvider>
+    </MantineProvider>
+  );
+}

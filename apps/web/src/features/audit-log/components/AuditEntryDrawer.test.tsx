@@ -1,0 +1,60 @@
+import { screen, within } from '@testing-library/react';
+import { makeAuditEntry } from '../../../test/factories';
+import { renderWithProviders } from '../../../test/render';
+import { AuditEntryDrawer } from './AuditEntryDrawer';
+
+describe(AuditEntryDrawer.name, () => {
+  it('shows each change as before and after', async () => {
+    const entry = makeAuditEntry({
+      changes: [
+        { field: 'enabled', before: true, after: false },
+        { field: 'note', before: null, after: 'Refunded' },
+      ],
+    });
+    renderWithProviders(<AuditEntryDrawer entry={entry} onClose={() => {}} />);
+
+    const table = await screen.findByRole('table', { name: 'Changes' });
+    const [, enabledRow, noteRow] = within(table).getAllByRole('row');
+    expect(
+      within(enabledRow!)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['enabled', 'true', 'false']);
+    expect(
+      within(noteRow!)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['note', '—', '"Refunded"']);
+  });
+
+  it('shows the actor, the item with its links, and the request', async () => {
+    renderWithProviders(<AuditEntryDrawer entry={makeAuditEntry()} onClose={() => {}} />);
+
+    expect(await screen.findByText('License disabled')).toBeInTheDocument();
+    const actor = screen.getByRole('table', { name: 'Actor' });
+    expect(within(actor).getByText('Ann Admin')).toBeInTheDocument();
+    expect(within(actor).getByText('ann@acme.test')).toBeInTheDocument();
+
+    expect(screen.getByRole('link', { name: 'LIC-0001' })).toHaveAttribute(
+      'href',
+      '/licenses/7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+    );
+    expect(screen.getByRole('link', { name: 'Order #1001' })).toHaveAttribute(
+      'href',
+      '/orders/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9',
+    );
+
+    const request = screen.getByRole('table', { name: 'Request' });
+    expect(within(request).getByText('req-123')).toBeInTheDocument();
+    expect(within(request).getByRole('button', { name: 'Copy request id' })).toBeInTheDocument();
+    expect(within(request).getByText('203.0.113.7')).toBeInTheDocument();
+    expect(within(request).getByText('Mozilla/5.0 (test)')).toBeInTheDocument();
+    expect(within(request).getByText('42')).toBeInTheDocument();
+    expect(within(request).getByText('ui')).toBeInTheDocument();
+  });
+
+  it('renders nothing when no entry is open', () => {
+    renderWithProviders(<AuditEntryDrawer entry={null} onClose={() => {}} />);
+    expect(screen.queryByRole('table', { name: 'Changes' })).not.toBeInTheDocument();
+  });
+});

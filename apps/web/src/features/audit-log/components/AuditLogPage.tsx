@@ -1,0 +1,53 @@
+import { describeAuditFilter, resolveAuditFilter } from '@keyledger/contract';
+import { Stack, Text, Title } from '@mantine/core';
+import { getRouteApi } from '@tanstack/react-router';
+import { useMemo } from 'react';
+import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
+import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
+import { type AuditLogSearch, hasActiveFilters, toAuditLogQuery } from '../utils/auditLogSearch';
+import { AuditLogFilterBar } from './AuditLogFilterBar';
+import { AuditLogTable } from './AuditLogTable';
+
+const route = getRouteApi('/_app/settings/audit-logs');
+
+/** Settings > Audit logs: every recorded action in the account, filtered through the URL. */
+export function AuditLogPage() {
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const filter = useMemo(() => toAuditLogQuery(search), [search]);
+  const { error } = useAuditLogEntries({ kind: 'account', filter });
+  const searchError = apiErrorStatus(error) === 400 ? apiErrorLines(error).join(' ') : null;
+  const setSearch = (next: AuditLogSearch) => void navigate({ search: next });
+  const filtered = hasActiveFilters(search);
+  const description = useMemo(() => {
+    const resolved = resolveAuditFilter({ ...filter, action: search.action });
+    return resolved.ok && Object.keys(resolved.value).length > 0
+      ? describeAuditFilter(resolved.value)
+      : null;
+  }, [filter, search.action]);
+
+  return (
+    <Stack gap="md">
+      <div>
+        <Title order={1} size="h2">
+          Audit logs
+        </Title>
+        <Text c="dimmed" size="sm">
+          Every essential action taken in this account, and who took it.
+        </Text>
+      </div>
+      <AuditLogFilterBar search={search} onChange={setSearch} searchError={searchError} />
+      {filtered && description && (
+        <Text size="sm" c="dimmed" aria-live="polite">
+          Filter: {description}.
+        </Text>
+      )}
+      <AuditLogTable
+        filter={filter}
+        filtered={filtered}
+        onClearFilters={() => setSearch({})}
+        height="max(360px, calc(100dvh - 360px))"
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,117 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { AuditEntry } from '@keyledger/contract';
+import { mockFetch } from '../../../test/fetchMock';
+import { makeAuditEntry } from '../../../test/factories';
+import { renderWithProviders } from '../../../test/render';
+import { AuditLogTable } from './AuditLogTable';
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const entry = (seq: number, overrides: Partial<AuditEntry> = {}) =>
+  makeAuditEntry({ id: uuid(seq), seq, ...overrides });
+
+// jsdom lays nothing out; give every element a size so the virtualizer renders rows.
+beforeAll(() => {
+  jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
+    x: 0,
+    y: 0,
+    top: 0,
+    left: 0,
+    bottom: 56,
+    right: 1000,
+    width: 1000,
+    height: 56,
+    toJSON: () => ({}),
+  } as DOMRect);
+  jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
+  jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+});
+afterAll(() => jest.restoreAllMocks());
+
+describe('AuditLogTable rows', () => {
+  it('shows each entry: action, who, the item link and a summary of its changes', async () => {
+    mockFetch(() => ({
+      status: 200,
+      body: {
+        items: [
+          entry(2, {
+            action: 'product_updated',
+            target: { type: 'product', id: uuid(900), label: 'Acme Studio' },
+            changes: [
+              { field: 'name', before: 'Old', after: 'New' },
+              { field: 'code', before: 'a', after: 'b' },
+            ],
+          }),
+          entry(1, { actor: { type: 'api_key', id: null, name: '…f00d', email: null } }),
+        ],
+        nextCursor: null,
+      },
+    }));
+    renderWithProviders(<AuditLogTable filter={{}} />);
+
+    const row = await screen.findByRole('row', { name: 'Entry 2, open details' });
+    expect(within(row).getByText('Product updated')).toBeInTheDocument();
+    expect(within(row).getByText('Ann Admin')).toBeInTheDocument();
+    expect(within(row).getByRole('link', { name: 'Acme Studio' })).toHaveAttribute(
+      'href',
+      `/products/${uuid(900)}`,
+    );
+    expect(within(row).getByText('name: "Old" → "New", +1 more')).toBeInTheDocument();
+    const time = within(row).getByText((_, el) => el?.tagName === 'TIME');
+    expect(time).toHaveAttribute('title', '2026-03-15T12:34:56.000Z (UTC)');
+
+    expect(
+      within(screen.getByRole('row', { name: 'Entry 1, open details' })).getByText('API key …f00d'),
+    ).toBeInTheDocument();
+  });
+
+  it('opens the entry in a drawer from the keyboard', async () => {
+    mockFetch(() => ({ status: 200, body: { items: [entry(7)], nextCursor: null } }));
+    renderWithProviders(<AuditLogTable filter={{}} />);
+    const row = await screen.findByRole('row', { name: 'Entry 7, open details' });
+
+    row.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(await screen.findByRole('table', { name: 'Changes' })).toHaveTextContent(
+      'enabledtruefalse',
+    );
+  });
+
+  it('loads the next page with the cursor when the end is reached', async () => {
+    const fetch = mockFetch((url) =>
+      url.searchParams.get('cursor') === 'page-2'
+        ? { status: 200, body: { items: [entry(1)], nextCursor: null } }
+        : { status: 200, body: { items: [entry(3), entry(2)], nextCursor: 'page-2' } },
+    );
+    renderWithProviders(<AuditLogTable filter={{}} />);
+
+    expect(await screen.findByRole('row', { name: 'Entry 1, open details' })).toBeInTheDocument();
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
+  it('announces entries that arrived since, and shows them on click', async () => {
+    let latest = 2;
+    const fetch = mockFetch(() => ({
+      status: 200,
+      body: {
+        items: Array.from({ length: latest }, (_, i) => entry(latest - i)),
+        nextCursor: null,
+      },
+    }));
+    const { queryClient } = renderWithProviders(<AuditLogTable filter={{}} />);
+    await screen.findByRole('row', { name: 'Entry 2, open details' });
+
+    latest = 4;
+    // What the 10-second poll does.
+    await queryClient.refetchQueries({ predicate: (q) => q.queryKey[2] === 'head' });
+    const button = await screen.findByRole('button', { name: /2 new entries/ });
+    expect(screen.queryByRole('row', { name: 'Entry 4, open details' })).not.toBeInTheDocument();
+
+    await userEvent.click(button);
+    expect(await screen.findByRole('row', { name: 'Entry 4, open details' })).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: /new entr/ })).not.toBeInTheDocument(),
+    );
+    expect(fetch.mock.calls.length).toBeGreaterThanOrEqual(3);
+  });
+});

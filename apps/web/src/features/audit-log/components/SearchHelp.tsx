@@ -1,0 +1,52 @@
+import { ActionIcon, Code, Popover, Stack, Table, Text } from '@mantine/core';
+import { HelpIcon } from '../../../components/Icons';
+
+const EXAMPLES: [string, string][] = [
+  ['action:license_*', 'actions by name; * matches any part, commas for several'],
+  ['group:licenses', 'every action of a group'],
+  ['actor:ann@acme.test', 'done by this user (email or user id)'],
+  ['item:license', 'done to any license'],
+  ['item:license:<id>', 'done to one license'],
+  ['created:>=2026-01-01', 'on or after a date (also >, <, <=, =)'],
+  ['refund "two words"', 'free text; quote phrases'],
+];
+
+/** The `?` next to the search box: the search syntax, with examples. */
+export function SearchHelp() {
+  return (
+    <Popover width={380} position="bottom-end" withArrow shadow="md">
+      <Popover.Target>
+        <ActionIcon variant="subtle" aria-label="Search syntax help" size="sm">
+          <HelpIcon />
+        </ActionIcon>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs">
+          <Text size="sm" fw={600}>
+            Search syntax
+          </Text>
+          <Text size="xs">
+            Conditions are separated by spaces and must all match. Words without a key search the
+            entry's text.
+          </Text>
+          <Table withRowBorders={false} verticalSpacing={2} fz="xs">
+            <Table.Tbody>
+              {EXAMPLES.map(([example, meaning]) => (
+                <Table.Tr key={example}>
+                  <Table.Td>
+                    <Code>{example}</Code>
+                  </Table.Td>
+                  <Table.Td>{meaning}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Text size="xs" c="dimmed">
+            Press Enter to search. Example:{' '}
+            <Code>action:license_* actor:ann@acme.test created:&gt;=2026-01-01</Code>
+          </Text>
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}

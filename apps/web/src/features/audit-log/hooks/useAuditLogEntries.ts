@@ -1,0 +1,21 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { type AuditLogScope, auditLogKeys, fetchAuditPage } from './auditLogScope';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+/** The entries of a scope, newest first, one keyset page at a time. */
+export function useAuditLogEntries(scope: AuditLogScope) {
+  const query = useInfiniteQuery({
+    queryKey: auditLogKeys.list(scope),
+    queryFn: ({ pageParam, signal }) =>
+      fetchAuditPage(scope, { cursor: pageParam, limit: AUDIT_PAGE_SIZE, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // New entries are announced by useNewEntries rather than shuffling the list under the reader.
+    refetchOnWindowFocus: false,
+    staleTime: 60_000,
+  });
+  const entries = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
+  return { ...query, entries };
+}

@@ -1,0 +1,43 @@
+import type { ItemRef, ItemType } from '@keyledger/contract';
+
+/** Item types that have a page of their own, and its route. */
+export type LinkableItemType = 'product' | 'license' | 'order' | 'customer';
+
+export type ItemRoute = '/products/$id' | '/licenses/$id' | '/orders/$id' | '/customers/$id';
+
+export function itemRoute(type: ItemType): ItemRoute | null {
+  switch (type) {
+    case 'product':
+      return '/products/$id';
+    case 'license':
+      return '/licenses/$id';
+    case 'order':
+      return '/orders/$id';
+    case 'customer':
+      return '/customers/$id';
+    case 'platform_user':
+    case 'permission_template':
+    case 'notification_policy':
+    case 'device':
+      return null;
+  }
+}
+
+const ITEM_TYPE_LABELS: Record<ItemType, string> = {
+  platform_user: 'Platform user',
+  permission_template: 'Permission template',
+  notification_policy: 'Notification policy',
+  product: 'Product',
+  customer: 'Customer',
+  order: 'Order',
+  license: 'License',
+  device: 'Device',
+};
+
+export function itemTypeLabel(type: ItemType): string {
+  return ITEM_TYPE_LABELS[type];
+}
+
+export function itemRefKey(ref: ItemRef): string {
+  return `${ref.type}:${ref.id}`;
+}

@@ -1,0 +1,37 @@
+import { Button, Group, Stack, Text } from '@mantine/core';
+import { useLogout } from '../../auth/hooks/useLogout';
+import { useSession } from '../../auth/hooks/useSession';
+
+/** Who is signed in, to which account, and the way out. */
+export function UserMenu() {
+  const session = useSession();
+  const logout = useLogout();
+  if (!session) return null;
+  return (
+    <Group gap="sm" wrap="nowrap">
+      <Stack gap={0} align="flex-end" style={{ minWidth: 0 }}>
+        <Text
+          size="sm"
+          fw={600}
+          truncate="end"
+          maw={{ base: 120, sm: 240 }}
+          title={session.user.email}
+        >
+          {session.user.name}
+        </Text>
+        <Text size="xs" c="dimmed" truncate="end" maw={{ base: 120, sm: 240 }}>
+          {session.account.name}
+        </Text>
+      </Stack>
+      <Button
+        variant="default"
+        size="xs"
+        loading={logout.isPending}
+        onClick={() => logout.mutate({})}
+        aria-label={`Log out ${session.user.name} from ${session.account.name}`}
+      >
+        Log out
+      </Button>
+    </Group>
+  );
+}

@@ -1,0 +1,128 @@
+import { type PlatformUser, ZCreatePlatformUserBody } from '@keyledger/contract';
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  PasswordInput,
+  Stack,
+  Switch,
+  TextInput,
+} from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
+import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { useSaveUser } from '../hooks/usePlatformUsers';
+
+const FIELDS = ['email', 'name', 'password', 'isAdmin'];
+
+interface UserFormProps {
+  user?: PlatformUser;
+  onClose: () => void;
+}
+
+function UserForm({ user, onClose }: UserFormProps) {
+  const [email, setEmail] = useState(user?.email ?? '');
+  const [name, setName] = useState(user?.name ?? '');
+  const [password, setPassword] = useState('');
+  const [isAdmin, setIsAdmin] = useState(user?.isAdmin ?? false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { create, update } = useSaveUser(onClose);
+  const mutation = user ? update : create;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    // Editing: the password is only sent when a new one is typed.
+    const schema = user ? ZCreatePlatformUserBody.partial() : ZCreatePlatformUserBody;
+    const parsed = schema.safeParse({
+      email,
+      name,
+      isAdmin,
+      ...(password || !user ? { password } : {}),
+    });
+    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+    setErrors({});
+    const onError = (error: unknown) => setErrors(apiFieldErrors(error));
+    if (!user)
+      return create.mutate({ body: ZCreatePlatformUserBody.parse(parsed.data) }, { onError });
+    const d = parsed.data;
+    const body = {
+      ...(d.email !== user.email && { email: d.email }),
+      ...(d.name !== user.name && { name: d.name }),
+      ...(d.isAdmin !== user.isAdmin && { isAdmin: d.isAdmin }),
+      ...(d.password && { password: d.password }),
+    };
+    if (Object.keys(body).length === 0) return onClose();
+    update.mutate({ params: { id: user.id }, body }, { onError });
+  };
+
+  const fieldShown = FIELDS.some((f) => f in errors);
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        {mutation.isError && !fieldShown && (
+          <Alert color="red" role="alert">
+            {apiErrorMessage(mutation.error)}
+          </Alert>
+        )}
+        <TextInput
+          label="Email"
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          error={errors.email}
+          data-autofocus
+        />
+        <TextInput
+          label="Name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={errors.name}
+        />
+        <PasswordInput
+          label={user ? 'New password' : 'Password'}
+          description={
+            user
+              ? 'Leave empty to keep the current password'
+              : 'At least 10 characters, with a letter and a digit'
+          }
+          required={!user}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={errors.password}
+        />
+        <Switch
+          label="Admin"
+          description="Admins can do everything, including managing users"
+          checked={isAdmin}
+          onChange={(e) => setIsAdmin(e.currentTarget.checked)}
+          error={errors.isAdmin}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={mutation.isPending}>
+            {user ? 'Save' : 'Add user'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function UserFormModal({ opened, ...props }: UserFormProps & { opened: boolean }) {
+  return (
+    <Modal
+      opened={opened}
+      onClose={props.onClose}
+      title={props.user ? 'Edit user' : 'Add user'}
+      centered
+    >
+      {opened && <UserForm {...props} />}
+    </Modal>
+  );
+}

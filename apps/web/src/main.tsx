@@ -1,0 +1,30 @@
+import '@mantine/core/styles.css';
+import '@mantine/dates/styles.css';
+import '@mantine/notifications/styles.css';
+import { RouterProvider } from '@tanstack/react-router';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Providers } from './app/Providers';
+import { createQueryClient } from './app/queryClient';
+import { createAppRouter } from './router';
+
+const queryClient = createQueryClient(() => {
+  // The session ended while the page was open: start over at sign-in, then come back here.
+  queryClient.clear();
+  const here = router.state.location.href;
+  if (!router.state.location.pathname.startsWith('/login')) {
+    void router.navigate({ to: '/login', search: { redirect: here } });
+  }
+});
+const router = createAppRouter(queryClient);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <Providers queryClient={queryClient}>
+      <RouterProvider router={router} />
+    </Providers>
+  </StrictMode>,
+);
