@@ -168,7 +168,7 @@ describe('the audit write path', () => {
       const p = (await newProduct(c, 'healthy')).body;
       const seqBefore = (await entries(c))[0]!.seq;
 
-      const create = await newProduct(c, 'poisoned');
+      const create: Res = await newProduct(c, 'poisoned');
       expect(create.status).toBe(500);
       expect(create.body.message).toMatch(/nothing was changed/);
       const rename = await c.patch(`/api/v1/products/${p.id}`, { name: 'poisoned' });

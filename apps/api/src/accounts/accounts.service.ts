@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomBytes } from 'node:crypto';
 import { type Account as AccountDto } from '@keyledger/contract';
-import { GENESIS_HASH } from '../audit/chain';
+import { GENESIS_HASH } from '@keyledger/verify';
 import { uuidv7 } from '../common/ids';
 import { Account } from './account.entity';
 

@@ -20,19 +20,19 @@ export class AuditChangeSubscriber implements EntitySubscriberInterface {
 
   afterInsert(event: InsertEvent<any>): void {
     const recorder = currentRecorder();
-    const options = recorder && auditableOf(event.metadata.target as Function);
+    const options = recorder && auditableOf(event.metadata.target);
     if (recorder && options) recorder.written(options, event.metadata, event.entity, 'inserted');
   }
 
   afterUpdate(event: UpdateEvent<any>): void {
     const recorder = currentRecorder();
-    const options = recorder && auditableOf(event.metadata.target as Function);
+    const options = recorder && auditableOf(event.metadata.target);
     if (recorder && options && event.entity) recorder.written(options, event.metadata, event.entity, 'updated');
   }
 
   afterRemove(event: RemoveEvent<any>): void {
     const recorder = currentRecorder();
-    const options = recorder && auditableOf(event.metadata.target as Function);
+    const options = recorder && auditableOf(event.metadata.target);
     const id = event.entityId ?? event.databaseEntity?.id;
     if (recorder && options && event.databaseEntity) {
       recorder.written(options, event.metadata, event.databaseEntity, 'removed', id as string);

@@ -40,5 +40,7 @@ export function toAuditEntry(r: AuditEntryRow): AuditEntry {
     links: r.links,
     changes: r.changes,
     context: { requestId: r.request_id, ip: r.ip, userAgent: r.user_agent, source: r.source },
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }

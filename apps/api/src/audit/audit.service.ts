@@ -12,7 +12,7 @@ import {
 } from '@keyledger/contract';
 import { uuidv7 } from '../common/ids';
 import { currentRequestId, now } from '../common/request-context';
-import { entryHash } from './chain';
+import { entryHash } from '@keyledger/verify';
 
 export interface RecordInput {
   accountId: string;
@@ -66,7 +66,7 @@ export class AuditService {
       const k = `${l.type}:${l.id}`;
       return seen.has(k) ? false : (seen.add(k), true);
     });
-    const entry: AuditEntry = {
+    const entry: Omit<AuditEntry, 'hash' | 'prevHash'> = {
       id: uuidv7(),
       seq: Number(row.last_seq),
       accountId: input.accountId,
@@ -121,6 +121,6 @@ export class AuditService {
         hash,
       ],
     );
-    return entry;
+    return { ...entry, prevHash: row.last_hash, hash };
   }
 }

@@ -21,11 +21,17 @@ export interface AuditableOptions<T> {
   secrets?: Partial<Record<keyof T & string, string>>;
   /** Properties left out of `changes` (bookkeeping columns). */
   ignore?: Array<keyof T & string>;
-  /** Prefix for this record's fields when it is not the entry's target (e.g. "user" → "user.email"). */
-  fieldPrefix?: string;
+  /**
+   * Prefix for this record's fields when it is not the entry's target (e.g. "user" → "user.email"),
+   * or a function of the record when several of its kind may change at once ("device.<name>").
+   */
+  fieldPrefix?: string | ((entity: T) => string);
 }
 
-const REGISTRY = new Map<Function, AuditableOptions<any>>();
+/** An entity class, as TypeORM and the subscriber see it. */
+export type EntityClass = new (...args: any[]) => unknown;
+
+const REGISTRY = new Map<unknown, AuditableOptions<any>>();
 
 export function Auditable<T>(options: AuditableOptions<T>) {
   return (target: new (...args: any[]) => T) => {
@@ -33,11 +39,11 @@ export function Auditable<T>(options: AuditableOptions<T>) {
   };
 }
 
-export function auditableOf(entityClass: Function | string | undefined): AuditableOptions<any> | undefined {
+export function auditableOf(entityClass: unknown): AuditableOptions<any> | undefined {
   return typeof entityClass === 'function' ? REGISTRY.get(entityClass) : undefined;
 }
 
-export function auditableClassForType(type: string): Function | undefined {
-  for (const [cls, opts] of REGISTRY) if (opts.type === type) return cls;
+export function auditableClassForType(type: string): EntityClass | undefined {
+  for (const [cls, opts] of REGISTRY) if (opts.type === type) return cls as EntityClass;
   return undefined;
 }

@@ -106,11 +106,11 @@ export class Initial1764000000000 implements MigrationInterface {
         PRIMARY KEY (account_id, item_type, item_id, seq)
       )`);
     await q.query(`
-      CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS \$\$
+      CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'the audit log is append-only: % on % is not allowed', TG_OP, TG_TABLE_NAME
           USING ERRCODE = 'insufficient_privilege';
-      END \$\$`);
+      END $$`);
     for (const table of ['audit_entries', 'audit_entry_links']) {
       await q.query(`CREATE TRIGGER ${table}_no_update_delete BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`);
       await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()`);

@@ -1,0 +1,161 @@
+import { type IntegrityReport } from '@keyledger/contract';
+import { entryHash, loadPublicKey, verifyCheckpoint } from '@keyledger/verify';
+import { type Client } from 'pg';
+import { run as auditVerifyCli } from '../src/cli/audit-verify';
+import { IntegrityService } from '../src/integrity/integrity.service';
+import { ApiClient } from './support/client';
+import { startApp, type TestApp } from './support/app';
+import { connectDb } from './support/db';
+
+describe('tamper evidence', () => {
+  let t: TestApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    t = await startApp();
+    db = await connectDb();
+  });
+  afterAll(async () => {
+    await db.end();
+    await t.close();
+  });
+
+  /** A fresh account with `n` products: entries 1 (sign-up) .. n + 1. */
+  async function accountWithEntries(n: number) {
+    const c = new ApiClient(t.url);
+    const { account } = await c.signup();
+    for (let i = 0; i < n; i++) {
+      const res = await c.post('/api/v1/products', { name: `Product ${i}`, code: `p-${i}` });
+      expect(res.status).toBe(201);
+    }
+    return { c, accountId: account.id };
+  }
+
+  async function online(c: ApiClient): Promise<IntegrityReport> {
+    const res = await c.get('/api/v1/audit-log/integrity');
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async function cli(accountId: string): Promise<{ code: number; report: IntegrityReport }> {
+    const out: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((s: string) => void out.push(s));
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const code = await auditVerifyCli(['--account', accountId], t.env);
+      return { code, report: JSON.parse(out.join('\n')) };
+    } finally {
+      log.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  /** Tamper as a superuser would: with the append-only triggers bypassed. */
+  async function asSuperuser(sql: string, params: unknown[]) {
+    await db.query('BEGIN');
+    await db.query('SET LOCAL session_replication_role = replica');
+    await db.query(sql, params);
+    await db.query('COMMIT');
+  }
+
+  async function expectBrokenAt(c: ApiClient, accountId: string, k: number) {
+    const report = await online(c);
+    expect(report).toMatchObject({ ok: false, firstBrokenSeq: k });
+    expect(report.reason).toEqual(expect.any(String));
+    const byCli = await cli(accountId);
+    expect(byCli.code).toBe(1);
+    expect(byCli.report).toMatchObject({ ok: false, firstBrokenSeq: k });
+  }
+
+  it('verifies an intact chain online and by the CLI, and signs checkpoints anyone can check', async () => {
+    const { c, accountId } = await accountWithEntries(6);
+    expect(await online(c)).toMatchObject({ ok: true, verifiedThroughSeq: 7, headSeq: 7, entriesChecked: 7, lastCheckpoint: null });
+    expect(await t.app.get(IntegrityService).sealDue()).toBeGreaterThanOrEqual(1);
+    const report = await online(c);
+    expect(report.lastCheckpoint).toMatchObject({ accountId, seq: 7, hash: report.headHash, signatureValid: true });
+    const key = await new ApiClient(t.url).get('/api/v1/audit-log/integrity/public-key');
+    expect(key.body.algorithm).toBe('ed25519');
+    expect(verifyCheckpoint(report.lastCheckpoint!, loadPublicKey(key.body.publicKeyPem))).toBe(true);
+    expect(verifyCheckpoint({ ...report.lastCheckpoint!, seq: 6 }, loadPublicKey(key.body.publicKeyPem))).toBe(false);
+    const listed = await c.get('/api/v1/audit-log/integrity/checkpoints');
+    expect(listed.body.items).toEqual([expect.objectContaining({ seq: 7, signature: report.lastCheckpoint!.signature })]);
+    expect(await cli(accountId)).toMatchObject({ code: 0, report: { ok: true, verifiedThroughSeq: 7 } });
+    // No new entries: nothing new to sign.
+    await t.app.get(IntegrityService).sealDue();
+    expect((await c.get('/api/v1/audit-log/integrity/checkpoints')).body.items).toHaveLength(1);
+  });
+
+  it('names entry k when one field of it was changed', async () => {
+    const { c, accountId } = await accountWithEntries(5);
+    await asSuperuser(`UPDATE audit_entries SET target_label = 'Forged' WHERE account_id = $1 AND seq = 4`, [accountId]);
+    await expectBrokenAt(c, accountId, 4);
+  });
+
+  it('names entry k when it was deleted', async () => {
+    const { c, accountId } = await accountWithEntries(5);
+    await asSuperuser(`DELETE FROM audit_entries WHERE account_id = $1 AND seq = 3`, [accountId]);
+    await expectBrokenAt(c, accountId, 3);
+  });
+
+  it('names the last entry when it was deleted (the recorded head still counts it)', async () => {
+    const { c, accountId } = await accountWithEntries(3);
+    await asSuperuser(`DELETE FROM audit_entries WHERE account_id = $1 AND seq = 4`, [accountId]);
+    await expectBrokenAt(c, accountId, 4);
+  });
+
+  it('names the first of two entries whose order was swapped', async () => {
+    const { c, accountId } = await accountWithEntries(5);
+    await asSuperuser(
+      `UPDATE audit_entries SET seq = CASE seq WHEN 2 THEN 3 ELSE 2 END WHERE account_id = $1 AND seq IN (2, 3)`,
+      [accountId],
+    );
+    await expectBrokenAt(c, accountId, 2);
+  });
+
+  it('names a forged entry appended with a correctly computed hash', async () => {
+    const { c, accountId } = await accountWithEntries(3);
+    const last = (await c.get('/api/v1/audit-log?limit=1')).body.items[0];
+    const forged = { ...last, seq: 5, id: '0190a1b2-0000-7000-8000-0000000000ff', occurredAt: new Date().toISOString() };
+    const hash = entryHash(forged, last.hash);
+    await asSuperuser(
+      `INSERT INTO audit_entries (account_id, seq, id, occurred_at, action, actor_type, actor_id, actor_name, actor_email,
+         target_type, target_id, target_label, links, changes, request_id, ip, user_agent, source, search_text, prev_hash, hash)
+       SELECT account_id, 5, $2, $3, action, actor_type, actor_id, actor_name, actor_email, target_type, target_id,
+         target_label, links, changes, request_id, ip, user_agent, source, search_text, hash, $4
+       FROM audit_entries WHERE account_id = $1 AND seq = 4`,
+      [accountId, forged.id, forged.occurredAt, hash],
+    );
+    await expectBrokenAt(c, accountId, 5);
+  });
+
+  it('reports a checkpoint with a forged signature', async () => {
+    const { c, accountId } = await accountWithEntries(2);
+    const head = await online(c);
+    await asSuperuser(
+      `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, now(), 'forged', $4)`,
+      [accountId, head.headSeq, head.headHash, Buffer.alloc(64, 7).toString('base64')],
+    );
+    const report = await online(c);
+    expect(report).toMatchObject({ ok: false, firstBrokenSeq: 3, lastCheckpoint: { signatureValid: false } });
+    expect(report.reason).toMatch(/signature/);
+    expect((await cli(accountId)).code).toBe(1);
+  });
+
+  it('keeps one unbroken chain under 50 concurrent writes', async () => {
+    const { c } = await accountWithEntries(0);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => c.post('/api/v1/products', { name: `Concurrent ${i}`, code: `c-${i}` })),
+    );
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    expect(await online(c)).toMatchObject({ ok: true, verifiedThroughSeq: 51, entriesChecked: 51 });
+  });
+
+  it('refuses the CLI without an account', async () => {
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await auditVerifyCli([], t.env)).toBe(2);
+    } finally {
+      err.mockRestore();
+    }
+  });
+});
