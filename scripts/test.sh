@@ -16,6 +16,7 @@ run() { # name, dir, jest args...
   (cd "$dir" && npx jest --ci --json --outputFile="$results/$name.json" "$@") || status=1
 }
 run contract packages/contract
+run verify packages/verify
 run web apps/web
 run api apps/api --runInBand
 
