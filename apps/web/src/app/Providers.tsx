@@ -24,7 +24,7 @@ export function Providers({ queryClient, children, env = 'default' }: ProvidersP
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
       <DatesProvider settings={{ firstDayOfWeek: 1 }}>
-        <Notifications position="top-right" />
+        <Notifications position="bottom-right" />
         <QueryClientProvider client={queryClient}>
           <tsr.ReactQueryProvider>{children}</tsr.ReactQueryProvider>
         </QueryClientProvider>

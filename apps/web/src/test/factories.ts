@@ -45,6 +45,8 @@ export function makeAuditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry 
       userAgent: 'Mozilla/5.0 (test)',
       source: 'ui',
     },
+    prevHash: '0'.repeat(64),
+    hash: 'a'.repeat(64),
     ...overrides,
   };
 }

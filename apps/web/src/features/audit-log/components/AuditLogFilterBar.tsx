@@ -17,7 +17,10 @@ interface AuditLogFilterBarProps {
   searchError?: string | null;
 }
 
-/** Every filter of the audit log, controlled by the URL's search params. */
+/**
+ * Every filter of the audit log, controlled by the URL's search params. The fields wrap; the small
+ * selects have a max width, so one that wraps to a row of its own does not stretch across the page.
+ */
 export function AuditLogFilterBar({ search, onChange, searchError }: AuditLogFilterBarProps) {
   const set = (patch: Partial<AuditLogSearch>) =>
     onChange(normalizeAuditLogSearch({ ...search, ...patch }));

@@ -1,10 +1,10 @@
-import { describeAuditFilter, resolveAuditFilter } from '@keyledger/contract';
 import { Stack, Text, Title } from '@mantine/core';
 import { getRouteApi } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { type AuditLogSearch, hasActiveFilters, toAuditLogQuery } from '../utils/auditLogSearch';
+import { describeAuditSearch } from '../utils/describeAuditSearch';
 import { AuditLogFilterBar } from './AuditLogFilterBar';
 import { AuditLogTable } from './AuditLogTable';
 
@@ -19,12 +19,10 @@ export function AuditLogPage() {
   const searchError = apiErrorStatus(error) === 400 ? apiErrorLines(error).join(' ') : null;
   const setSearch = (next: AuditLogSearch) => void navigate({ search: next });
   const filtered = hasActiveFilters(search);
-  const description = useMemo(() => {
-    const resolved = resolveAuditFilter({ ...filter, action: search.action });
-    return resolved.ok && Object.keys(resolved.value).length > 0
-      ? describeAuditFilter(resolved.value)
-      : null;
-  }, [filter, search.action]);
+  const description = useMemo(
+    () => describeAuditSearch(filter, search.action),
+    [filter, search.action],
+  );
 
   return (
     <Stack gap="md">

@@ -13,7 +13,7 @@ export function ChangesTable({ changes }: { changes: readonly FieldChange[] }) {
   }
   return (
     <Table.ScrollContainer minWidth={320}>
-      <Table withTableBorder striped aria-label="Changes" layout="fixed">
+      <Table withTableBorder aria-label="Changes" layout="fixed">
         <Table.Thead>
           <Table.Tr>
             <Table.Th w="28%">Field</Table.Th>

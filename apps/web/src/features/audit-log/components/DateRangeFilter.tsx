@@ -31,7 +31,7 @@ export function DateRangeFilter({
           onChange(range === 'custom' ? { range, from: value.from, to: value.to } : { range });
         }}
         allowDeselect={false}
-        style={{ flex: '1 1 10rem' }}
+        style={{ flex: '1 1 10rem', maxWidth: '14rem' }}
       />
       {value.range === 'custom' && (
         <DatePickerInput

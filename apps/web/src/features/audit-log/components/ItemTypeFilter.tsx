@@ -20,7 +20,7 @@ export function ItemTypeFilter({
       onChange={(v) => onChange((v as ItemType | null) ?? undefined)}
       clearable
       allowDeselect
-      style={{ flex: '1 1 10rem' }}
+      style={{ flex: '1 1 10rem', maxWidth: '14rem' }}
     />
   );
 }

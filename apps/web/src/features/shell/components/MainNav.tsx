@@ -1,5 +1,6 @@
 import { NavLink, ScrollArea } from '@mantine/core';
 import { useLocation } from '@tanstack/react-router';
+import { useState } from 'react';
 import { RouterNavLink } from '../../../components/RouterLinks';
 
 const SETTINGS_LINKS = [
@@ -19,14 +20,25 @@ const MAIN_LINKS = [
 export function MainNav({ onNavigate }: { onNavigate: () => void }) {
   const pathname = useLocation({ select: (l) => l.pathname });
   const inSettings = pathname.startsWith('/settings');
+  // Open on a settings page (also when arriving there from elsewhere); the user may still fold it.
+  const [settingsOpen, setSettingsOpen] = useState(inSettings);
+  const [wasInSettings, setWasInSettings] = useState(inSettings);
+  if (inSettings !== wasInSettings) {
+    setWasInSettings(inSettings);
+    if (inSettings) setSettingsOpen(true);
+  }
   return (
     <ScrollArea component="nav" aria-label="Main" style={{ flex: 1 }}>
       {MAIN_LINKS.map((link) => (
         <RouterNavLink key={link.to} to={link.to} label={link.label} onClick={onNavigate} />
       ))}
+      {/* A button, not Mantine's default <a> without href, so it can be reached and announced. */}
       <NavLink
+        component="button"
         label="Settings"
-        defaultOpened={inSettings}
+        opened={settingsOpen}
+        onChange={setSettingsOpen}
+        aria-expanded={settingsOpen}
         active={inSettings}
         variant="subtle"
         childrenOffset="md"
