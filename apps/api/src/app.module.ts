@@ -1,11 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CustomersModule } from './customers/customers.module';
+import { DevicesModule } from './devices/devices.module';
+import { LicensesModule } from './licenses/licenses.module';
+import { NotificationPoliciesModule } from './notification-policies/notification-policies.module';
+import { OrdersModule } from './orders/orders.module';
+import { PermissionTemplatesModule } from './permission-templates/permission-templates.module';
 import { ContextModule } from './common/context.module';
 import { ConfigModule } from './config/config.module';
 import { type Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { AuditExportsModule } from './exports/audit-exports.module';
 import { HealthController } from './health/health.controller';
+import { IntegrityModule } from './integrity/integrity.module';
 import { PlatformUsersModule } from './platform-users/platform-users.module';
 import { ProductsModule } from './products/products.module';
 import { RedisModule } from './redis/redis.module';
@@ -21,9 +29,17 @@ export class AppModule {
         ContextModule,
         RedisModule,
         AuditModule,
+        AuditExportsModule,
+        IntegrityModule,
         AuthModule,
         PlatformUsersModule,
+        PermissionTemplatesModule,
+        NotificationPoliciesModule,
         ProductsModule,
+        CustomersModule,
+        OrdersModule,
+        LicensesModule,
+        DevicesModule,
       ],
       controllers: [HealthController],
     };

@@ -23,6 +23,7 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId, bodyLimit: BODY_LIMIT, trustProxy: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
     logger: new PinoNestLogger(logger),
+    abortOnError: false, // throw to the caller instead of exiting the process
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (req, reply) => {

@@ -4,13 +4,16 @@ import { ContextModule } from './common/context.module';
 import { ConfigModule } from './config/config.module';
 import { type Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
-import { BullRootModule } from './jobs/bull';
+import { AuditExportProcessor } from './exports/audit-export.processor';
+import { AuditExportsWorkerModule } from './exports/audit-exports-worker.module';
+import { BullRootModule, processorProvider } from './jobs/bull';
 import { MaintenanceProcessor } from './jobs/maintenance.processor';
 import { QUEUES, type QueueName } from './jobs/queues';
 
 /** One processor per declared queue: a queue missing here is a type error. */
 export const PROCESSORS: Record<QueueName, Type> = {
   [QUEUES.maintenance]: MaintenanceProcessor,
+  [QUEUES.auditExports]: AuditExportProcessor,
 };
 
 /** Fail fast when a declared queue has no processor (or a processor reads an undeclared queue). */
@@ -34,8 +37,9 @@ export class WorkerModule {
         ContextModule,
         BullRootModule,
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+        AuditExportsWorkerModule,
       ],
-      providers: Object.values(PROCESSORS),
+      providers: Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)),
     };
   }
 }

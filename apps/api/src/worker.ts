@@ -11,7 +11,10 @@ export async function createWorker(env: Env): Promise<INestApplicationContext> {
   assertEveryQueueHasAProcessor();
   await migrate(env.DATABASE_URL);
   const logger = createLogger(env.LOG_LEVEL);
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   return app;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, uniqueEmail } from './support/client';
@@ -13,6 +13,8 @@ describe('accounts, sign-up and sessions', () => {
   beforeAll(async () => {
     webDist = mkdtempSync(join(tmpdir(), 'keyledger-web-'));
     writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>Keyledger</title><div id="root"></div>');
+    mkdirSync(join(webDist, 'assets'));
+    writeFileSync(join(webDist, 'assets', 'app-1.js'), 'console.log(1)');
     t = await startApp({ WEB_DIST: webDist, LOGIN_RATE_LIMIT: '5' });
   });
   afterAll(() => t.close());
@@ -134,6 +136,11 @@ describe('accounts, sign-up and sessions', () => {
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('<div id="root"></div>');
     }
+    expect((await fetch(`${t.url}/assets/app-1.js`)).status).toBe(200);
+    // A file built after start-up is served too; a missing asset is a 404, never index.html.
+    writeFileSync(join(webDist, 'assets', 'app-2.js'), 'console.log(2)');
+    expect(await (await fetch(`${t.url}/assets/app-2.js`)).text()).toBe('console.log(2)');
+    expect((await fetch(`${t.url}/assets/gone-0.js`)).status).toBe(404);
     const api = await new ApiClient(t.url).get('/api/v1/no-such-route');
     expect(api.status).toBe(404);
     expect(api.body.statusCode).toBe(404);

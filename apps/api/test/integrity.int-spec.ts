@@ -51,11 +51,16 @@ describe('tamper evidence', () => {
   }
 
   /** Tamper as a superuser would: with the append-only triggers bypassed. */
-  async function asSuperuser(sql: string, params: unknown[]) {
+  async function asSuperuser(sql: string | string[], params: unknown[]) {
     await db.query('BEGIN');
-    await db.query('SET LOCAL session_replication_role = replica');
-    await db.query(sql, params);
-    await db.query('COMMIT');
+    try {
+      await db.query('SET LOCAL session_replication_role = replica');
+      for (const statement of Array.isArray(sql) ? sql : [sql]) await db.query(statement, params);
+      await db.query('COMMIT');
+    } catch (err) {
+      await db.query('ROLLBACK');
+      throw err;
+    }
   }
 
   async function expectBrokenAt(c: ApiClient, accountId: string, k: number) {
@@ -106,7 +111,11 @@ describe('tamper evidence', () => {
   it('names the first of two entries whose order was swapped', async () => {
     const { c, accountId } = await accountWithEntries(5);
     await asSuperuser(
-      `UPDATE audit_entries SET seq = CASE seq WHEN 2 THEN 3 ELSE 2 END WHERE account_id = $1 AND seq IN (2, 3)`,
+      [
+        'UPDATE audit_entries SET seq = -2 WHERE account_id = $1 AND seq = 2',
+        'UPDATE audit_entries SET seq = 2 WHERE account_id = $1 AND seq = 3',
+        'UPDATE audit_entries SET seq = 3 WHERE account_id = $1 AND seq = -2',
+      ],
       [accountId],
     );
     await expectBrokenAt(c, accountId, 2);

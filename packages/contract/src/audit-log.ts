@@ -47,6 +47,8 @@ export const ZAuditEntry = z.object({
   links: z.array(ZItemRef),
   changes: z.array(ZFieldChange),
   context: ZAuditContext,
+  prevHash: z.string().describe('hash of the previous entry in the account (64 zeros before the first)'),
+  hash: z.string().describe('SHA-256 of the canonical entry followed by prevHash'),
 });
 export type AuditEntry = z.infer<typeof ZAuditEntry>;
 

@@ -38,6 +38,19 @@ export function ZPage<T extends z.ZodTypeAny>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
+/** A list without repeats (features, permissions, recipients…). */
+export function ZUniqueList<T extends z.ZodTypeAny>(item: T, max: number, what: string, min = 0) {
+  return z
+    .array(item)
+    .min(min, `give at least ${min} ${what}`)
+    .max(max)
+    .refine((list) => new Set(list).size === list.length, `${what} must be unique`);
+}
+
+/** At least one field: for PATCH bodies. */
+export const nonEmptyPatch = (b: object) => Object.keys(b).length > 0;
+export const NON_EMPTY_PATCH_MESSAGE = 'give at least one field to change';
+
 /** Route metadata: which permission a route needs; `public` routes need no session. */
 export type RouteMetadata = { permission: Permission } | { public: true } | { authenticated: true };
 

@@ -1,16 +1,34 @@
 import { initContract } from '@ts-rest/core';
+import { auditIntegrityContract } from './audit-integrity';
+import { auditExportsContract } from './audit-exports';
 import { auditLogContract } from './audit-log';
 import { authContract } from './auth';
+import { customersContract } from './customers';
+import { devicesContract } from './devices';
 import { healthContract } from './health';
+import { licenseApiContract } from './license-api';
+import { licensesContract } from './licenses';
+import { notificationPoliciesContract } from './notification-policies';
+import { ordersContract } from './orders';
+import { permissionTemplatesContract } from './permission-templates';
 import { platformUsersContract } from './platform-users';
 import { productsContract } from './products';
 
 export * from './audit-actions';
 export * from './audit-search';
+export * from './audit-integrity';
 export * from './audit-log';
+export * from './audit-exports';
 export * from './auth';
 export * from './common';
+export * from './customers';
+export * from './devices';
 export * from './health';
+export * from './license-api';
+export * from './licenses';
+export * from './notification-policies';
+export * from './orders';
+export * from './permission-templates';
 export * from './platform-users';
 export * from './products';
 
@@ -22,8 +40,17 @@ export const contract = c.router(
     health: healthContract,
     auth: authContract,
     auditLog: auditLogContract,
+    auditExports: auditExportsContract,
+    auditIntegrity: auditIntegrityContract,
     platformUsers: platformUsersContract,
+    permissionTemplates: permissionTemplatesContract,
+    notificationPolicies: notificationPoliciesContract,
     products: productsContract,
+    customers: customersContract,
+    orders: ordersContract,
+    licenses: licensesContract,
+    devices: devicesContract,
+    licenseApi: licenseApiContract,
   },
   { strictStatusCodes: true },
 );

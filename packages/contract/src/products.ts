@@ -1,7 +1,7 @@
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { itemAuditLogRoute } from './audit-log';
-import { ERROR_RESPONSES, ZIdParams, ZIsoDateTime, ZPage, ZPageQuery, ZUuid } from './common';
+import { ERROR_RESPONSES, ZIdParams, ZIsoDateTime, ZPage, ZPageQuery, ZUniqueList, ZUuid } from './common';
 
 const c = initContract();
 
@@ -20,11 +20,8 @@ export const ZProduct = z.object({
 });
 export type Product = z.infer<typeof ZProduct>;
 
-const ZFeatureName = z.string().trim().min(1).max(100);
-const ZFeatures = z
-  .array(ZFeatureName)
-  .max(100)
-  .refine((f) => new Set(f).size === f.length, 'features must be unique');
+export const ZFeatureName = z.string().trim().min(1).max(100);
+export const ZFeatures = ZUniqueList(ZFeatureName, 100, 'features');
 
 export const ZCreateProductBody = z
   .object({

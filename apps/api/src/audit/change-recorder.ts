@@ -27,6 +27,11 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
+function fieldPrefixOf(t: Tracked): string {
+  const prefix = t.options.fieldPrefix;
+  return typeof prefix === 'function' ? prefix(t.entity) : (prefix ?? t.type);
+}
+
 function columnValues(metadata: EntityMetadata, entity: any): Values {
   const out: Values = {};
   for (const col of metadata.columns) out[col.propertyName] = normalize(col.getEntityValue(entity));
@@ -103,7 +108,7 @@ export class ChangeRecorder {
       const after = t.written === 'removed' ? null : columnValues(t.metadata, t.entity);
       const ignore = new Set<string>([...ALWAYS_IGNORED, ...((t.options.ignore as string[] | undefined) ?? [])]);
       const secrets = (t.options.secrets ?? {}) as Record<string, string>;
-      const prefix = isTarget ? '' : `${t.options.fieldPrefix ?? t.type}.`;
+      const prefix = isTarget ? '' : `${fieldPrefixOf(t)}.`;
       const props = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
       for (const prop of props) {
         if (ignore.has(prop)) continue;

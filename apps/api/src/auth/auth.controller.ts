@@ -64,7 +64,7 @@ export class AuthController {
       if (!resolved) throw unauthorized();
       return {
         status: 200 as const,
-        body: this.auth.sessionDto(resolved.user, resolved.account, resolved.session.csrfToken),
+        body: this.auth.sessionDto(resolved.user, resolved.account, resolved.session.csrfToken, resolved.permissions),
       };
     });
   }

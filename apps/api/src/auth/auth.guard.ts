@@ -9,7 +9,6 @@ import { forbidden, unauthorized } from '../common/errors';
 import { type RequestStore } from '../common/request-context';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE } from './cookies';
-import { permissionsOf } from './permissions';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -48,7 +47,7 @@ export class AuthGuard implements CanActivate {
         throw forbidden('Missing or invalid CSRF token: send the kl_csrf cookie value in the x-csrf-token header');
       }
     }
-    const permissions = permissionsOf(resolved.user);
+    const { permissions } = resolved;
     if ('permission' in meta && !permissions.has(meta.permission)) {
       throw forbidden(`You need the ${meta.permission} permission for this`);
     }

@@ -4,7 +4,7 @@ import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import * as argon2 from 'argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import { IsNull } from 'typeorm';
-import { type LoginBody, type Session as SessionDto, type SignupBody } from '@keyledger/contract';
+import { type LoginBody, type Permission, type Session as SessionDto, type SignupBody } from '@keyledger/contract';
 import { AccountsService, toAccountDto } from '../accounts/accounts.service';
 import { Account } from '../accounts/account.entity';
 import { AuditService } from '../audit/audit.service';
@@ -12,6 +12,7 @@ import { ENV, type Env } from '../config/env';
 import { conflict, isUniqueViolation, unauthorized } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { now } from '../common/request-context';
+import { PermissionTemplatesService } from '../permission-templates/permission-templates.service';
 import { PlatformUserEntity } from '../platform-users/platform-user.entity';
 import { toUserDto } from '../platform-users/platform-users.mapper';
 import { permissionsOf } from './permissions';
@@ -29,6 +30,7 @@ export interface ResolvedSession {
   session: Session;
   user: PlatformUserEntity;
   account: Account;
+  permissions: ReadonlySet<Permission>;
 }
 
 /** A hash to verify against when the email is unknown, so both failures take the same time. */
@@ -40,6 +42,7 @@ export class AuthService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
+    private readonly templates: PermissionTemplatesService,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -111,11 +114,20 @@ export class AuthService {
     const user = await this.txHost.tx.getRepository(PlatformUserEntity).findOne({ where: { id: session.userId } });
     if (!user || user.removedAt) return null;
     const account = await this.accounts.get(session.accountId);
-    return account ? { session, user, account } : null;
+    return account ? { session, user, account, permissions: await this.permissionsFor(user) } : null;
   }
 
-  sessionDto(user: PlatformUserEntity, account: Account, csrfToken: string): SessionDto {
-    return { user: toUserDto(user, permissionsOf(user)), account: toAccountDto(account), csrfToken };
+  /** An admin's are all; anyone else's are their permission template's (none without one). */
+  async permissionsFor(user: PlatformUserEntity): Promise<ReadonlySet<Permission>> {
+    const fromTemplate =
+      !user.isAdmin && user.permissionTemplateId
+        ? await this.templates.permissionsGranted(user.permissionTemplateId, user.accountId)
+        : undefined;
+    return permissionsOf(user, fromTemplate);
+  }
+
+  sessionDto(user: PlatformUserEntity, account: Account, csrfToken: string, permissions: ReadonlySet<Permission>): SessionDto {
+    return { user: toUserDto(user, permissions), account: toAccountDto(account), csrfToken };
   }
 
   private async issue(user: PlatformUserEntity, account: Account): Promise<IssuedSession> {
@@ -124,6 +136,6 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.env.SESSION_TTL_HOURS * 3_600_000);
     const repo = this.txHost.tx.getRepository(Session);
     await repo.insert({ id: uuidv7(), tokenHash: hashToken(token), csrfToken, userId: user.id, accountId: account.id, expiresAt });
-    return { token, expiresAt, session: this.sessionDto(user, account, csrfToken) };
+    return { token, expiresAt, session: this.sessionDto(user, account, csrfToken, await this.permissionsFor(user)) };
   }
 }

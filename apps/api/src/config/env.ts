@@ -2,7 +2,17 @@
  * The only reader of process.env. Every setting the API, the worker and the scripts use is parsed
  * and defaulted here; the README and .env.example list the same names.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
+
+/** A duration: seconds, or a number with s, m, h or d (`90s`, `15m`, `24h`, `7d`); parsed to seconds. */
+const ZDurationSeconds = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const m = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(v);
+  if (!m) return v;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}, z.number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' }).int().positive());
 
 const ZBool = z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
 
@@ -24,9 +34,24 @@ const ZEnv = z.object({
   DEMO_SEED: ZBool.default(true),
   DEMO_ADMIN_PASSWORD: z.string().min(10).optional(),
   WEB_DIST: z.string().optional(),
+  /** Prefix of every BullMQ key: tests use their own, so a developer's running worker never takes their jobs. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('keyledger'),
+  /** How long a job stays locked to its worker between heartbeats; a dead worker's job moves on after about this. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Where finished exports are kept (default <DATA_DIR>/exports). */
+  EXPORTS_DIR: z.string().optional(),
+  /** Where mail goes as .eml files when SMTP_URL is not set (default <DATA_DIR>/mail). */
+  MAIL_DIR: z.string().optional(),
+  /** Signs export download links; default: a random key kept in <DATA_DIR>/secrets, made on first use. */
+  EXPORT_SIGNING_SECRET: z.string().min(32).optional(),
+  /** How long an export's download link works. */
+  EXPORT_LINK_TTL: ZDurationSeconds.default(24 * 3600),
+  /** Ed25519 private key (PKCS#8 PEM, or that PEM base64-encoded) signing audit checkpoints; default: a key file under DATA_DIR/keys. */
+  AUDIT_SIGNING_KEY: z.string().optional(),
+  CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
-export type Env = z.infer<typeof ZEnv> & { PUBLIC_URL: string };
+export type Env = z.infer<typeof ZEnv> & { PUBLIC_URL: string; EXPORTS_DIR: string; MAIL_DIR: string };
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = ZEnv.safeParse(source);
@@ -35,7 +60,12 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  return { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
+  return {
+    ...env,
+    PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    EXPORTS_DIR: env.EXPORTS_DIR ?? join(env.DATA_DIR, 'exports'),
+    MAIL_DIR: env.MAIL_DIR ?? join(env.DATA_DIR, 'mail'),
+  };
 }
 
 /** The settings injected into Nest providers. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 /**
  * Serves the built web app at / with a fallback to index.html for client-side routes. Unknown
- * /api paths still answer with the JSON error body.
+ * /api paths still answer with the JSON error body, and a missing asset answers 404.
  */
 export async function registerSpa(fastify: FastifyInstance, webDist: string, log: (msg: string) => void): Promise<void> {
   const index = join(webDist, 'index.html');
@@ -28,6 +28,9 @@ export async function registerSpa(fastify: FastifyInstance, webDist: string, log
         requestId: String(req.id),
       });
     }
+    const path = decodeURIComponent(req.url.split('?')[0]!);
+    // A file (an asset of this or a newer build): served if it exists, else a 404, never index.html.
+    if (/\.[A-Za-z0-9]+$/.test(path)) return reply.sendFile(path.slice(1));
     return sendIndex(reply);
   });
 }

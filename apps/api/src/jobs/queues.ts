@@ -4,7 +4,10 @@
  */
 export const QUEUES = {
   maintenance: 'maintenance',
+  auditExports: 'audit-exports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const MAINTENANCE_JOBS = { ping: 'ping' } as const;
+
+export const AUDIT_EXPORT_JOBS = { build: 'build' } as const;

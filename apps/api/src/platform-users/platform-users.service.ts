@@ -6,9 +6,10 @@ import { type CreatePlatformUserBody, type UpdatePlatformUserBody } from '@keyle
 import { AuthService } from '../auth/auth.service';
 import { Session } from '../auth/session.entity';
 import { conflict, isUniqueViolation, notFound } from '../common/errors';
-import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
 import { uuidv7 } from '../common/ids';
+import { mapPage, newestFirstPage } from '../common/keyset';
 import { currentAccountId, now, requirePrincipal } from '../common/request-context';
+import { PermissionTemplatesService } from '../permission-templates/permission-templates.service';
 import { PlatformUserEntity } from './platform-user.entity';
 import { toPlatformUserDto } from './platform-users.mapper';
 
@@ -16,28 +17,18 @@ const EMAIL_TAKEN = 'email: a user with this email already exists';
 
 @Injectable()
 export class PlatformUsersService {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly templates: PermissionTemplatesService,
+  ) {}
 
   private get repo() {
     return this.txHost.tx.getRepository(PlatformUserEntity);
   }
 
   async list(query: { limit: number; cursor?: string }) {
-    const cursor = decodeCursor<CreatedCursor>(query.cursor, isCreatedCursor);
-    const qb = this.repo
-      .createQueryBuilder('u')
-      .where('u.account_id = :a AND u.removed_at IS NULL', { a: currentAccountId() })
-      .orderBy('u.created_at', 'DESC')
-      .addOrderBy('u.id', 'DESC')
-      .limit(query.limit + 1);
-    if (cursor) qb.andWhere('(u.created_at, u.id) < (:t, :id)', { t: cursor.t, id: cursor.id });
-    const rows = await qb.getMany();
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toPlatformUserDto),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+    const qb = this.repo.createQueryBuilder('u').where('u.account_id = :a AND u.removed_at IS NULL', { a: currentAccountId() });
+    return mapPage(await newestFirstPage(qb, query), toPlatformUserDto);
   }
 
   async get(id: string): Promise<PlatformUserEntity> {
@@ -91,9 +82,9 @@ export class PlatformUsersService {
     if (await this.repo.exists({ where: { email, removedAt: IsNull() } })) throw conflict(EMAIL_TAKEN);
   }
 
-  /** Permission templates arrive with their own module; until then no id can name one. */
+  /** The template must exist in the account and not be deleted; its row stays locked until commit, so it cannot be deleted meanwhile. */
   private async assertTemplate(id: string | null | undefined) {
-    if (id) throw notFound('Permission template');
+    if (id) await this.templates.getLive(id, 'pessimistic_read');
   }
 
   private async save(user: PlatformUserEntity) {

@@ -3,8 +3,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { type CreateProductBody, type Product, type UpdateProductBody } from '@keyledger/contract';
 import { conflict, isUniqueViolation, notFound } from '../common/errors';
-import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
 import { uuidv7 } from '../common/ids';
+import { containsPattern, mapPage, newestFirstPage } from '../common/keyset';
 import { currentAccountId, now } from '../common/request-context';
 import { ProductEntity } from './product.entity';
 
@@ -31,24 +31,11 @@ export class ProductsService {
   }
 
   async list(query: { limit: number; cursor?: string; search?: string }) {
-    const cursor = decodeCursor<CreatedCursor>(query.cursor, isCreatedCursor);
     const qb = this.repo
       .createQueryBuilder('p')
-      .where('p.account_id = :accountId AND p.deleted_at IS NULL', { accountId: currentAccountId() })
-      .orderBy('p.created_at', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .limit(query.limit + 1);
-    if (cursor) qb.andWhere('(p.created_at, p.id) < (:t, :id)', { t: cursor.t, id: cursor.id });
-    if (query.search) {
-      qb.andWhere('(p.name ILIKE :s OR p.code ILIKE :s)', { s: `%${query.search.replace(/[\\%_]/g, '\\$&')}%` });
-    }
-    const rows = await qb.getMany();
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toProductDto),
-      nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+      .where('p.account_id = :accountId AND p.deleted_at IS NULL', { accountId: currentAccountId() });
+    if (query.search) qb.andWhere('(p.name ILIKE :s OR p.code ILIKE :s)', { s: containsPattern(query.search) });
+    return mapPage(await newestFirstPage(qb, query), toProductDto);
   }
 
   /** The product, deleted or not; 404 when it is not in the caller's account. */

@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type AuditExportFormat, type ResolvedAuditFilter } from '@keyledger/contract';
+import { createHash } from 'node:crypto';
+import { type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { type AuditEntryRow, AUDIT_ENTRY_COLUMNS } from '../audit/audit-entry.mapper';
+import { entryConditions } from '../audit/audit-query.service';
+import { ENV, type Env } from '../config/env';
+import { encodingOf } from './audit-export.format';
+import { copyRows, inlineParams } from './copy-rows';
+
+/** Below this many planned rows the total is counted exactly; above it the planner's estimate is used. */
+const EXACT_COUNT_UP_TO = 1_000_000;
+const PROGRESS_EVERY_MS = 1000;
+/**
+ * Encoded rows leave in chunks of about this many characters: small enough to die young in V8's
+ * new space (a batch-sized string would be a large object that only a full GC frees, and RSS would
+ * climb with the export's size until one runs), large enough to keep writes few.
+ */
+const CHUNK_CHARS = 64 * 1024;
+
+export interface ExportRun {
+  accountId: string;
+  filter: ResolvedAuditFilter;
+  format: AuditExportFormat;
+  /** Given the account's last seq in this run's snapshot, returns the bound to export up to (a retry keeps the first run's). */
+  pinSnapshot: (headSeq: number) => Promise<number>;
+  onStart: (rowsTotalEstimate: number) => Promise<void>;
+  /** Called at most about once a second while rows flow. */
+  onProgress: (rowsWritten: number) => Promise<void>;
+}
+
+export interface ExportResult {
+  rows: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  sizeBytes: number;
+  sha256: string;
+  /** The resident set size of this process when the rows started to flow, and the highest seen while they did. */
+  startRssBytes: number;
+  peakRssBytes: number;
+}
+
+/**
+ * Streams the entries a filter matches, oldest first (ascending seq), into a writable: `COPY (SELECT
+ * …) TO STDOUT` in a REPEATABLE READ snapshot, read only as fast as the file takes it (the socket
+ * pauses under stream.pipeline's backpressure), each row parsed, encoded, hashed and counted on the
+ * way. Memory holds a chunk or two, whatever the size of the export.
+ */
+@Injectable()
+export class AuditExportWriter {
+  constructor(@Inject(ENV) private readonly env: Env) {}
+
+  async write(run: ExportRun, sink: Writable): Promise<ExportResult> {
+    const client = new Client({ connectionString: this.env.DATABASE_URL, application_name: 'keyledger-export' });
+    await client.connect();
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const head = await client.query<{ last_seq: string }>('SELECT last_seq FROM audit_heads WHERE account_id = $1', [run.accountId]);
+      const bound = await run.pinSnapshot(Number(head.rows[0]?.last_seq ?? 0));
+      const { where, params } = entryConditions(run.accountId, run.filter);
+      params.push(bound);
+      where.push(`e.seq <= $${params.length}`);
+      const from = `FROM audit_entries e WHERE ${where.join(' AND ')}`;
+      await run.onStart(await this.countRows(client, from, params));
+      const { fields } = await client.query(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e LIMIT 0`);
+      const copy = client.query(copyTo(inlineParams(`COPY (SELECT ${AUDIT_ENTRY_COLUMNS} ${from} ORDER BY e.seq ASC) TO STDOUT`, params)));
+      const result = await this.stream(copyRows<AuditEntryRow>(copy, fields), run, sink);
+      await client.query('COMMIT');
+      return result;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async countRows(client: Client, from: string, params: unknown[]): Promise<number> {
+    const plan = await client.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
+      `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`,
+      params,
+    );
+    const planned = Math.round(plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
+    if (planned > EXACT_COUNT_UP_TO) return planned;
+    const counted = await client.query<{ n: string }>(`SELECT count(*) AS n ${from}`, params);
+    return Number(counted.rows[0]?.n ?? 0);
+  }
+
+  private async stream(source: AsyncIterable<AuditEntryRow[]>, run: ExportRun, sink: Writable): Promise<ExportResult> {
+    const encoding = encodingOf(run.format);
+    const hash = createHash('sha256');
+    let rows = 0;
+    let sizeBytes = 0;
+    let firstSeq: number | null = null;
+    let lastSeq: number | null = null;
+    const startRssBytes = process.memoryUsage.rss();
+    let peakRssBytes = startRssBytes;
+    let reportedAt = Date.now();
+
+    async function* encode(): AsyncGenerator<Buffer> {
+      if (encoding.header) yield Buffer.from(encoding.header, 'utf8');
+      for await (const batch of source) {
+        let text = '';
+        for (const row of batch) {
+          text += encoding.entry(row);
+          if (text.length >= CHUNK_CHARS) {
+            yield Buffer.from(text, 'utf8');
+            text = '';
+          }
+        }
+        if (text) yield Buffer.from(text, 'utf8');
+        firstSeq ??= Number(batch[0]!.seq);
+        lastSeq = Number(batch[batch.length - 1]!.seq);
+        rows += batch.length;
+        peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+        if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+          reportedAt = Date.now();
+          await run.onProgress(rows);
+        }
+      }
+    }
+
+    async function* digest(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        sizeBytes += chunk.length;
+        yield chunk;
+      }
+    }
+
+    await pipeline(encode, digest, sink);
+    return { rows, firstSeq, lastSeq, sizeBytes, sha256: hash.digest('hex'), startRssBytes, peakRssBytes };
+  }
+}

@@ -1,0 +1,142 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { type AuditExport, type AuditExportCreated, type CreateAuditExportBody } from '@keyledger/contract';
+import { type Queue } from 'bullmq';
+import { AccountsService } from '../accounts/accounts.service';
+import { resolveOrThrow } from '../audit/audit-query.service';
+import { AuthService } from '../auth/auth.service';
+import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
+import { ApiError, forbidden, notFound, serviceUnavailable } from '../common/errors';
+import { uuidv7 } from '../common/ids';
+import { currentAccountId, requirePrincipal } from '../common/request-context';
+import { AUDIT_EXPORT_JOBS, QUEUES } from '../jobs/queues';
+import { encodingOf } from './audit-export.format';
+import { AUDIT_EXPORT_JOB_OPTIONS, type AuditExportJobV1 } from './audit-export.job';
+import { exportFileName, toAuditExportDto } from './audit-export.mapper';
+import { AuditExportsRepository } from './audit-exports.repository';
+import { ExportLinkSigner } from './export-link.signer';
+import { EXPORT_STORAGE, type ExportStorage, type StoredExport } from './storage/export-storage';
+
+/** How long a request waits for Redis before answering 503. */
+const ENQUEUE_TIMEOUT_MS = 2000;
+
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface ExportDownload {
+  file: StoredExport;
+  fileName: string;
+  contentType: string;
+  sha256: string | null;
+}
+
+@Injectable()
+export class AuditExportsService {
+  private readonly logger = new Logger(AuditExportsService.name);
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly exportsRepo: AuditExportsRepository,
+    private readonly accounts: AccountsService,
+    private readonly auth: AuthService,
+    private readonly signer: ExportLinkSigner,
+    @InjectQueue(QUEUES.auditExports) private readonly queue: Queue<AuditExportJobV1>,
+    @Inject(EXPORT_STORAGE) private readonly storage: ExportStorage,
+  ) {}
+
+  /**
+   * Records the export and queues its job in one transaction: the row commits only once the job is
+   * in Redis, and a failed enqueue rolls the row back, so nothing is left half-created.
+   */
+  async create(body: CreateAuditExportBody): Promise<AuditExportCreated> {
+    const principal = requirePrincipal();
+    resolveOrThrow(body.filter, 'body.filter');
+    const id = uuidv7();
+    await this.txHost.withTransaction(async () => {
+      await this.exportsRepo.insert({ id, accountId: principal.accountId, requestedBy: principal.actor, format: body.format, filter: body.filter });
+      await this.enqueue(id);
+    });
+    return { id, status: 'queued' };
+  }
+
+  private async enqueue(exportId: string): Promise<void> {
+    try {
+      // Until Redis has answered once, BullMQ waits for it; don't let a request wait with it.
+      const client = await within(this.queue.client, ENQUEUE_TIMEOUT_MS, 'Redis');
+      if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
+      await within(
+        this.queue.add(AUDIT_EXPORT_JOBS.build, { v: 1, exportId }, { ...AUDIT_EXPORT_JOB_OPTIONS, jobId: exportId }),
+        ENQUEUE_TIMEOUT_MS,
+        'Redis',
+      );
+    } catch (err) {
+      this.logger.warn(`Export ${exportId} not queued: ${(err as Error).message}`);
+      throw serviceUnavailable(
+        'Exports are unavailable right now: the job queue (Redis) cannot be reached. Nothing was created; try again in a minute.',
+      );
+    }
+  }
+
+  async list(query: { limit: number; cursor?: string }): Promise<{ items: AuditExport[]; nextCursor: string | null }> {
+    const accountId = currentAccountId();
+    const cursor = decodeCursor<CreatedCursor>(query.cursor, isCreatedCursor);
+    const rows = await this.exportsRepo.listInAccount(accountId, query.limit + 1, cursor);
+    const page = rows.slice(0, query.limit);
+    const slug = await this.slugOf(accountId);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => toAuditExportDto(r, slug, this.signer)),
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  async get(id: string): Promise<AuditExport> {
+    const accountId = currentAccountId();
+    const row = await this.exportsRepo.findInAccount(accountId, id);
+    if (!row) throw notFound('Export');
+    return toAuditExportDto(row, await this.slugOf(accountId), this.signer);
+  }
+
+  /**
+   * The file behind a signed link. The token, not a session, authorises it (it arrives by email);
+   * a session of another account still gets 404, as it would for any of that account's items.
+   */
+  async openDownload(id: string, token: string, sessionToken: string | undefined): Promise<ExportDownload> {
+    const check = this.signer.verify(id, token);
+    if (!check.ok) {
+      throw forbidden('This download link is not valid: use the link from the email, or open the export in Keyledger for a new one');
+    }
+    const row = await this.exportsRepo.findInAccount(check.claims.accountId, id);
+    if (!row) throw notFound('Export');
+    if (sessionToken) {
+      const session = await this.auth.resolve(sessionToken);
+      if (session && session.account.id !== row.account_id) throw notFound('Export');
+    }
+    if (check.claims.expiresAt.getTime() <= Date.now()) {
+      throw new ApiError(
+        HttpStatus.GONE,
+        'This download link has expired: open the export in Keyledger (Settings > Audit logs > Exports) for a new link',
+      );
+    }
+    if (row.status !== 'completed' || !row.storage_key) throw notFound('Export file');
+    const file = await this.storage.open(row.storage_key);
+    if (!file) throw new ApiError(HttpStatus.GONE, 'The file of this export is no longer kept: export the audit log again');
+    return {
+      file,
+      fileName: exportFileName(await this.slugOf(row.account_id), row),
+      contentType: encodingOf(row.format).contentType,
+      sha256: row.sha256,
+    };
+  }
+
+  private async slugOf(accountId: string): Promise<string> {
+    return (await this.accounts.get(accountId))?.slug ?? 'account';
+  }
+}
