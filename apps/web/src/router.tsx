@@ -14,7 +14,6 @@ import { parseRouterSearch, stringifyRouterSearch } from './app/searchSerializat
 import { parseAuditLogSearch } from './features/audit-log/utils/auditLogSearch';
 import { loadSession } from './features/auth/session';
 import { AppLayout } from './features/shell/components/AppLayout';
-import { ComingSoon } from './features/shell/components/ComingSoon';
 import { NotFound } from './features/shell/components/NotFound';
 import { PageLoader } from './features/shell/components/PageLoader';
 import { RouteError } from './features/shell/components/RouteError';
@@ -76,45 +75,70 @@ const indexRoute = createRoute({
   },
 });
 
-function comingSoon<TPath extends string>(path: TPath, title: string, sentence: string) {
-  return createRoute({
-    getParentRoute: () => appRoute,
-    path,
-    component: () => <ComingSoon title={title} description={sentence} />,
-  });
-}
+const ZSearchText = z.object({ search: z.string().optional().catch(undefined) });
+const ZOptionalId = z.string().uuid().optional().catch(undefined);
 
-const licensesRoute = comingSoon(
-  'licenses',
-  'Licenses',
-  'Issue, disable and reset licenses for your customers here.',
-);
-const licenseRoute = comingSoon(
-  'licenses/$id',
-  'License',
-  'The license detail page, with its history at the bottom.',
-);
-const ordersRoute = comingSoon('orders', 'Orders', 'Orders group the licenses a customer bought.');
-const orderRoute = comingSoon(
-  'orders/$id',
-  'Order',
-  'The order detail page, with its history at the bottom.',
-);
-const customersRoute = comingSoon(
-  'customers',
-  'Customers',
-  'The companies and people you license software to.',
-);
-const customerRoute = comingSoon(
-  'customers/$id',
-  'Customer',
-  'The customer detail page, with its history at the bottom.',
-);
+const licensesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'licenses',
+  validateSearch: z.object({ productId: ZOptionalId, customerId: ZOptionalId }),
+  component: lazyRouteComponent(
+    () => import('./features/licenses/components/LicensesPage'),
+    'LicensesPage',
+  ),
+});
+
+const licenseRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'licenses/$id',
+  component: lazyRouteComponent(
+    () => import('./features/licenses/components/LicenseDetailPage'),
+    'LicenseDetailPage',
+  ),
+});
+
+const ordersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'orders',
+  validateSearch: ZSearchText,
+  component: lazyRouteComponent(
+    () => import('./features/orders/components/OrdersPage'),
+    'OrdersPage',
+  ),
+});
+
+const orderRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'orders/$id',
+  component: lazyRouteComponent(
+    () => import('./features/orders/components/OrderDetailPage'),
+    'OrderDetailPage',
+  ),
+});
+
+const customersRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'customers',
+  validateSearch: ZSearchText,
+  component: lazyRouteComponent(
+    () => import('./features/customers/components/CustomersPage'),
+    'CustomersPage',
+  ),
+});
+
+const customerRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'customers/$id',
+  component: lazyRouteComponent(
+    () => import('./features/customers/components/CustomerDetailPage'),
+    'CustomerDetailPage',
+  ),
+});
 
 const productsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'products',
-  validateSearch: z.object({ search: z.string().optional().catch(undefined) }),
+  validateSearch: ZSearchText,
   component: lazyRouteComponent(
     () => import('./features/products/components/ProductsPage'),
     'ProductsPage',
@@ -165,22 +189,27 @@ const usersRoute = createRoute({
 const templatesRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'permission-templates',
-  component: () => (
-    <ComingSoon
-      title="Permission templates"
-      description="Reusable sets of permissions to give platform users."
-    />
+  component: lazyRouteComponent(
+    () => import('./features/permission-templates/components/PermissionTemplatesPage'),
+    'PermissionTemplatesPage',
   ),
 });
 
 const policiesRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'notification-policies',
-  component: () => (
-    <ComingSoon
-      title="Notification policies"
-      description="Choose who gets an email when licenses, orders or devices change."
-    />
+  component: lazyRouteComponent(
+    () => import('./features/notification-policies/components/NotificationPoliciesPage'),
+    'NotificationPoliciesPage',
+  ),
+});
+
+const exportsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'audit-logs/exports',
+  component: lazyRouteComponent(
+    () => import('./features/audit-exports/components/AuditExportsPage'),
+    'AuditExportsPage',
   ),
 });
 
@@ -200,6 +229,7 @@ export const routeTree = rootRoute.addChildren([
     settingsRoute.addChildren([
       settingsIndexRoute,
       auditLogsRoute,
+      exportsRoute,
       usersRoute,
       templatesRoute,
       policiesRoute,

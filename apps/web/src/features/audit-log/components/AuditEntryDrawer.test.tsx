@@ -50,6 +50,9 @@ describe(AuditEntryDrawer.name, () => {
     expect(within(request).getByText('203.0.113.7')).toBeInTheDocument();
     expect(within(request).getByText('Mozilla/5.0 (test)')).toBeInTheDocument();
     expect(within(request).getByText('42')).toBeInTheDocument();
+    const integrity = screen.getByRole('table', { name: 'Integrity' });
+    expect(within(integrity).getByText('a'.repeat(64))).toBeInTheDocument();
+    expect(within(integrity).getByText('0'.repeat(64))).toBeInTheDocument();
     expect(within(request).getByText('ui')).toBeInTheDocument();
   });
 

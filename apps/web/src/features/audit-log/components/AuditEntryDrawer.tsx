@@ -69,6 +69,14 @@ function RequestId({ id }: { id: string }) {
   );
 }
 
+function Hash({ value }: { value: string }) {
+  return (
+    <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }}>
+      {value}
+    </Text>
+  );
+}
+
 /** The whole entry: what changed, who did it, to what, and the request it came from. */
 export function AuditEntryDrawer({
   entry,
@@ -145,6 +153,15 @@ export function AuditEntryDrawer({
                 ['Source', entry.context.source],
                 ['Seq', entry.seq],
                 ['Entry id', entry.id],
+              ]}
+            />
+          </Section>
+          <Section title="Integrity">
+            <Facts
+              label="Integrity"
+              rows={[
+                ['Hash', <Hash key="hash" value={entry.hash} />],
+                ['Previous hash', <Hash key="prev" value={entry.prevHash} />],
               ]}
             />
           </Section>

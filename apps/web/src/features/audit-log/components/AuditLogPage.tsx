@@ -1,12 +1,15 @@
-import { Stack, Text, Title } from '@mantine/core';
+import { Group, Stack, Text, Title } from '@mantine/core';
 import { getRouteApi } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
+import { RouterAnchor } from '../../../components/RouterLinks';
+import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { type AuditLogSearch, hasActiveFilters, toAuditLogQuery } from '../utils/auditLogSearch';
 import { describeAuditSearch } from '../utils/describeAuditSearch';
 import { AuditLogFilterBar } from './AuditLogFilterBar';
 import { AuditLogTable } from './AuditLogTable';
+import { IntegrityBanner } from './IntegrityBanner';
 
 const route = getRouteApi('/_app/settings/audit-logs');
 
@@ -26,14 +29,26 @@ export function AuditLogPage() {
 
   return (
     <Stack gap="md">
-      <div>
-        <Title order={1} size="h2">
-          Audit logs
-        </Title>
-        <Text c="dimmed" size="sm">
-          Every essential action taken in this account, and who took it.
-        </Text>
-      </div>
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h2">
+            Audit logs
+          </Title>
+          <Text c="dimmed" size="sm">
+            Every essential action taken in this account, and who took it.
+          </Text>
+        </div>
+        <Group gap="sm">
+          <RouterAnchor to="/settings/audit-logs/exports" size="sm">
+            Past exports
+          </RouterAnchor>
+          <ExportButton
+            filter={filter}
+            description={filtered && description ? `Entries matching: ${description}` : 'All entries'}
+          />
+        </Group>
+      </Group>
+      <IntegrityBanner />
       <AuditLogFilterBar search={search} onChange={setSearch} searchError={searchError} />
       {filtered && description && (
         <Text size="sm" c="dimmed" aria-live="polite">

@@ -2,7 +2,9 @@ import type { AuditEntry, ItemType } from '@keyledger/contract';
 import { Group, Stack, Switch } from '@mantine/core';
 import { useMemo, useRef, useState } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
+import { ExportButton } from '../../audit-exports/components/ExportButton';
 import type { AuditLogScope } from '../hooks/auditLogScope';
+import { itemTypeLabel } from '../utils/itemLinks';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { useNewEntries } from '../hooks/useNewEntries';
 import type { AuditLogListFilter } from '../utils/auditLogSearch';
@@ -103,7 +105,15 @@ export function AuditLogTable(props: AuditLogTableProps) {
           ) : (
             <span />
           )}
-          <NewEntriesButton count={fresh.count} more={fresh.more} onClick={showNew} />
+          <Group gap="xs">
+            <NewEntriesButton count={fresh.count} more={fresh.more} onClick={showNew} />
+            {scope.kind === 'item' && (
+              <ExportButton
+                filter={{ itemType: scope.itemType, itemId: scope.itemId }}
+                description={`Entries on this ${itemTypeLabel(scope.itemType).toLowerCase()} (without its related items)`}
+              />
+            )}
+          </Group>
         </Group>
       )}
       <div className={classes.table}>

@@ -26,18 +26,30 @@ async function fetchItemPage(
   scope: Extract<AuditLogScope, { kind: 'item' }>,
   { cursor, limit, signal }: PageArgs,
 ) {
-  if (scope.itemType === 'product') {
-    return tsr.products.auditLog.query({
-      params: { id: scope.itemId },
-      query: { related: scope.related, cursor, limit },
-      fetchOptions: { signal },
-    });
-  }
-  // Items whose per-item route is not in the contract yet: their own entries only.
-  return tsr.auditLog.list.query({
-    query: { itemType: scope.itemType, itemId: scope.itemId, cursor, limit },
+  const args = {
+    params: { id: scope.itemId },
+    query: { related: scope.related, cursor, limit },
     fetchOptions: { signal },
-  });
+  };
+  switch (scope.itemType) {
+    case 'product':
+      return tsr.products.auditLog.query(args);
+    case 'license':
+      return tsr.licenses.auditLog.query(args);
+    case 'order':
+      return tsr.orders.auditLog.query(args);
+    case 'customer':
+      return tsr.customers.auditLog.query(args);
+    case 'platform_user':
+    case 'permission_template':
+    case 'notification_policy':
+    case 'device':
+      // No per-item route: the item's own entries only.
+      return tsr.auditLog.list.query({
+        query: { itemType: scope.itemType, itemId: scope.itemId, cursor, limit },
+        fetchOptions: { signal },
+      });
+  }
 }
 
 /** One page of entries; a non-200 answer is thrown as is, like the ts-rest hooks do. */

@@ -5,6 +5,7 @@ import {
   Group,
   Modal,
   PasswordInput,
+  Select,
   Stack,
   Switch,
   TextInput,
@@ -12,9 +13,10 @@ import {
 import { type FormEvent, useState } from 'react';
 import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
 import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { usePermissionTemplates } from '../../permission-templates/hooks/usePermissionTemplates';
 import { useSaveUser } from '../hooks/usePlatformUsers';
 
-const FIELDS = ['email', 'name', 'password', 'isAdmin'];
+const FIELDS = ['email', 'name', 'password', 'isAdmin', 'permissionTemplateId'];
 
 interface UserFormProps {
   user?: PlatformUser;
@@ -26,6 +28,8 @@ function UserForm({ user, onClose }: UserFormProps) {
   const [name, setName] = useState(user?.name ?? '');
   const [password, setPassword] = useState('');
   const [isAdmin, setIsAdmin] = useState(user?.isAdmin ?? false);
+  const [templateId, setTemplateId] = useState<string | null>(user?.permissionTemplateId ?? null);
+  const templates = usePermissionTemplates();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { create, update } = useSaveUser(onClose);
   const mutation = user ? update : create;
@@ -38,6 +42,8 @@ function UserForm({ user, onClose }: UserFormProps) {
       email,
       name,
       isAdmin,
+      // Admins can do everything: a template only applies to the others.
+      permissionTemplateId: isAdmin ? null : templateId,
       ...(password || !user ? { password } : {}),
     });
     if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
@@ -50,6 +56,9 @@ function UserForm({ user, onClose }: UserFormProps) {
       ...(d.email !== user.email && { email: d.email }),
       ...(d.name !== user.name && { name: d.name }),
       ...(d.isAdmin !== user.isAdmin && { isAdmin: d.isAdmin }),
+      ...((d.permissionTemplateId ?? null) !== user.permissionTemplateId && {
+        permissionTemplateId: d.permissionTemplateId ?? null,
+      }),
       ...(d.password && { password: d.password }),
     };
     if (Object.keys(body).length === 0) return onClose();
@@ -101,6 +110,18 @@ function UserForm({ user, onClose }: UserFormProps) {
           onChange={(e) => setIsAdmin(e.currentTarget.checked)}
           error={errors.isAdmin}
         />
+        {!isAdmin && (
+          <Select
+            label="Permission template"
+            description="What this user may see and do"
+            placeholder={templates.isPending ? 'Loading…' : 'No permissions'}
+            clearable
+            data={templates.templates.map((t) => ({ value: t.id, label: t.name }))}
+            value={templateId}
+            onChange={setTemplateId}
+            error={errors.permissionTemplateId}
+          />
+        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>
             Cancel

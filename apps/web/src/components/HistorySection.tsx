@@ -1,0 +1,24 @@
+import { Stack, Title } from '@mantine/core';
+import type { ItemType } from '@keyledger/contract';
+import { AuditLogTable } from '../features/audit-log/components/AuditLogTable';
+
+/** The item's audit table at the bottom of its page. */
+export function HistorySection({
+  itemType,
+  itemId,
+  label,
+}: {
+  itemType: ItemType;
+  itemId: string;
+  label: string;
+}) {
+  const headingId = `${itemType}-history`;
+  return (
+    <Stack gap="xs" component="section" aria-labelledby={headingId}>
+      <Title order={2} size="h4" id={headingId}>
+        History
+      </Title>
+      <AuditLogTable itemType={itemType} itemId={itemId} height={480} aria-label={`History of ${label}`} />
+    </Stack>
+  );
+}

@@ -1,0 +1,67 @@
+import type { IntegrityReport } from '@keyledger/contract';
+import { Alert, Group, Text } from '@mantine/core';
+import { useInterval } from '@mantine/hooks';
+import { useEffect, useState } from 'react';
+import { apiErrorMessage } from '../../../api/errors';
+import { CheckIcon } from '../../../components/Icons';
+import { useIntegrity } from '../hooks/useIntegrity';
+import { timeAgo } from '../utils/timeAgo';
+
+/** Re-render every 10 s so "40 s ago" stays true. */
+function useNow() {
+  const [now, setNow] = useState(Date.now());
+  const interval = useInterval(() => setNow(Date.now()), 10_000);
+  useEffect(() => {
+    interval.start();
+    return interval.stop;
+  }, [interval]);
+  return now;
+}
+
+export function integritySummary(report: IntegrityReport, now: number): string {
+  const checkpoint = report.lastCheckpoint
+    ? `signed checkpoint ${timeAgo(report.lastCheckpoint.at, now)}`
+    : 'no signed checkpoint yet';
+  return `Verified through #${report.verifiedThroughSeq} · ${checkpoint}`;
+}
+
+/** Whether the audit log is intact: the hash chain and the latest signed checkpoint. */
+export function IntegrityBanner() {
+  const query = useIntegrity();
+  const now = useNow();
+  if (query.isPending) {
+    return (
+      <Text size="sm" c="dimmed" aria-live="polite">
+        Verifying the audit log…
+      </Text>
+    );
+  }
+  if (query.isError) {
+    return (
+      <Alert color="yellow" title="The audit log could not be verified">
+        {apiErrorMessage(query.error)}
+      </Alert>
+    );
+  }
+  const report = query.data.body;
+  const badSignature = report.lastCheckpoint?.signatureValid === false;
+  if (!report.ok || badSignature) {
+    return (
+      <Alert color="red" title="The audit log failed verification" role="alert">
+        {report.firstBrokenSeq !== undefined
+          ? `The first broken entry is #${report.firstBrokenSeq}`
+          : 'The latest signed checkpoint does not match'}
+        {report.reason ? `: ${report.reason}` : '.'} Entries up to #{report.verifiedThroughSeq} are
+        verified.
+      </Alert>
+    );
+  }
+  return (
+    <Group gap={6} c="teal" role="status" aria-label="Audit log integrity">
+      <CheckIcon />
+      <Text size="sm" c="teal.8">
+        {integritySummary(report, now)}
+      </Text>
+    </Group>
+  );
+}

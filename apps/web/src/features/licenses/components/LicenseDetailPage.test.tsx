@@ -1,0 +1,180 @@
+import type { License } from '@keyledger/contract';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { errorBody, mockFetch } from '../../../test/fetchMock';
+import { makeAuditEntry, makeSession } from '../../../test/factories';
+import { renderApp } from '../../../test/render';
+
+const LICENSE_ID = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const ORDER_ID = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
+const PRODUCT_ID = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+const CUSTOMER_ID = '9f8e7d6c-5b4a-4c3d-8e2f-1a0b9c8d7e6f';
+const AT = '2026-03-15T12:00:00.000Z';
+
+// jsdom lays nothing out; give every element a size so the virtualized history renders rows.
+beforeAll(() => {
+  jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
+    x: 0,
+    y: 0,
+    top: 0,
+    left: 0,
+    bottom: 56,
+    right: 1000,
+    width: 1000,
+    height: 56,
+    toJSON: () => ({}),
+  } as DOMRect);
+  jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(600);
+  jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+});
+afterAll(() => jest.restoreAllMocks());
+
+function makeLicense(overrides: Partial<License> = {}): License {
+  return {
+    id: LICENSE_ID,
+    key: 'ABCD-EFGH-JKLM-NPQR',
+    keyHint: '****-****-****-NPQR',
+    orderId: ORDER_ID,
+    productId: PRODUCT_ID,
+    customerId: CUSTOMER_ID,
+    type: 'perpetual',
+    enabled: true,
+    maxActivations: 3,
+    validUntil: null,
+    maxConsumptions: null,
+    consumptions: 0,
+    features: ['export'],
+    users: [],
+    customFields: [],
+    deletedAt: null,
+    createdAt: AT,
+    updatedAt: AT,
+    ...overrides,
+  };
+}
+
+function api({ disable }: { disable: 'ok' | 'conflict' }) {
+  let license = makeLicense();
+  let entries = [makeAuditEntry({ id: '00000000-0000-4000-8000-000000000001', seq: 1, action: 'license_created', changes: [] })];
+  return mockFetch((url, init) => {
+    const path = url.pathname;
+    const method = init.method ?? 'GET';
+    if (path === '/api/v1/auth/me') return { status: 200, body: makeSession() };
+    if (path === `/api/v1/licenses/${LICENSE_ID}` && method === 'GET')
+      return { status: 200, body: license };
+    if (path === `/api/v1/licenses/${LICENSE_ID}/disable` && method === 'POST') {
+      if (disable === 'conflict')
+        return { status: 409, body: errorBody(409, 'The license is already disabled') };
+      license = { ...license, enabled: false };
+      entries = [makeAuditEntry({ id: '00000000-0000-4000-8000-000000000002', seq: 2 }), ...entries];
+      return { status: 200, body: license };
+    }
+    if (path === `/api/v1/licenses/${LICENSE_ID}/devices`)
+      return { status: 200, body: { items: [], nextCursor: null } };
+    if (path === `/api/v1/licenses/${LICENSE_ID}/audit-log`)
+      return { status: 200, body: { items: entries, nextCursor: null } };
+    if (path === `/api/v1/products/${PRODUCT_ID}`)
+      return {
+        status: 200,
+        body: {
+          id: PRODUCT_ID,
+          name: 'Photon Studio',
+          code: 'photon',
+          status: 'active',
+          archived: false,
+          features: ['export'],
+          deletedAt: null,
+          createdAt: AT,
+          updatedAt: AT,
+        },
+      };
+    if (path === `/api/v1/orders/${ORDER_ID}`)
+      return {
+        status: 200,
+        body: {
+          id: ORDER_ID,
+          reference: 'PO-1001',
+          customerId: CUSTOMER_ID,
+          isTrial: false,
+          notes: null,
+          managers: [],
+          deletedAt: null,
+          createdAt: AT,
+          updatedAt: AT,
+        },
+      };
+    if (path === `/api/v1/customers/${CUSTOMER_ID}`)
+      return {
+        status: 200,
+        body: {
+          id: CUSTOMER_ID,
+          email: 'ada@initech.test',
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          company: 'Initech',
+          phone: null,
+          reference: null,
+          deletedAt: null,
+          createdAt: AT,
+          updatedAt: AT,
+        },
+      };
+    return { status: 404, body: errorBody(404, `Not found: ${method} ${path}`) };
+  });
+}
+
+const callsTo = (fetch: ReturnType<typeof api>, path: string, method = 'GET') =>
+  fetch.mock.calls.filter(
+    ([u, init]) =>
+      new URL(u, 'http://localhost').pathname === path && (init?.method ?? 'GET') === method,
+  );
+
+describe('License page', () => {
+  it('shows the license with its product, order and customer', async () => {
+    api({ disable: 'ok' });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    expect(await screen.findByRole('heading', { name: 'ABCD-EFGH-JKLM-NPQR' })).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'Photon Studio' })).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'PO-1001' })).toBeInTheDocument();
+    expect(await screen.findByRole('link', { name: 'Ada Lovelace (Initech)' })).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'History of ABCD-EFGH-JKLM-NPQR' })).toBeInTheDocument();
+  });
+
+  it('disables after a confirmation, then refetches the license and its history', async () => {
+    const fetch = api({ disable: 'ok' });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    const history = `/api/v1/licenses/${LICENSE_ID}/audit-log`;
+    await screen.findByText('License created');
+    expect(callsTo(fetch, history)).toHaveLength(1);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Disable' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Disable this license?' });
+    expect(callsTo(fetch, `/api/v1/licenses/${LICENSE_ID}/disable`, 'POST')).toHaveLength(0);
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Disable license' }));
+
+    await waitFor(() =>
+      expect(callsTo(fetch, `/api/v1/licenses/${LICENSE_ID}/disable`, 'POST')).toHaveLength(1),
+    );
+
+    // The page shows the new state, and the history its new entry, without a reload.
+    expect(await screen.findByRole('button', { name: 'Enable' })).toBeInTheDocument();
+    expect(screen.getAllByText('Disabled').length).toBeGreaterThan(0);
+    const table = screen.getByRole('table', { name: 'History of ABCD-EFGH-JKLM-NPQR' });
+    expect(await within(table).findByText('License disabled')).toBeInTheDocument();
+    expect(callsTo(fetch, history).length).toBeGreaterThanOrEqual(2);
+    expect(callsTo(fetch, `/api/v1/licenses/${LICENSE_ID}`).length).toBeGreaterThanOrEqual(2);
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog', { name: 'Disable this license?' })).not.toBeInTheDocument(),
+    );
+  });
+
+  it('shows the API’s 409 message when the disable is refused', async () => {
+    api({ disable: 'conflict' });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    await userEvent.click(await screen.findByRole('button', { name: 'Disable' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Disable this license?' });
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Disable license' }));
+    expect(await screen.findByText('The license is already disabled')).toBeInTheDocument();
+    expect(screen.getByText('Could not disable the license')).toBeInTheDocument();
+  });
+});
