@@ -8,12 +8,15 @@ import { AuditExportProcessor } from './exports/audit-export.processor';
 import { AuditExportsWorkerModule } from './exports/audit-exports-worker.module';
 import { BullRootModule, processorProvider } from './jobs/bull';
 import { MaintenanceProcessor } from './jobs/maintenance.processor';
+import { CheckpointProcessor, CheckpointScheduler } from './integrity/checkpoint.processor';
+import { IntegrityModule } from './integrity/integrity.module';
 import { QUEUES, type QueueName } from './jobs/queues';
 
 /** One processor per declared queue: a queue missing here is a type error. */
 export const PROCESSORS: Record<QueueName, Type> = {
   [QUEUES.maintenance]: MaintenanceProcessor,
   [QUEUES.auditExports]: AuditExportProcessor,
+  [QUEUES.auditCheckpoints]: CheckpointProcessor,
 };
 
 /** Fail fast when a declared queue has no processor (or a processor reads an undeclared queue). */
@@ -38,8 +41,9 @@ export class WorkerModule {
         BullRootModule,
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
         AuditExportsWorkerModule,
+        IntegrityModule,
       ],
-      providers: Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)),
+      providers: [...Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)), CheckpointScheduler],
     };
   }
 }

@@ -2,6 +2,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { AUDIT_EXPORT_CSV_COLUMNS, type AuditEntry, type AuditExport, type AuditLogFilter } from '@keyledger/contract';
 import { Queue, QueueEvents } from 'bullmq';
+import Redis from 'ioredis';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';
 import { connectDb } from './support/db';
 import { SmtpCapture } from './support/smtp';
-import { readRunState } from './support/test-db';
+import { readRunState, REDIS_URL } from './support/test-db';
 import { ChildWorker, startWorker, type TestWorker } from './support/worker';
 
 /** RFC 4180: records of fields, quotes doubled inside quoted fields, CRLF between records. */
@@ -126,6 +127,15 @@ describe('audit-log exports', () => {
     await worker?.close();
     await t?.close();
     await smtp.close();
+    // This file's queues (all under its own prefix) leave nothing behind in Redis.
+    const redis = new Redis(REDIS_URL);
+    try {
+      for await (const keys of redis.scanStream({ match: `${shared.QUEUE_PREFIX}*`, count: 500 }) as AsyncIterable<string[]>) {
+        if (keys.length) await redis.del(...keys);
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 
   /** Writes entries the way every audited action does (AuditService.record in a transaction). */
@@ -266,6 +276,8 @@ describe('audit-log exports', () => {
     expect(sha256(ndjsonFile.body)).toBe(ndjson.sha256);
     const lines = ndjsonFile.body.toString('utf8').split('\n');
     expect(lines.pop()).toBe('');
+    // The first line is the manifest for offline verification: a filtered export is not complete.
+    expect(JSON.parse(lines.shift()!).manifest).toMatchObject({ format: 'keyledger-audit-ndjson/1', complete: false });
     const parsed = lines.map((l) => JSON.parse(l) as AuditEntry);
     expect(parsed).toEqual(oldestFirst);
     expect(parsed.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
@@ -297,7 +309,7 @@ describe('audit-log exports', () => {
     const changes = JSON.parse(customer[col('changes')]!) as AuditEntry['changes'];
     expect(changes).toContainEqual({ field: 'company', before: null, after: formula });
 
-    const entries = (await download(ndjson.downloadUrl!)).body.toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+    const entries = (await download(ndjson.downloadUrl!)).body.toString('utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as AuditEntry);
     expect(entries.find((e) => e.action === 'product_created')!.target.label).toBe(formula);
     expect(entries.find((e) => e.action === 'customer_created')!.changes).toContainEqual({ field: 'company', before: null, after: formula });
   });
@@ -492,13 +504,18 @@ describe('audit-log exports', () => {
       let count = 0;
       let outOfOrder = 0;
       let carry = '';
+      let manifestSeen = false;
       const decoder = new TextDecoder();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         hash.update(chunk);
         const lines = (carry + decoder.decode(chunk, { stream: true })).split('\n');
         carry = lines.pop()!;
-        for (const line of lines) if ((JSON.parse(line) as AuditEntry).seq !== ++count) outOfOrder++;
+        for (const line of lines) {
+          if (!manifestSeen) manifestSeen = 'manifest' in JSON.parse(line);
+          else if ((JSON.parse(line) as AuditEntry).seq !== ++count) outOfOrder++;
+        }
       }
+      expect(manifestSeen).toBe(true);
       expect(carry).toBe('');
       expect({ count, outOfOrder }).toEqual({ count: TOTAL, outOfOrder: 0 });
       expect(hash.digest('hex')).toBe(status.sha256);
@@ -507,7 +524,7 @@ describe('audit-log exports', () => {
 
     it('finishes one complete file and sends one email when the worker is killed mid-export', async () => {
       const first = await spawn();
-      const id = await requestExport(api, 'csv', {});
+      const id = await requestExport(api, 'ndjson', {});
       // Kill it once it has written rows: its first progress report after the start, about a second in.
       const midway = await progress.waitFor(id, (p) => p.rowsWritten > 0);
       await first.kill('SIGKILL');
@@ -523,21 +540,21 @@ describe('audit-log exports', () => {
       await spawn(); // takes the stalled job over once the dead worker's lock lapses
       const status = await finished(api, id, q, ev);
       expect(status).toMatchObject({ status: 'completed', rowsWritten: TOTAL, firstSeq: 1, lastSeq: TOTAL });
-      expect(readdirSync(dir).filter((f) => f.startsWith(id))).toEqual([`${id}.csv`]);
+      expect(readdirSync(dir).filter((f) => f.startsWith(id))).toEqual([`${id}.ndjson`]);
 
-      const path = join(dir, `${id}.csv`);
+      const path = join(dir, `${id}.ndjson`);
       const hash = createHash('sha256');
       for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
       expect(hash.digest('hex')).toBe(status.sha256);
-      let lines = 0;
-      let last = '';
+      let count = 0;
+      let outOfOrder = 0;
+      let manifestSeen = false;
       for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
-        if (lines === 1) expect(line.split(',')[1]).toBe('1');
-        lines++;
-        last = line;
+        if (!manifestSeen) manifestSeen = 'manifest' in JSON.parse(line);
+        else if ((JSON.parse(line) as AuditEntry).seq !== ++count) outOfOrder++;
       }
-      expect(lines).toBe(TOTAL + 1);
-      expect(last.split(',')[1]).toBe(String(TOTAL));
+      expect(manifestSeen).toBe(true);
+      expect({ count, outOfOrder }).toEqual({ count: TOTAL, outOfOrder: 0 });
 
       const mail = await smtp.waitFor((m) => m.text.includes(`/exports/${id}/download`));
       expect(mail.subject).toBe('Your audit log export is ready (200,001 entries)');

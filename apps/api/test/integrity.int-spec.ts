@@ -1,24 +1,63 @@
-import { type IntegrityReport } from '@keyledger/contract';
-import { entryHash, loadPublicKey, verifyCheckpoint } from '@keyledger/verify';
+import { type AuditExport, type IntegrityReport } from '@keyledger/contract';
+import { entryHash, loadPublicKey, verifyCheckpoint, verifyExportFile } from '@keyledger/verify';
+import { Queue, QueueEvents } from 'bullmq';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { type Client } from 'pg';
+import { bullConnection } from '../src/jobs/bull';
+import { QUEUES } from '../src/jobs/queues';
+import { startWorker, type TestWorker } from './support/worker';
+import { readRunState } from './support/test-db';
 import { run as auditVerifyCli } from '../src/cli/audit-verify';
 import { IntegrityService } from '../src/integrity/integrity.service';
 import { ApiClient } from './support/client';
 import { startApp, type TestApp } from './support/app';
 import { connectDb } from './support/db';
 
+const VERIFY_BIN = resolve(__dirname, '../../../packages/verify/bin/keyledger-verify.js');
+
 describe('tamper evidence', () => {
   let t: TestApp;
   let db: Client;
+  let worker: TestWorker;
+  let queue: Queue;
+  let events: QueueEvents;
+  let keyFile: string;
 
   beforeAll(async () => {
-    t = await startApp();
+    t = await startApp({ CHECKPOINT_INTERVAL_SECONDS: '1' });
+    worker = await startWorker({ CHECKPOINT_INTERVAL_SECONDS: '1' });
     db = await connectDb();
+    const opts = { connection: bullConnection(t.env), prefix: t.env.QUEUE_PREFIX };
+    queue = new Queue(QUEUES.auditExports, opts);
+    events = new QueueEvents(QUEUES.auditExports, opts);
+    await events.waitUntilReady();
+    const key = await new ApiClient(t.url).get('/api/v1/audit-log/integrity/public-key');
+    keyFile = join(readRunState().dataDir, 'integrity-public-key.pem');
+    writeFileSync(keyFile, key.body.publicKeyPem);
   });
   afterAll(async () => {
+    await events.close();
+    await queue.close();
+    await worker.close();
     await db.end();
     await t.close();
   });
+
+  /** An NDJSON export of the whole log, built by the real worker and downloaded through its link. */
+  async function exportAll(c: ApiClient): Promise<string> {
+    const res = await c.post('/api/v1/audit-log/exports', { format: 'ndjson', filter: {} });
+    expect(res.status).toBe(202);
+    await (await queue.getJob(res.body.id))!.waitUntilFinished(events, 60_000);
+    const status = (await c.get<AuditExport>(`/api/v1/audit-log/exports/${res.body.id}`)).body;
+    expect(status.status).toBe('completed');
+    const file = await fetch(status.downloadUrl!.replace(t.env.PUBLIC_URL, t.url));
+    const path = join(readRunState().dataDir, `verify-${res.body.id}.ndjson`);
+    writeFileSync(path, Buffer.from(await file.arrayBuffer()));
+    return path;
+  }
 
   /** A fresh account with `n` products: entries 1 (sign-up) .. n + 1. */
   async function accountWithEntries(n: number) {
@@ -70,6 +109,15 @@ describe('tamper evidence', () => {
     const byCli = await cli(accountId);
     expect(byCli.code).toBe(1);
     expect(byCli.report).toMatchObject({ ok: false, firstBrokenSeq: k });
+    const offline = await verifyExportFile(await exportAll(c), loadPublicKey(readFileSync(keyFile, 'utf8')));
+    expect(offline).toMatchObject({ ok: false, firstBrokenSeq: k });
+  }
+
+  /** Entries, then a signed checkpoint over them (so tampering is also checked against a signature). */
+  async function sealed(n: number) {
+    const a = await accountWithEntries(n);
+    await t.app.get(IntegrityService).sealDue();
+    return a;
   }
 
   it('verifies an intact chain online and by the CLI, and signs checkpoints anyone can check', async () => {
@@ -91,13 +139,13 @@ describe('tamper evidence', () => {
   });
 
   it('names entry k when one field of it was changed', async () => {
-    const { c, accountId } = await accountWithEntries(5);
+    const { c, accountId } = await sealed(5);
     await asSuperuser(`UPDATE audit_entries SET target_label = 'Forged' WHERE account_id = $1 AND seq = 4`, [accountId]);
     await expectBrokenAt(c, accountId, 4);
   });
 
   it('names entry k when it was deleted', async () => {
-    const { c, accountId } = await accountWithEntries(5);
+    const { c, accountId } = await sealed(5);
     await asSuperuser(`DELETE FROM audit_entries WHERE account_id = $1 AND seq = 3`, [accountId]);
     await expectBrokenAt(c, accountId, 3);
   });
@@ -109,7 +157,7 @@ describe('tamper evidence', () => {
   });
 
   it('names the first of two entries whose order was swapped', async () => {
-    const { c, accountId } = await accountWithEntries(5);
+    const { c, accountId } = await sealed(5);
     await asSuperuser(
       [
         'UPDATE audit_entries SET seq = -2 WHERE account_id = $1 AND seq = 2',
@@ -140,8 +188,12 @@ describe('tamper evidence', () => {
   it('reports a checkpoint with a forged signature', async () => {
     const { c, accountId } = await accountWithEntries(2);
     const head = await online(c);
+    // Replace whatever the worker signed with a checkpoint whose signature was not made by the key.
     await asSuperuser(
-      `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, now(), 'forged', $4)`,
+      [
+        'DELETE FROM audit_checkpoints WHERE account_id = $1 AND $2::bigint > 0 AND $3::text IS NOT NULL AND $4::text IS NOT NULL',
+        `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, now(), 'forged', $4)`,
+      ],
       [accountId, head.headSeq, head.headHash, Buffer.alloc(64, 7).toString('base64')],
     );
     const report = await online(c);
@@ -157,6 +209,32 @@ describe('tamper evidence', () => {
     );
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(await online(c)).toMatchObject({ ok: true, verifiedThroughSeq: 51, entriesChecked: 51 });
+  });
+
+  it('signs checkpoints from the worker’s repeatable job while entries arrive', async () => {
+    const { c, accountId } = await accountWithEntries(2);
+    let checkpoints: Array<{ seq: number }> = [];
+    for (let i = 0; i < 100 && !checkpoints.some((cp) => cp.seq === 3); i++) {
+      checkpoints = (await c.get('/api/v1/audit-log/integrity/checkpoints')).body.items;
+      if (!checkpoints.some((cp) => cp.seq === 3)) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(checkpoints[0]).toMatchObject({ accountId, seq: 3 });
+    expect((await online(c)).lastCheckpoint).toMatchObject({ seq: 3, signatureValid: true });
+  });
+
+  it('verifies an intact export offline with the keyledger-verify command, and names a byte changed in the file', async () => {
+    const { c } = await sealed(4);
+    const path = await exportAll(c);
+    const ok = await promisify(execFile)('node', [VERIFY_BIN, path, '--public-key', keyFile]);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, entries: 5, checkpoint: { seq: 5, signatureValid: true, matchesEntry: true } });
+    const text = readFileSync(path, 'utf8');
+    writeFileSync(path, text.replace('"Product 2"', '"Product X"'));
+    const broken = await promisify(execFile)('node', [VERIFY_BIN, path, '--public-key', keyFile]).then(
+      () => ({ code: 0, stdout: '' }),
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ ok: false, firstBrokenSeq: 4 });
   });
 
   it('refuses the CLI without an account', async () => {

@@ -10,6 +10,8 @@ import { entryConditions } from '../audit/audit-query.service';
 import { ENV, type Env } from '../config/env';
 import { encodingOf } from './audit-export.format';
 import { copyRows, inlineParams } from './copy-rows';
+import { type ExportManifest } from '@keyledger/verify';
+import { type CheckpointRow, toCheckpointDto } from '../integrity/verify-chain';
 
 /** Below this many planned rows the total is counted exactly; above it the planner's estimate is used. */
 const EXACT_COUNT_UP_TO = 1_000_000;
@@ -58,16 +60,21 @@ export class AuditExportWriter {
     await client.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const head = await client.query<{ last_seq: string }>('SELECT last_seq FROM audit_heads WHERE account_id = $1', [run.accountId]);
-      const bound = await run.pinSnapshot(Number(head.rows[0]?.last_seq ?? 0));
+      // Every entry in the snapshot, up to the highest seq stored (not the recorded head: an entry
+      // forged beyond the head must reach the file, where the offline verifier flags it).
+      const last = await client.query<{ seq: string }>('SELECT COALESCE(max(seq), 0) AS seq FROM audit_entries WHERE account_id = $1', [run.accountId]);
+      const snapshotMax = Number(last.rows[0]?.seq ?? 0);
+      const bound = await run.pinSnapshot(snapshotMax);
       const { where, params } = entryConditions(run.accountId, run.filter);
       params.push(bound);
       where.push(`e.seq <= $${params.length}`);
       const from = `FROM audit_entries e WHERE ${where.join(' AND ')}`;
       await run.onStart(await this.countRows(client, from, params));
       const { fields } = await client.query(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e LIMIT 0`);
+      // Before COPY starts: the client runs one query at a time, and COPY holds it until drained.
+      const header = run.format === 'ndjson' ? await this.ndjsonManifest(client, run, bound, snapshotMax) : encodingOf(run.format).header;
       const copy = client.query(copyTo(inlineParams(`COPY (SELECT ${AUDIT_ENTRY_COLUMNS} ${from} ORDER BY e.seq ASC) TO STDOUT`, params)));
-      const result = await this.stream(copyRows<AuditEntryRow>(copy, fields), run, sink);
+      const result = await this.stream(copyRows<AuditEntryRow>(copy, fields), run, header, sink);
       await client.query('COMMIT');
       return result;
     } finally {
@@ -86,7 +93,42 @@ export class AuditExportWriter {
     return Number(counted.rows[0]?.n ?? 0);
   }
 
-  private async stream(source: AsyncIterable<AuditEntryRow[]>, run: ExportRun, sink: Writable): Promise<ExportResult> {
+  /**
+   * The first line of an NDJSON export, for offline verification (@keyledger/verify): the chain head
+   * of this snapshot, the latest signed checkpoint at or before it, and whether the file holds every
+   * entry up to the head (no filter).
+   */
+  private async ndjsonManifest(client: Client, run: ExportRun, bound: number, snapshotMax: number): Promise<string> {
+    const recorded = await client.query<{ last_seq: string; last_hash: string }>(
+      'SELECT last_seq, last_hash FROM audit_heads WHERE account_id = $1',
+      [run.accountId],
+    );
+    const headSeq = Number(recorded.rows[0]?.last_seq ?? 0);
+    // A retry of an export whose log has grown since exports up to its first run's bound, and is
+    // verified against the entry at that bound; otherwise against the head the account records.
+    const head =
+      bound >= snapshotMax
+        ? { rows: recorded.rows[0] && headSeq > 0 ? [{ seq: headSeq, hash: recorded.rows[0].last_hash }] : [] }
+        : await client.query<{ seq: number; hash: string }>('SELECT seq::int AS seq, hash FROM audit_entries WHERE account_id = $1 AND seq = $2', [
+            run.accountId,
+            bound,
+          ]);
+    const cp = await client.query<CheckpointRow>(
+      `SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints
+        WHERE account_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1`,
+      [run.accountId, Math.min(bound, headSeq)],
+    );
+    const manifest: ExportManifest = {
+      format: 'keyledger-audit-ndjson/1',
+      accountId: run.accountId,
+      complete: Object.values(run.filter).every((v) => v === undefined),
+      chainHead: head.rows[0] ? { seq: Number(head.rows[0].seq), hash: head.rows[0].hash } : null,
+      checkpoint: cp.rows[0] ? toCheckpointDto(cp.rows[0]) : null,
+    };
+    return `${JSON.stringify({ manifest })}\n`;
+  }
+
+  private async stream(source: AsyncIterable<AuditEntryRow[]>, run: ExportRun, header: string, sink: Writable): Promise<ExportResult> {
     const encoding = encodingOf(run.format);
     const hash = createHash('sha256');
     let rows = 0;
@@ -98,7 +140,7 @@ export class AuditExportWriter {
     let reportedAt = Date.now();
 
     async function* encode(): AsyncGenerator<Buffer> {
-      if (encoding.header) yield Buffer.from(encoding.header, 'utf8');
+      if (header) yield Buffer.from(header, 'utf8');
       for await (const batch of source) {
         let text = '';
         for (const row of batch) {

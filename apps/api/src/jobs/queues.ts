@@ -5,6 +5,7 @@
 export const QUEUES = {
   maintenance: 'maintenance',
   auditExports: 'audit-exports',
+  auditCheckpoints: 'audit-checkpoints',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
