@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CustomersModule } from './customers/customers.module';
@@ -40,6 +41,7 @@ export class AppModule {
         OrdersModule,
         LicensesModule,
         DevicesModule,
+        ApiKeysModule,
       ],
       controllers: [HealthController],
     };

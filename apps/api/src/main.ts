@@ -24,6 +24,9 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false, // throw to the caller instead of exiting the process
+    // Fastify's own parsers only (JSON, within BODY_LIMIT): Nest's would add urlencoded forms, and
+    // this API takes JSON alone, so a form post is refused with 415 instead of being read as a body.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (req, reply) => {

@@ -69,6 +69,7 @@ export const PERMISSIONS = [
   'settings:users',
   'settings:templates',
   'settings:notifications',
+  'settings:api_keys',
 ] as const;
 export const ZPermission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof ZPermission>;

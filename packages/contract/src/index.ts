@@ -1,4 +1,5 @@
 import { initContract } from '@ts-rest/core';
+import { apiKeysContract } from './api-keys';
 import { auditIntegrityContract } from './audit-integrity';
 import { auditExportsContract } from './audit-exports';
 import { auditLogContract } from './audit-log';
@@ -14,6 +15,7 @@ import { permissionTemplatesContract } from './permission-templates';
 import { platformUsersContract } from './platform-users';
 import { productsContract } from './products';
 
+export * from './api-keys';
 export * from './audit-actions';
 export * from './audit-search';
 export * from './audit-integrity';
@@ -51,6 +53,7 @@ export const contract = c.router(
     licenses: licensesContract,
     devices: devicesContract,
     licenseApi: licenseApiContract,
+    apiKeys: apiKeysContract,
   },
   { strictStatusCodes: true },
 );

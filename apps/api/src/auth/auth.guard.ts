@@ -2,11 +2,12 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { TsRestAppRouteMetadataKey } from '@ts-rest/nest';
 import { type AppRoute } from '@ts-rest/core';
-import { type RouteMetadata } from '@keyledger/contract';
+import { type Permission, type RouteMetadata } from '@keyledger/contract';
 import { type FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { forbidden, unauthorized } from '../common/errors';
 import { type RequestStore } from '../common/request-context';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE } from './cookies';
 
@@ -15,13 +16,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Global. Every contract route declares in its metadata whether it is public, needs a session, or
  * needs a permission; this guard enforces it (fail closed when a route declares nothing), checks the
- * CSRF header on mutations, and puts the principal into the request context.
+ * CSRF header on mutations, and puts the principal into the request context. A management API key
+ * (`Authorization: Bearer kl_live_…`) stands in for a session: it carries no cookie, so no CSRF check.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly apiKeys: ApiKeysService,
     private readonly cls: ClsService<RequestStore>,
   ) {}
 
@@ -32,10 +35,15 @@ export class AuthGuard implements CanActivate {
     this.cls.set('userAgent', req.headers['user-agent']?.slice(0, 500));
 
     const appRoute = this.reflector.get<{ appRoute: AppRoute } | undefined>(TsRestAppRouteMetadataKey, ctx.getHandler())?.appRoute;
-    if (!appRoute) return true; // not a contract route: the SPA and the API docs
+    // The SPA and the API docs are plain Fastify routes and never reach this guard; a Nest route
+    // outside the contract would have no declared permission, so it is closed too.
+    if (!appRoute) throw forbidden(`${req.method} ${req.url} is not a contract route and is closed`);
     const meta = appRoute.metadata as RouteMetadata | undefined;
     if (!meta) throw forbidden(`${appRoute.method} ${appRoute.path} declares no permission and is closed`);
     if ('public' in meta) return true;
+
+    const bearer = bearerToken(req.headers.authorization);
+    if (bearer !== undefined) return this.admitApiKey(bearer, meta);
 
     const token = req.cookies?.[SESSION_COOKIE];
     if (!token) throw unauthorized();
@@ -61,4 +69,29 @@ export class AuthGuard implements CanActivate {
     });
     return true;
   }
+
+  private async admitApiKey(secret: string, meta: RouteMetadata): Promise<boolean> {
+    const key = secret ? await this.apiKeys.resolve(secret) : null;
+    if (!key) throw unauthorized('Unknown or revoked API key');
+    const permissions: ReadonlySet<Permission> = new Set(key.permissions);
+    if ('permission' in meta && !permissions.has(meta.permission)) {
+      throw forbidden(`This API key needs the ${meta.permission} permission for this`);
+    }
+    this.cls.set('principal', {
+      accountId: key.accountId,
+      userId: null,
+      sessionId: null,
+      actor: { type: 'api_key', id: key.id, name: key.name, email: null },
+      permissions,
+      source: 'api',
+    });
+    return true;
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header ('' when malformed), undefined without one. */
+function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? '';
 }

@@ -11,6 +11,7 @@ import { LicenseEntity } from '../licenses/license.entity';
 import { LicenseUserEntity } from '../licenses/license-user.entity';
 import { LicenseCustomFieldEntity } from '../licenses/license-custom-field.entity';
 import { DeviceEntity } from '../devices/device.entity';
+import { ApiKeyEntity } from '../api-keys/api-key.entity';
 
 /** Every TypeORM entity; each module owns its own. */
 export const ENTITIES = [
@@ -27,4 +28,5 @@ export const ENTITIES = [
   LicenseUserEntity,
   LicenseCustomFieldEntity,
   DeviceEntity,
+  ApiKeyEntity,
 ];

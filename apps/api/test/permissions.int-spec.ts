@@ -1,0 +1,119 @@
+/**
+ * Walks every route of the contract: each declares who may call it (public, any signed-in user, or
+ * one permission); without a session every non-public route answers 401, and a signed-in user whose
+ * permission template lacks the route's permission gets 403. A route added without metadata fails here.
+ */
+import { randomUUID } from 'node:crypto';
+import { type AppRoute, type AppRouter } from '@ts-rest/core';
+import { contract, PERMISSIONS, type Permission, type RouteMetadata } from '@keyledger/contract';
+import { startApp, type TestApp } from './support/app';
+import { ApiClient, uniqueEmail } from './support/client';
+import { callRoute, CONTRACT_ROUTES, type ContractRoute, fillPath, walkRoutes } from './support/contract-routes';
+import { expectOk } from './support/vendor';
+
+type Shape = 'public' | 'authenticated' | 'permission';
+
+function shapeOf(metadata: unknown): Shape | null {
+  if (typeof metadata !== 'object' || metadata === null) return null;
+  const keys = Object.keys(metadata);
+  if (keys.length !== 1) return null;
+  const m = metadata as Record<string, unknown>;
+  if (m.public === true) return 'public';
+  if (m.authenticated === true) return 'authenticated';
+  if (typeof m.permission === 'string' && (PERMISSIONS as readonly string[]).includes(m.permission)) return 'permission';
+  return null;
+}
+
+const ROUTES = CONTRACT_ROUTES;
+const guarded = ROUTES.filter((r) => shapeOf(r.route.metadata) !== 'public');
+const needing = guarded.filter((r) => shapeOf(r.route.metadata) === 'permission');
+const authenticatedOnly = guarded.filter((r) => shapeOf(r.route.metadata) === 'authenticated');
+const permissionOf = (r: ContractRoute) => (r.route.metadata as Extract<RouteMetadata, { permission: Permission }>).permission;
+
+let t: TestApp;
+let admin: ApiClient;
+/** For each permission, a signed-in non-admin user whose template grants every permission but that one. */
+const lacking = new Map<Permission, ApiClient>();
+/** A non-admin user with no template: no permission at all. */
+let nobody: ApiClient;
+
+async function userWith(permissions: readonly Permission[] | null): Promise<ApiClient> {
+  let permissionTemplateId: string | null = null;
+  if (permissions) {
+    const template = await expectOk<{ id: string }>(
+      admin.post('/api/v1/permission-templates', { name: `Template ${randomUUID().slice(0, 8)}`, permissions }),
+    );
+    permissionTemplateId = template.id;
+  }
+  const email = uniqueEmail('staff');
+  const password = 'staff-password-1';
+  await expectOk(admin.post('/api/v1/platform-users', { email, name: 'Staff', password, permissionTemplateId }));
+  const client = new ApiClient(t.url);
+  await expectOk(client.post('/api/v1/auth/login', { email, password }));
+  return client;
+}
+
+beforeAll(async () => {
+  t = await startApp({ LOGIN_RATE_LIMIT: '100000' });
+  admin = new ApiClient(t.url);
+  await admin.signup();
+  const clients = await Promise.all(PERMISSIONS.map((p) => userWith(PERMISSIONS.filter((q) => q !== p))));
+  PERMISSIONS.forEach((p, i) => lacking.set(p, clients[i]!));
+  nobody = await userWith(null);
+}, 120_000);
+afterAll(() => t.close());
+
+describe('the contract', () => {
+  it('has routes to walk', () => {
+    expect(ROUTES.length).toBeGreaterThan(50);
+    expect(needing.length).toBeGreaterThan(40);
+  });
+
+  it.each(ROUTES.map((r) => [r.name, r] as const))('%s declares public, authenticated or one known permission', (_, r) => {
+    expect({ route: r.name, shape: shapeOf(r.route.metadata) }).toEqual({ route: r.name, shape: expect.stringMatching(/^(public|authenticated|permission)$/) });
+  });
+
+  it('finds a route without metadata (the walk itself is sound)', () => {
+    const broken = { ...contract, extra: { nested: { method: 'GET', path: '/api/v1/nowhere', responses: {} } as AppRoute } };
+    const found = walkRoutes(broken as unknown as AppRouter).find((r) => r.name === 'extra.nested');
+    expect(found && shapeOf(found.route.metadata)).toBeNull();
+  });
+});
+
+describe('without a session', () => {
+  it.each(guarded.map((r) => [`${r.route.method} ${r.route.path}`, r] as const))('%s answers 401', async (_, r) => {
+    const res = await callRoute(new ApiClient(t.url), r.route);
+    expect({ status: res.status, message: typeof res.body?.message }).toEqual({ status: 401, message: 'string' });
+  });
+
+  it.each(guarded.map((r) => [`${r.route.method} ${r.route.path}`, r] as const))('%s answers 401 to a session cookie that is not one', async (_, r) => {
+    const res = await callRoute(new ApiClient(t.url), r.route, fillPath(r.route), { cookie: 'kl_session=forged; kl_csrf=x', 'x-csrf-token': 'x' });
+    expect(res.status).toBe(401);
+  });
+
+  it.each(guarded.map((r) => [`${r.route.method} ${r.route.path}`, r] as const))('%s answers 401 to an unknown API key', async (_, r) => {
+    const res = await callRoute(new ApiClient(t.url), r.route, fillPath(r.route), { authorization: `Bearer kl_live_${randomUUID()}` });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('a signed-in user lacking the permission', () => {
+  it.each(needing.map((r) => [`${r.route.method} ${r.route.path} (${permissionOf(r)})`, r] as const))('%s answers 403', async (_, r) => {
+    for (const client of [lacking.get(permissionOf(r))!, nobody]) {
+      const res = await callRoute(client, r.route);
+      expect({ status: res.status, message: res.body?.message }).toEqual({ status: 403, message: expect.stringContaining(permissionOf(r)) });
+    }
+  });
+
+  it('is let through where it holds the permission (the 403 is about the permission, not the user)', async () => {
+    // The user lacking products:write may still read products, and vice versa.
+    expect((await lacking.get('products:write')!.get('/api/v1/products')).status).toBe(200);
+    expect((await lacking.get('products:read')!.post('/api/v1/products', { name: 'Allowed', code: `ok-${randomUUID().slice(0, 6)}` })).status).toBe(201);
+  });
+
+  it.each(authenticatedOnly.map((r) => [`${r.route.method} ${r.route.path}`, r] as const))('%s is allowed to any signed-in user', async (_, r) => {
+    const client = await userWith(null);
+    const res = await callRoute(client, r.route);
+    expect(res.status).toBeLessThan(300);
+  }, 30_000);
+});
