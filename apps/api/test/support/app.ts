@@ -27,7 +27,8 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
     ...overrides,
   });
   const app = await createApp(env);
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // A test that needs links to reach it (PUBLIC_URL) picks its PORT; otherwise any free port.
+  await app.listen({ port: overrides.PORT ? Number(overrides.PORT) : 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, env, close: () => app.close() };
 }
