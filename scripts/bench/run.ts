@@ -1,0 +1,300 @@
+/**
+ * `npm run bench [-- --quick] [--only P4,P5]`: the performance targets of issue 8, each measured
+ * against a baseline in the same run. A benchmark, not a test: nothing in `npm test` runs it.
+ * Needs the databases made by `npm run bench:seed` (keyledger_bench, keyledger_bench_small).
+ * Prints a table and writes bench/results/<date>.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { type ResolvedAuditFilter } from '@keyledger/contract';
+import { BENCH_DB, BENCH_DB_SMALL, dbUrl, LARGE_ACCOUNT } from './seed';
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The compiled API (npm run bench builds it first): the very SQL the service runs.
+const { entryConditions } = require('../../apps/api/dist/audit/audit-query.service') as {
+  entryConditions: (accountId: string, f: ResolvedAuditFilter) => { where: string[]; params: unknown[] };
+};
+const { AUDIT_ENTRY_COLUMNS } = require('../../apps/api/dist/audit/audit-entry.mapper') as { AUDIT_ENTRY_COLUMNS: string };
+const { verifyAccountChain } = require('../../apps/api/dist/integrity/verify-chain');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const QUICK = process.argv.includes('--quick');
+const ONLY = (() => {
+  const i = process.argv.indexOf('--only');
+  return i >= 0 ? new Set(process.argv[i + 1]!.split(',')) : null;
+})();
+const want = (p: string) => !ONLY || ONLY.has(p);
+const ROOT = join(__dirname, '..', '..');
+const TMP = join(ROOT, 'bench', 'data');
+
+interface Row {
+  id: string;
+  measure: string;
+  figure: string;
+  baseline: string;
+  ratio: number | null;
+  target: string;
+  holds: boolean | null;
+  detail?: Record<string, unknown>;
+}
+const rows: Row[] = [];
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
+
+async function time(c: Client, sql: string, params: unknown[]): Promise<number> {
+  const t = process.hrtime.bigint();
+  await c.query(sql, params);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** Latencies of a list of queries, each run `reps` times after one warm-up pass. */
+async function sample(c: Client, queries: Array<[string, unknown[]]>, reps: number): Promise<number[]> {
+  for (const [sql, p] of queries) await c.query(sql, p);
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) for (const [sql, p] of queries) out.push(await time(c, sql, p));
+  return out;
+}
+
+/** GET /audit-log's query (AuditQueryService.list) for a filter and optional cursor. */
+function listSql(f: ResolvedAuditFilter, limit = 50, cursorSeq?: number): [string, unknown[]] {
+  const { where, params } = entryConditions(LARGE_ACCOUNT, f);
+  if (cursorSeq !== undefined) {
+    params.push(cursorSeq);
+    where.push(`e.seq < $${params.length}`);
+  }
+  params.push(limit + 1);
+  return [`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT $${params.length}`, params];
+}
+
+/** /licenses/:id/audit-log's query (AuditQueryService.itemHistory, related = true). */
+function historySql(licenseId: string, limit = 50): [string, unknown[]] {
+  return [
+    `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entry_links l JOIN audit_entries e ON e.account_id = l.account_id AND e.seq = l.seq
+      WHERE l.account_id = $1 AND l.item_type = $2 AND l.item_id = $3 ORDER BY l.seq DESC LIMIT $4`,
+    [LARGE_ACCOUNT, 'license', licenseId, limit + 1],
+  ];
+}
+
+async function connect(db: string) {
+  const c = new Client({ connectionString: dbUrl(db), application_name: 'bench' });
+  await c.connect();
+  return c;
+}
+
+async function accountSize(c: Client) {
+  const r = await c.query<{ last_seq: string }>('SELECT last_seq FROM audit_heads WHERE account_id = $1', [LARGE_ACCOUNT]);
+  return Number(r.rows[0]?.last_seq ?? 0);
+}
+
+/** Filters for P4: an action (rare to common) and a 1–3 month range, drawn the same way on both databases. */
+function p4Filters(n: number): ResolvedAuditFilter[] {
+  const r = prng(4);
+  const actions = ['license_disabled', 'device_blacklisted', 'customer_created', 'order_created', 'license_user_assigned', 'product_updated'] as const;
+  const start = Date.UTC(2022, 10, 1);
+  const span = 3 * 365 * 86_400_000;
+  return Array.from({ length: n }, (_, i) => {
+    const from = new Date(start + Math.floor(r() * (span - 90 * 86_400_000)));
+    const to = new Date(from.getTime() + (30 + Math.floor(r() * 60)) * 86_400_000);
+    return { actions: [actions[i % actions.length]!], from, to } as ResolvedAuditFilter;
+  });
+}
+
+async function p4(big: Client, small: Client) {
+  const fs = p4Filters(QUICK ? 12 : 30);
+  const reps = QUICK ? 3 : 5;
+  const lb = await sample(big, fs.map((f) => listSql(f)), reps);
+  const ls = await sample(small, fs.map((f) => listSql(f)), reps);
+  const p95b = pct(lb, 95);
+  const p95s = pct(ls, 95);
+  rows.push({
+    id: 'P4',
+    measure: 'first page (50), action + date range, p95: large vs 100k copy',
+    figure: ms(p95b),
+    baseline: ms(p95s),
+    ratio: p95b / p95s,
+    target: '<50 ms; ≤1.5×',
+    holds: p95b < 50 && p95b / p95s <= 1.5,
+    detail: { p50Large: pct(lb, 50), p50Small: pct(ls, 50), queries: fs.length, reps },
+  });
+}
+
+async function p5(big: Client) {
+  const head = await accountSize(big);
+  // Page 10,000 of 50 needs ≥ 500,000 entries; on a smaller account the deepest page it has.
+  const page = Math.min(10_000, Math.floor((head - 100) / 50));
+  const offset = (page - 1) * 50;
+  // The cursor of page N is the seq of the last entry of page N-1 (gap-free seq, no filter).
+  const cursor = head - offset + 1;
+  const reps = QUICK ? 5 : 15;
+  const keyset = await sample(big, [listSql({}, 50, cursor)], reps);
+  const first = await sample(big, [listSql({})], reps);
+  const [osql, op] = listSql({});
+  const off = await sample(big, [[osql.replace(/LIMIT (\$\d+)$/, `LIMIT $1 OFFSET ${offset}`), op]], QUICK ? 2 : 5);
+  const k = pct(keyset, 50);
+  const o = pct(off, 50);
+  const f = pct(first, 50);
+  rows.push({ id: 'P5a', measure: `keyset page ${page.toLocaleString()} vs OFFSET page ${page.toLocaleString()} (p50)`, figure: ms(k), baseline: ms(o), ratio: o / k, target: '≥50× faster', holds: o / k >= 50, detail: { page, offset } });
+  rows.push({ id: 'P5b', measure: `keyset page ${page.toLocaleString()} vs keyset page 1 (p50)`, figure: ms(k), baseline: ms(f), ratio: k / f, target: '≤1.2×', holds: k / f <= 1.2 });
+}
+
+async function p6(big: Client) {
+  // Licenses across the activity spectrum: the busiest, and a random sample (most licenses are quiet).
+  const busy = await big.query<{ item_id: string; n: string }>(
+    `SELECT item_id, count(*) AS n FROM audit_entry_links WHERE account_id = $1 AND item_type = 'license' GROUP BY item_id ORDER BY n DESC LIMIT 10`,
+    [LARGE_ACCOUNT],
+  );
+  const some = await big.query<{ item_id: string }>(
+    `SELECT item_id FROM audit_entry_links TABLESAMPLE SYSTEM (1) REPEATABLE (6) WHERE account_id = $1 AND item_type = 'license' LIMIT 30`,
+    [LARGE_ACCOUNT],
+  );
+  const ids = [...busy.rows.map((r) => r.item_id), ...some.rows.map((r) => r.item_id)];
+  const lat = await sample(big, ids.map((id) => historySql(id)), QUICK ? 3 : 5);
+  const p95 = pct(lat, 95);
+  rows.push({ id: 'P6', measure: `one license's history, first page, p95 (${ids.length} licenses, up to ${busy.rows[0]?.n ?? 0} entries each)`, figure: ms(p95), baseline: '—', ratio: null, target: '<20 ms', holds: p95 < 20, detail: { p50: pct(lat, 50) } });
+}
+
+async function p7(big: Client) {
+  // A rare term (part of one license key), a name, and a common phrase.
+  const key = await big.query<{ target_label: string }>(
+    `SELECT target_label FROM audit_entries WHERE account_id = $1 AND target_type = 'license' AND seq = (SELECT last_seq / 2 FROM audit_heads WHERE account_id = $1)`,
+    [LARGE_ACCOUNT],
+  );
+  const terms = [key.rows[0]?.target_label.slice(6, 17).toLowerCase() ?? 'abcde-fghij', 'kowalski', 'initech', 'renewed per ticket'];
+  const reps = QUICK ? 2 : 5;
+  const withText = await sample(big, terms.map((text) => listSql({ text })), reps);
+  const without = await sample(big, [listSql({})], reps * terms.length);
+  // The naive alternative: the same condition where no index can serve it (ILIKE on an expression).
+  const ilike = await sample(
+    big,
+    terms.map((text) => {
+      const [sql, p] = listSql({});
+      p.splice(p.length - 1, 0, `%${text}%`);
+      return [sql.replace(' ORDER BY', ` AND (e.search_text || '') ILIKE $${p.length - 1} ORDER BY`).replace(/LIMIT \$\d+$/, `LIMIT $${p.length}`), p] as [string, unknown[]];
+    }),
+    1,
+  );
+  const t = pct(withText, 95);
+  const w = pct(without, 95);
+  const i = pct(ilike, 95);
+  rows.push({ id: 'P7a', measure: 'free-text first page vs same without text (p95)', figure: ms(t), baseline: ms(w), ratio: t / w, target: '≤10×', holds: t / w <= 10, detail: { terms } });
+  rows.push({ id: 'P7b', measure: 'free-text first page vs unindexed ILIKE scan (p95)', figure: ms(t), baseline: ms(i), ratio: i / t, target: '≥20× faster', holds: i / t >= 20 });
+}
+
+async function p8(big: Client) {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  await big.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  const query = async (sql: string, params?: unknown[]) => (await big.query(sql, params)).rows;
+  const t = process.hrtime.bigint();
+  const report = await verifyAccountChain(query, LARGE_ACCOUNT, publicKey);
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  await big.query('COMMIT');
+  if (!report.ok) throw new Error(`chain verification failed: ${report.reason}`);
+  const rate = report.entriesChecked / s;
+  rows.push({ id: 'P8', measure: `integrity verification (verifyAccountChain, ${report.entriesChecked.toLocaleString()} entries)`, figure: `${Math.round(rate).toLocaleString()} entries/s`, baseline: '—', ratio: null, target: '≥200,000 entries/s', holds: rate >= 200_000, detail: { seconds: s } });
+}
+
+function runExport(db: string, format: string, file: string) {
+  const out = execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(__dirname, 'export-child.ts'), dbUrl(db), LARGE_ACCOUNT, format, file], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rows: number; sizeBytes: number; peakRssBytes: number; maxRssBytes: number };
+}
+
+function psqlCopy(db: string, file: string, format: 'csv' | 'text') {
+  const sql = `\\copy (SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE e.account_id = '${LARGE_ACCOUNT}' ORDER BY e.seq ASC) TO '${file}' ${format === 'csv' ? 'csv' : ''}`;
+  const t = process.hrtime.bigint();
+  const r = spawnSync('psql', [dbUrl(db), '-X', '-q', '-c', sql], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function p2p3(big: Client) {
+  mkdirSync(TMP, { recursive: true });
+  const db = QUICK ? BENCH_DB_SMALL : BENCH_DB;
+  const f = join(TMP, 'export');
+  // Warm the cache the same way for both sides.
+  psqlCopy(db, `${f}.warm`, 'csv');
+  const base = psqlCopy(db, `${f}.psql.csv`, 'csv');
+  const csv = runExport(db, 'csv', `${f}.csv`);
+  const nd = runExport(db, 'ndjson', `${f}.ndjson`);
+  rows.push({ id: 'P2a', measure: `CSV export of ${csv.rows.toLocaleString()} entries, writer end to end vs psql \\copy csv`, figure: ms(csv.ms), baseline: ms(base), ratio: csv.ms / base, target: '≤1.3×', holds: csv.ms / base <= 1.3, detail: { bytes: csv.sizeBytes, psqlBytes: statSync(`${f}.psql.csv`).size } });
+  rows.push({ id: 'P2b', measure: `NDJSON export of ${nd.rows.toLocaleString()} entries vs psql \\copy csv`, figure: ms(nd.ms), baseline: ms(base), ratio: nd.ms / base, target: '≤1.6×', holds: nd.ms / base <= 1.6, detail: { bytes: nd.sizeBytes } });
+  // P3: peak RSS, large export vs small (each in its own process).
+  const small = runExport(BENCH_DB_SMALL, 'csv', `${f}.small.csv`);
+  const largeRss = QUICK ? runExport(BENCH_DB, 'csv', `${f}.csv`) : csv;
+  rows.push({
+    id: 'P3',
+    measure: `export process peak RSS, ${largeRss.rows.toLocaleString()}-entry vs ${small.rows.toLocaleString()}-entry export`,
+    figure: `${(largeRss.maxRssBytes / 2 ** 20).toFixed(0)} MB`,
+    baseline: `${(small.maxRssBytes / 2 ** 20).toFixed(0)} MB`,
+    ratio: largeRss.maxRssBytes / small.maxRssBytes,
+    target: '≤1.2×',
+    holds: largeRss.maxRssBytes / small.maxRssBytes <= 1.2,
+  });
+  void big;
+  rmSync(TMP, { recursive: true, force: true });
+}
+
+async function main() {
+  const t0 = Date.now();
+  const big = await connect(BENCH_DB);
+  const small = await connect(BENCH_DB_SMALL);
+  const sizes = {
+    large: { total: Number((await big.query('SELECT count(*) AS n FROM audit_entries')).rows[0].n), account: await accountSize(big) },
+    small: { total: Number((await small.query('SELECT count(*) AS n FROM audit_entries')).rows[0].n), account: await accountSize(small) },
+  };
+  console.log(`Large DB: ${sizes.large.total.toLocaleString()} entries (${sizes.large.account.toLocaleString()} in the large account); small: ${sizes.small.total.toLocaleString()}${QUICK ? ' — quick mode' : ''}`);
+  const steps: Array<[string, () => Promise<void>]> = [
+    ['P4', () => p4(big, small)],
+    ['P5', () => p5(big)],
+    ['P6', () => p6(big)],
+    ['P7', () => p7(big)],
+    ['P8', () => p8(QUICK ? small : big)],
+    ['P2', () => p2p3(big)],
+  ];
+  for (const [id, step] of steps) {
+    if (!want(id)) continue;
+    const t = Date.now();
+    await step();
+    console.log(`  ${id} measured in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (want('P1')) {
+    rows.push({ id: 'P1', measure: 'audited mutation vs auditing off (autocannon, 32 connections)', figure: 'not measured', baseline: '—', ratio: null, target: '≤1.10× p50, ≤1.20× p95, ≥0.90× throughput', holds: null });
+  }
+  await big.end();
+  await small.end();
+
+  const table = [
+    '| # | measure | figure | baseline | ratio | target | holds |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.id} | ${r.measure} | ${r.figure} | ${r.baseline} | ${r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${r.holds === null ? '—' : r.holds ? 'yes' : '**no**'} |`),
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memory: `${Math.round(totalmem() / 2 ** 30)} GB`, node: process.version, postgres: execFileSync('psql', [dbUrl('postgres'), '-XtAc', 'SHOW server_version'], { encoding: 'utf8' }).trim() };
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`);
+  writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), quick: QUICK, seconds: (Date.now() - t0) / 1000, machine, sizes, results: rows }, null, 2)}\n`);
+  console.log(`Written ${file} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
