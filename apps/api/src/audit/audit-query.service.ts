@@ -30,6 +30,8 @@ export interface EntryConditions {
   params: unknown[];
 }
 
+const MAX_SEQ = '9223372036854775807';
+
 /** Escape LIKE's wildcards so free text matches literally. */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
@@ -40,7 +42,9 @@ export function entryConditions(accountId: string, f: ResolvedAuditFilter): Entr
     params.push(v);
     return `$${params.length}`;
   };
-  if (f.actions && f.actions.length < AUDIT_ACTIONS.length) where.push(`e.action = ANY(${p(f.actions)}::text[])`);
+  // One action as `=`: its index then yields rows in seq order and the LIMIT stops the scan early.
+  if (f.actions && f.actions.length === 1) where.push(`e.action = ${p(f.actions[0])}`);
+  else if (f.actions && f.actions.length < AUDIT_ACTIONS.length) where.push(`e.action = ANY(${p(f.actions)}::text[])`);
   if (f.actorId) where.push(`e.actor_id = ${p(f.actorId)}`);
   if (f.actorEmail) where.push(`e.actor_email = ${p(f.actorEmail)}`);
   if (f.itemType && f.itemId) {
@@ -50,8 +54,24 @@ export function entryConditions(accountId: string, f: ResolvedAuditFilter): Entr
   } else if (f.itemType) {
     where.push(`e.target_type = ${p(f.itemType)}`);
   }
-  if (f.from) where.push(`e.occurred_at >= ${p(f.from.toISOString())}`);
-  if (f.to) where.push(`e.occurred_at < ${p(f.to.toISOString())}`);
+  // While the account's entries are in time order (audit_heads.time_ordered, kept by AuditService),
+  // a date range is also a seq range: two probes of audit_entries_time_idx bound the seq, and the
+  // scan stays on the filter's own (account_id, …, seq) index however far back the range lies. The
+  // dates stay as the exact test; an account out of time order gets no seq bound (0 / max).
+  const timeOrdered = (then: string, otherwise: string) =>
+    `(SELECT CASE WHEN h.time_ordered THEN ${then} ELSE ${otherwise} END FROM audit_heads h WHERE h.account_id = $1)`;
+  if (f.from) {
+    const from = p(f.from.toISOString());
+    where.push(`e.occurred_at >= ${from}`);
+    const first = `(SELECT t.seq FROM audit_entries t WHERE t.account_id = $1 AND t.occurred_at >= ${from} ORDER BY t.occurred_at, t.seq LIMIT 1)`;
+    where.push(`e.seq >= ${timeOrdered(`COALESCE(${first}, ${MAX_SEQ})`, '0')}`);
+  }
+  if (f.to) {
+    const to = p(f.to.toISOString());
+    where.push(`e.occurred_at < ${to}`);
+    const last = `(SELECT t.seq FROM audit_entries t WHERE t.account_id = $1 AND t.occurred_at < ${to} ORDER BY t.occurred_at DESC, t.seq DESC LIMIT 1)`;
+    where.push(`e.seq <= ${timeOrdered(`COALESCE(${last}, 0)`, MAX_SEQ)}`);
+  }
   if (f.text) where.push(`e.search_text LIKE ${p(`%${likeLiteral(f.text.toLowerCase())}%`)}`);
   return { where, params };
 }

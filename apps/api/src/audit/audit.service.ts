@@ -28,6 +28,21 @@ export interface RecordInput {
 
 const SEARCH_TEXT_MAX = 4000;
 
+/** How far behind the previous entry a clock may be and still be taken for skew between API processes. */
+const CLOCK_SKEW_MS = 1000;
+
+/**
+ * An entry's time: the clock's, or the previous entry's if the clock is at most CLOCK_SKEW_MS behind
+ * it, so that entries stay in time order and date filters stay seq ranges (migration
+ * 1764450000000). A time further back (a back-dated entry) is kept as given; the account then
+ * leaves time order (audit_heads.time_ordered) and its date filters take the exact, slower plan.
+ */
+function occurredAfter(at: Date, previous: Date | null): Date {
+  if (!previous) return at;
+  const behind = previous.getTime() - at.getTime();
+  return behind > 0 && behind <= CLOCK_SKEW_MS ? previous : at;
+}
+
 function searchText(e: Pick<AuditEntry, 'action' | 'actor' | 'target' | 'links' | 'changes'>): string {
   const parts = [auditActionLabel(e.action), e.actor.name, e.actor.email ?? '', ...e.links.map((l) => l.label)];
   for (const c of e.changes) {
@@ -53,9 +68,9 @@ export class AuditService {
     }
     // Taking the account's head row lock orders this account's writers: seq is gap-free, and the
     // lock is held until COMMIT, so seq order is commit order.
-    const head: Array<{ last_seq: string; last_hash: string }> = await em.query(
-      `WITH head AS (UPDATE audit_heads SET last_seq = last_seq + 1 WHERE account_id = $1 RETURNING last_seq, last_hash)
-       SELECT last_seq, last_hash FROM head`,
+    const head: Array<{ last_seq: string; last_hash: string; last_occurred_at: Date | null }> = await em.query(
+      `WITH head AS (UPDATE audit_heads SET last_seq = last_seq + 1 WHERE account_id = $1 RETURNING last_seq, last_hash, last_occurred_at)
+       SELECT last_seq, last_hash, last_occurred_at FROM head`,
       [input.accountId],
     );
     const row = head[0];
@@ -70,7 +85,7 @@ export class AuditService {
       id: uuidv7(),
       seq: Number(row.last_seq),
       accountId: input.accountId,
-      occurredAt: (input.occurredAt ?? now()).toISOString(),
+      occurredAt: occurredAfter(input.occurredAt ?? now(), row.last_occurred_at).toISOString(),
       action: input.action,
       actor: input.actor,
       target: input.target,
@@ -96,7 +111,9 @@ export class AuditService {
          SELECT entry.account_id, l.type, l.id::uuid, entry.seq, (l.type = $10 AND l.id::uuid = $11)
          FROM entry, jsonb_to_recordset($13::jsonb) AS l(type text, id text)
        )
-       UPDATE audit_heads SET last_hash = $21 WHERE account_id = $1`,
+       UPDATE audit_heads SET last_hash = $21, last_occurred_at = GREATEST(last_occurred_at, $4::timestamptz),
+         time_ordered = time_ordered AND (last_occurred_at IS NULL OR $4::timestamptz >= last_occurred_at)
+       WHERE account_id = $1`,
       [
         entry.accountId,
         entry.seq,
