@@ -1,4 +1,4 @@
-import { canonicalEntry, type ChainedEntry } from './canonical';
+import { canonicalEntry, canonicalJson, type ChainedEntry } from './canonical';
 import { ChainVerifier, entryHash, GENESIS_HASH } from './chain';
 
 /**
@@ -165,5 +165,27 @@ describe(ChainVerifier.name, () => {
     chain.forEach((e) => v.push(e));
     v.expectEnd(2);
     expect(v.state).toMatchObject({ ok: false, firstBrokenSeq: 3 });
+  });
+});
+
+describe('canonicalEntry', () => {
+  // The fast path (fixed shapes written directly) must give the generic form's bytes for any entry.
+  const generic = (e: ChainedEntry) =>
+    canonicalJson({ accountId: e.accountId, seq: e.seq, occurredAt: e.occurredAt, action: e.action, actor: e.actor, target: e.target, links: e.links, changes: e.changes, context: e.context });
+  const base = ENTRIES[0]!;
+  const variants: Array<[string, ChainedEntry]> = [
+    ['as stored', base],
+    ['an actor with an extra key', { ...base, actor: { ...(base.actor as object), role: 'admin' } }],
+    ['an actor missing a key', { ...base, actor: { type: 'system', id: null, name: 'Keyledger' } }],
+    ['an actor with an undefined value', { ...base, actor: { type: 'system', id: undefined, name: 'K', email: null } }],
+    ['a target with a numeric label', { ...base, target: { type: 'product', id: 'x', label: 7 } }],
+    ['links with a nested object', { ...base, links: [{ type: 'a', id: 'b', label: 'c' }, { id: 'd', type: 'e', label: { z: 1, a: [2] } }] }],
+    ['links that are not an array', { ...base, links: { b: 1, a: 2 } }],
+    ['a context with a number', { ...base, context: { requestId: 1, ip: null, userAgent: null, source: 'ui' } }],
+    ['keys beyond ASCII', { ...base, context: { requestId: 'é', ip: '\u2028', userAgent: '"quoted"\n', source: 'ü' } }],
+    ['an undefined top-level field', { ...base, changes: undefined }],
+  ];
+  it.each(variants)('matches the generic canonical form: %s', (_name, e) => {
+    expect(canonicalEntry(e)).toBe(generic(e));
   });
 });
