@@ -1,0 +1,144 @@
+/**
+ * P1: an audited mutation against the same mutation with auditing off, each API in its own process
+ * on the same fresh database, driven by autocannon over 32 connections: PATCH /licenses/:id with a
+ * new maxActivations, round-robin over 128 licenses, so every request is a real change that the
+ * audited API records (license_updated with its field diff). (Disable/enable would answer 409
+ * whenever autocannon's request order and a license's state disagree.) Rounds alternate (on, off, on, off…) so that drift of
+ * the machine falls on both sides.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { Client } from 'pg';
+import { ApiClient } from '../../apps/api/test/support/client';
+import { VendorFixtures } from '../../apps/api/test/support/vendor';
+import { dbUrl } from './seed';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+interface AutocannonResult {
+  latency: { p50: number; p97_5: number; p99: number; average: number };
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+  histogram?: unknown;
+}
+
+export interface P1Figures {
+  on: { p50: number; p95: number; rps: number; requests: number; non2xx: number };
+  off: { p50: number; p95: number; rps: number; requests: number; non2xx: number };
+}
+
+const CONNECTIONS = 32;
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DB = 'keyledger_bench_p1';
+/** Licenses the requests go round (more than connections, so two requests rarely wait on one row). */
+const LICENSES = 128;
+
+async function startApi(mode: 'on' | 'off', dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+  const child = spawn(tsx, [join(__dirname, 'api-child.ts'), dbUrl(DB), REDIS_URL, mode, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d: string) => {
+      out += d;
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`API (${mode}) exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** Percentiles from autocannon's per-request latencies (it reports p97.5, not p95). */
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+async function round(url: string, creds: { cookie: string; csrf: string }, licenses: string[], seconds: number) {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'PATCH',
+        headers: { cookie: creds.cookie, 'x-csrf-token': creds.csrf, 'content-type': 'application/json' },
+        setupRequest: (req: Record<string, unknown>) => {
+          const n = next++;
+          const license = licenses[n % licenses.length]!;
+          return { ...req, path: `/api/v1/licenses/${license}`, body: JSON.stringify({ maxActivations: 1 + (Math.floor(n / licenses.length) % 50) }) };
+        },
+      },
+    ],
+    setupClient: (client: { on: (e: string, f: (...a: unknown[]) => void) => void }) => {
+      client.on('response', (status: unknown, _bytes: unknown, responseTime: unknown) => {
+        latencies.push(responseTime as number);
+        statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
+      });
+    },
+  });
+  latencies.sort((a, b) => a - b);
+  if (process.env.BENCH_DEBUG) console.log(statuses);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.total / seconds, requests: result.requests.total, non2xx: result.non2xx + result.errors + result.timeouts };
+}
+
+export async function measureP1(quick: boolean, log = console.log): Promise<P1Figures> {
+  const admin = new Client({ connectionString: dbUrl('postgres') });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${DB}"`);
+  await admin.end();
+  const dataDir = mkdtempSync(join(tmpdir(), 'keyledger-bench-p1-'));
+  const on = await startApi('on', dataDir);
+  const off = await startApi('off', dataDir);
+  try {
+    const api = new ApiClient(on.url);
+    await api.signup();
+    const vendor = new VendorFixtures(api);
+    const order = await vendor.order();
+    const product = await vendor.product();
+    const licenses: string[] = [];
+    for (let i = 0; i < LICENSES; i++) licenses.push((await vendor.license({ orderId: order.id, productId: product.id })).id);
+    const creds = { cookie: [...api.cookies].map(([k, v]) => `${k}=${v}`).join('; '), csrf: api.cookies.get('kl_csrf')! };
+    const seconds = quick ? 5 : 15;
+    const rounds = quick ? 1 : 3;
+    // Warm-up: both processes JIT-compile the path and fill their connection pools.
+    await round(on.url, creds, licenses, 3);
+    await round(off.url, creds, licenses, 3);
+    const acc = { on: [] as Awaited<ReturnType<typeof round>>[], off: [] as Awaited<ReturnType<typeof round>>[] };
+    for (let r = 0; r < rounds; r++) {
+        acc.on.push(await round(on.url, creds, licenses, seconds));
+        acc.off.push(await round(off.url, creds, licenses, seconds));
+      log(`  P1 round ${r + 1}: on ${JSON.stringify(acc.on.at(-1))}; off ${JSON.stringify(acc.off.at(-1))}`);
+    }
+    // The median round of each side.
+    const mid = <T>(xs: T[], key: (x: T) => number) => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
+    const summary = (xs: typeof acc.on) => ({
+      p50: mid(xs, (x) => x.p50).p50,
+      p95: mid(xs, (x) => x.p95).p95,
+      rps: mid(xs, (x) => x.rps).rps,
+      requests: xs.reduce((s, x) => s + x.requests, 0),
+      non2xx: xs.reduce((s, x) => s + x.non2xx, 0),
+    });
+    return { on: summary(acc.on), off: summary(acc.off) };
+  } finally {
+    for (const c of [on.child, off.child]) {
+      c.kill('SIGTERM');
+      await once(c, 'exit').catch(() => undefined);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    const cleanup = new Client({ connectionString: dbUrl('postgres') });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS "${DB}" WITH (FORCE)`);
+    await cleanup.end();
+  }
+}
