@@ -7,11 +7,13 @@ import {
   redirect,
   type RouterHistory,
 } from '@tanstack/react-router';
+import type { Permission } from '@keyledger/contract';
 import { z } from 'zod';
 import { DEFAULT_APP_PATH } from './app/paths';
 import type { AppQueryClient } from './app/queryClient';
 import { parseRouterSearch, stringifyRouterSearch } from './app/searchSerialization';
 import { parseAuditLogSearch } from './features/audit-log/utils/auditLogSearch';
+import { holdsPermission } from './features/auth/permissions';
 import { loadSession } from './features/auth/session';
 import { AppLayout } from './features/shell/components/AppLayout';
 import { NotFound } from './features/shell/components/NotFound';
@@ -70,8 +72,20 @@ const appRoute = createRoute({
 const indexRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/',
-  beforeLoad: () => {
-    throw redirect({ to: DEFAULT_APP_PATH });
+  /** Lands on the first of these pages the user may read: the audit log, for admins. */
+  beforeLoad: ({ context }) => {
+    const landing = [
+      auditLogsRoute,
+      licensesRoute,
+      ordersRoute,
+      customersRoute,
+      productsRoute,
+    ].find(({ options }) => {
+      const needed = options.staticData?.permission;
+      return !needed || holdsPermission(context.session.user, needed);
+    });
+    // Someone who may read none of them still gets a page: it says which permission to ask for.
+    throw redirect({ to: landing?.fullPath ?? '/settings/audit-logs' });
   },
 });
 
@@ -81,6 +95,7 @@ const ZOptionalId = z.string().uuid().optional().catch(undefined);
 const licensesRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'licenses',
+  staticData: { permission: 'licenses:read' },
   validateSearch: z.object({ productId: ZOptionalId, customerId: ZOptionalId }),
   component: lazyRouteComponent(
     () => import('./features/licenses/components/LicensesPage'),
@@ -91,6 +106,7 @@ const licensesRoute = createRoute({
 const licenseRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'licenses/$id',
+  staticData: { permission: 'licenses:read' },
   component: lazyRouteComponent(
     () => import('./features/licenses/components/LicenseDetailPage'),
     'LicenseDetailPage',
@@ -100,6 +116,7 @@ const licenseRoute = createRoute({
 const ordersRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'orders',
+  staticData: { permission: 'orders:read' },
   validateSearch: ZSearchText,
   component: lazyRouteComponent(
     () => import('./features/orders/components/OrdersPage'),
@@ -110,6 +127,7 @@ const ordersRoute = createRoute({
 const orderRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'orders/$id',
+  staticData: { permission: 'orders:read' },
   component: lazyRouteComponent(
     () => import('./features/orders/components/OrderDetailPage'),
     'OrderDetailPage',
@@ -119,6 +137,7 @@ const orderRoute = createRoute({
 const customersRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'customers',
+  staticData: { permission: 'customers:read' },
   validateSearch: ZSearchText,
   component: lazyRouteComponent(
     () => import('./features/customers/components/CustomersPage'),
@@ -129,6 +148,7 @@ const customersRoute = createRoute({
 const customerRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'customers/$id',
+  staticData: { permission: 'customers:read' },
   component: lazyRouteComponent(
     () => import('./features/customers/components/CustomerDetailPage'),
     'CustomerDetailPage',
@@ -138,6 +158,7 @@ const customerRoute = createRoute({
 const productsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'products',
+  staticData: { permission: 'products:read' },
   validateSearch: ZSearchText,
   component: lazyRouteComponent(
     () => import('./features/products/components/ProductsPage'),
@@ -148,6 +169,7 @@ const productsRoute = createRoute({
 const productRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'products/$id',
+  staticData: { permission: 'products:read' },
   component: lazyRouteComponent(
     () => import('./features/products/components/ProductDetailPage'),
     'ProductDetailPage',
@@ -173,6 +195,7 @@ const settingsIndexRoute = createRoute({
 const auditLogsRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'audit-logs',
+  staticData: { permission: 'audit_log:read' },
   validateSearch: parseAuditLogSearch,
   component: lazyRouteComponent(
     () => import('./features/audit-log/components/AuditLogPage'),
@@ -183,12 +206,14 @@ const auditLogsRoute = createRoute({
 const usersRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'users',
+  staticData: { permission: 'settings:users' },
   component: lazyRouteComponent(() => import('./features/users/components/UsersPage'), 'UsersPage'),
 });
 
 const templatesRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'permission-templates',
+  staticData: { permission: 'settings:templates' },
   component: lazyRouteComponent(
     () => import('./features/permission-templates/components/PermissionTemplatesPage'),
     'PermissionTemplatesPage',
@@ -198,6 +223,7 @@ const templatesRoute = createRoute({
 const policiesRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'notification-policies',
+  staticData: { permission: 'settings:notifications' },
   component: lazyRouteComponent(
     () => import('./features/notification-policies/components/NotificationPoliciesPage'),
     'NotificationPoliciesPage',
@@ -207,9 +233,20 @@ const policiesRoute = createRoute({
 const exportsRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'audit-logs/exports',
+  staticData: { permission: 'audit_log:export' },
   component: lazyRouteComponent(
     () => import('./features/audit-exports/components/AuditExportsPage'),
     'AuditExportsPage',
+  ),
+});
+
+const apiKeysRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'api-keys',
+  staticData: { permission: 'settings:api_keys' },
+  component: lazyRouteComponent(
+    () => import('./features/api-keys/components/ApiKeysPage'),
+    'ApiKeysPage',
   ),
 });
 
@@ -233,6 +270,7 @@ export const routeTree = rootRoute.addChildren([
       usersRoute,
       templatesRoute,
       policiesRoute,
+      apiKeysRoute,
     ]),
   ]),
 ]);
@@ -254,5 +292,9 @@ export function createAppRouter(queryClient: AppQueryClient, history?: RouterHis
 declare module '@tanstack/react-router' {
   interface Register {
     router: ReturnType<typeof createAppRouter>;
+  }
+  interface StaticDataRouteOption {
+    /** The permission the page's main query needs; the app layout checks it before showing it. */
+    permission?: Permission;
   }
 }

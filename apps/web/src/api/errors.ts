@@ -1,4 +1,4 @@
-import { ZErrorBody, type ErrorBody } from '@keyledger/contract';
+import { PERMISSIONS, ZErrorBody, type ErrorBody, type Permission } from '@keyledger/contract';
 import { isFetchError } from '@ts-rest/react-query/v5';
 
 /** What a failed ts-rest call threw: a network error, or a response with a non-2xx status. */
@@ -82,4 +82,16 @@ export function apiErrorLines(error: unknown): string[] {
     return failure.body.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
   }
   return [apiErrorMessage(error)];
+}
+
+/**
+ * The permission a 403 answer says is missing. The API words it "You need the licenses:read
+ * permission for this"; the error body has no field for it, so it is read from the message and
+ * only accepted if it is one of the contract's permissions.
+ */
+export function apiErrorPermission(error: unknown): Permission | null {
+  const failure = classifyApiError(error);
+  if (failure.kind !== 'response' || failure.status !== 403) return null;
+  const named: string[] = failure.body.message.match(/[a-z_]+:[a-z_]+/g) ?? [];
+  return PERMISSIONS.find((p) => named.includes(p)) ?? null;
 }

@@ -1,6 +1,7 @@
 import { Alert, Button, Center, Group, Loader, Stack } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { apiErrorMessage, apiErrorStatus } from '../api/errors';
+import { PermissionDenied } from '../features/auth/components/PermissionDenied';
 
 export function DetailLoading({ label }: { label: string }) {
   return (
@@ -10,7 +11,7 @@ export function DetailLoading({ label }: { label: string }) {
   );
 }
 
-/** A detail page that could not load: not found, or another error with a retry. */
+/** A detail page that could not load: forbidden, not found, or another error with a retry. */
 export function DetailError({
   what,
   error,
@@ -22,12 +23,22 @@ export function DetailError({
   onRetry: () => void;
   back: ReactNode;
 }) {
-  const notFound = apiErrorStatus(error) === 404;
+  const status = apiErrorStatus(error);
+  if (status === 403) {
+    return (
+      <Stack maw={520}>
+        <PermissionDenied error={error} />
+        <Group>{back}</Group>
+      </Stack>
+    );
+  }
   return (
     <Stack maw={520}>
       <Alert
         color="red"
-        title={notFound ? `${what} not found` : `The ${what.toLowerCase()} could not be loaded`}
+        title={
+          status === 404 ? `${what} not found` : `The ${what.toLowerCase()} could not be loaded`
+        }
       >
         {apiErrorMessage(error)}
       </Alert>
@@ -41,7 +52,7 @@ export function DetailError({
   );
 }
 
-/** A list that could not load. */
+/** A list (or a page's section) that could not load: forbidden, or another error with a retry. */
 export function ListError({
   what,
   error,
@@ -51,6 +62,7 @@ export function ListError({
   error: unknown;
   onRetry: () => void;
 }) {
+  if (apiErrorStatus(error) === 403) return <PermissionDenied error={error} />;
   return (
     <Alert color="red" title={`The ${what} could not be loaded`}>
       {apiErrorMessage(error)}{' '}

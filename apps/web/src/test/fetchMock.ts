@@ -13,10 +13,11 @@ export function mockFetch(handler: FetchHandler) {
   const fn = jest.fn(async (input: string, init: RequestInit = {}) => {
     const url = new URL(input, 'http://localhost');
     const res = await handler(url, init);
+    // Like the API: a 204 (or any answer without a body) has no JSON content type to parse.
     const body = res.body === undefined || res.status === 204 ? null : JSON.stringify(res.body);
     return new Response(body, {
       status: res.status,
-      headers: { 'content-type': 'application/json' },
+      headers: body === null ? {} : { 'content-type': 'application/json' },
     });
   });
   globalThis.fetch = fn as unknown as typeof fetch;

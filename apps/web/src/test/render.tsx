@@ -6,11 +6,14 @@ import {
   Outlet,
   RouterProvider,
 } from '@tanstack/react-router';
+import type { Session } from '@keyledger/contract';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { Providers } from '../app/Providers';
 import { createQueryClient } from '../app/queryClient';
+import { SESSION_QUERY_KEY } from '../features/auth/session';
 import { createAppRouter } from '../router';
+import { makeSession } from './factories';
 
 function testQueryClient() {
   const queryClient = createQueryClient(() => {});
@@ -18,9 +21,21 @@ function testQueryClient() {
   return queryClient;
 }
 
-/** A component alone, inside the app's providers and a bare router (for its links). */
-export function renderWithProviders(ui: ReactNode) {
+/**
+ * A component alone, inside the app's providers and a bare router (for its links), signed in as
+ * `session` (an admin by default; `null` for nobody), so permission checks need no `/auth/me`.
+ */
+export function renderWithProviders(
+  ui: ReactNode,
+  { session = makeSession() }: { session?: Session | null } = {},
+) {
   const queryClient = testQueryClient();
+  if (session)
+    queryClient.auth.me.setQueryData(SESSION_QUERY_KEY, {
+      status: 200,
+      body: session,
+      headers: new Headers(),
+    });
   const rootRoute = createRootRoute({ component: Outlet });
   const pageRoute = createRoute({
     getParentRoute: () => rootRoute,

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
 import { RouterAnchor } from '../../../components/RouterLinks';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { type AuditLogSearch, hasActiveFilters, toAuditLogQuery } from '../utils/auditLogSearch';
 import { describeAuditSearch } from '../utils/describeAuditSearch';
@@ -22,6 +23,7 @@ export function AuditLogPage() {
   const searchError = apiErrorStatus(error) === 400 ? apiErrorLines(error).join(' ') : null;
   const setSearch = (next: AuditLogSearch) => void navigate({ search: next });
   const filtered = hasActiveFilters(search);
+  const canExport = useCan('audit_log:export');
   const description = useMemo(
     () => describeAuditSearch(filter, search.action),
     [filter, search.action],
@@ -39,12 +41,16 @@ export function AuditLogPage() {
           </Text>
         </div>
         <Group gap="sm">
-          <RouterAnchor to="/settings/audit-logs/exports" size="sm">
-            Past exports
-          </RouterAnchor>
+          {canExport && (
+            <RouterAnchor to="/settings/audit-logs/exports" size="sm">
+              Past exports
+            </RouterAnchor>
+          )}
           <ExportButton
             filter={filter}
-            description={filtered && description ? `Entries matching: ${description}` : 'All entries'}
+            description={
+              filtered && description ? `Entries matching: ${description}` : 'All entries'
+            }
           />
         </Group>
       </Group>

@@ -3,6 +3,7 @@ import { Group, Stack, Switch } from '@mantine/core';
 import { useMemo, useRef, useState } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
+import { PermissionDenied } from '../../auth/components/PermissionDenied';
 import type { AuditLogScope } from '../hooks/auditLogScope';
 import { itemTypeLabel } from '../utils/itemLinks';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
@@ -66,6 +67,12 @@ export function AuditLogTable(props: AuditLogTableProps) {
   let list = null;
   if (query.isPending) {
     state = <AuditLogSkeleton />;
+  } else if (query.isError && apiErrorStatus(query.error) === 403) {
+    state = (
+      <Stack p="md">
+        <PermissionDenied error={query.error} />
+      </Stack>
+    );
   } else if (query.isError) {
     const invalid = apiErrorStatus(query.error) === 400;
     state = (

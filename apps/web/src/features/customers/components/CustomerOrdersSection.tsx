@@ -3,6 +3,7 @@ import { Button, Group, Loader, Paper, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { ListError } from '../../../components/DetailStates';
 import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { OrderFormModal } from '../../orders/components/OrderFormModal';
 import { OrderTable } from '../../orders/components/OrderTable';
 import { useOrders } from '../../orders/hooks/useOrders';
@@ -11,15 +12,23 @@ import { customerName } from '../hooks/useCustomers';
 export function CustomerOrdersSection({ customer }: { customer: Customer }) {
   const query = useOrders({ customerId: customer.id });
   const [creating, create] = useDisclosure(false);
+  const canCreate = useCan('orders:write');
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="customer-orders">
       <Group justify="space-between" mb="xs">
         <Title order={2} size="h5" id="customer-orders">
           Orders
         </Title>
-        <Button size="compact-sm" variant="light" onClick={create.open} disabled={customer.deletedAt !== null}>
-          New order
-        </Button>
+        {canCreate && (
+          <Button
+            size="compact-sm"
+            variant="light"
+            onClick={create.open}
+            disabled={customer.deletedAt !== null}
+          >
+            New order
+          </Button>
+        )}
       </Group>
       {query.isPending ? (
         <Loader size="sm" aria-label="Loading orders" />
@@ -30,7 +39,11 @@ export function CustomerOrdersSection({ customer }: { customer: Customer }) {
           No orders yet.
         </Text>
       ) : (
-        <OrderTable orders={query.orders} label={`Orders of ${customer.email}`} showCustomer={false} />
+        <OrderTable
+          orders={query.orders}
+          label={`Orders of ${customer.email}`}
+          showCustomer={false}
+        />
       )}
       <LoadMoreButton query={query} />
       <OrderFormModal

@@ -1,10 +1,22 @@
-import { Badge, Button, Center, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { ListError } from '../../../components/DetailStates';
 import { LoadMoreButton } from '../../../components/LoadMoreButton';
 import { RouterAnchor } from '../../../components/RouterLinks';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useCustomers } from '../hooks/useCustomers';
 import { CustomerFormModal } from './CustomerFormModal';
 
@@ -19,6 +31,7 @@ export function CustomersPage() {
   }, 300);
   const [creating, { open, close }] = useDisclosure(false);
   const query = useCustomers(search);
+  const canWrite = useCan('customers:write');
 
   return (
     <Stack>
@@ -31,7 +44,7 @@ export function CustomersPage() {
             The companies and people you license software to.
           </Text>
         </div>
-        <Button onClick={open}>New customer</Button>
+        {canWrite && <Button onClick={open}>New customer</Button>}
       </Group>
       <TextInput
         label="Search customers"
@@ -54,7 +67,7 @@ export function CustomersPage() {
         <Center py="xl">
           <Stack align="center" gap="xs">
             <Text fw={600}>{search ? 'No customer matches this search' : 'No customers yet'}</Text>
-            {!search && (
+            {!search && canWrite && (
               <Button variant="light" onClick={open}>
                 Add your first customer
               </Button>

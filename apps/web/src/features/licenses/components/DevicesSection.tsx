@@ -1,10 +1,21 @@
 import type { Device, License } from '@keyledger/contract';
-import { Badge, Button, Group, Loader, Paper, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Paper,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { ListError } from '../../../components/DetailStates';
 import { ConfirmButton } from '../../../components/ConfirmButton';
 import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useDeviceActions } from '../hooks/useDeviceActions';
 import { useLicenseDevices } from '../hooks/useLicenses';
 import { BorrowDeviceModal } from './BorrowDeviceModal';
@@ -34,7 +45,15 @@ function DeviceStatus({ device }: { device: Device }) {
   );
 }
 
-function DeviceRow({ device, onBorrow }: { device: Device; onBorrow: () => void }) {
+function DeviceRow({
+  device,
+  onBorrow,
+  canWrite,
+}: {
+  device: Device;
+  onBorrow: () => void;
+  canWrite: boolean;
+}) {
   const actions = useDeviceActions(device.licenseId);
   const params = { params: { id: device.id } };
   const name = device.name ?? device.hardwareId;
@@ -53,58 +72,60 @@ function DeviceRow({ device, onBorrow }: { device: Device; onBorrow: () => void 
         <DeviceStatus device={device} />
       </Table.Td>
       <Table.Td>{dayjs(device.activatedAt).format('YYYY-MM-DD HH:mm')}</Table.Td>
-      <Table.Td>
-        <Group gap={4} justify="flex-end" wrap="nowrap">
-          <ConfirmButton
-            label="Reset"
-            aria-label={`Reset ${name}`}
-            size="compact-sm"
-            variant="subtle"
-            disabled={!device.active}
-            title="Reset this device?"
-            confirmLabel="Reset device"
-            loading={actions.reset.isPending}
-            onConfirm={(close) => actions.reset.mutate(params, { onSettled: close })}
-          >
-            {name} gives back its activation; it can activate again.
-          </ConfirmButton>
-          <ConfirmButton
-            label="Blacklist"
-            aria-label={`Blacklist ${name}`}
-            size="compact-sm"
-            variant="subtle"
-            color="red"
-            disabled={device.blacklisted}
-            title="Blacklist this device?"
-            confirmLabel="Blacklist device"
-            loading={actions.blacklist.isPending}
-            onConfirm={(close) => actions.blacklist.mutate(params, { onSettled: close })}
-          >
-            {name} loses its activation and will be refused from now on.
-          </ConfirmButton>
-          {device.borrowedUntil ? (
-            <Button
+      {canWrite && (
+        <Table.Td>
+          <Group gap={4} justify="flex-end" wrap="nowrap">
+            <ConfirmButton
+              label="Reset"
+              aria-label={`Reset ${name}`}
               size="compact-sm"
               variant="subtle"
-              aria-label={`Release borrow of ${name}`}
-              loading={actions.releaseBorrow.isPending}
-              onClick={() => actions.releaseBorrow.mutate(params)}
+              disabled={!device.active}
+              title="Reset this device?"
+              confirmLabel="Reset device"
+              loading={actions.reset.isPending}
+              onConfirm={(close) => actions.reset.mutate(params, { onSettled: close })}
             >
-              Release borrow
-            </Button>
-          ) : (
-            <Button
+              {name} gives back its activation; it can activate again.
+            </ConfirmButton>
+            <ConfirmButton
+              label="Blacklist"
+              aria-label={`Blacklist ${name}`}
               size="compact-sm"
               variant="subtle"
-              aria-label={`Borrow ${name}`}
-              disabled={!device.active || device.blacklisted}
-              onClick={onBorrow}
+              color="red"
+              disabled={device.blacklisted}
+              title="Blacklist this device?"
+              confirmLabel="Blacklist device"
+              loading={actions.blacklist.isPending}
+              onConfirm={(close) => actions.blacklist.mutate(params, { onSettled: close })}
             >
-              Borrow
-            </Button>
-          )}
-        </Group>
-      </Table.Td>
+              {name} loses its activation and will be refused from now on.
+            </ConfirmButton>
+            {device.borrowedUntil ? (
+              <Button
+                size="compact-sm"
+                variant="subtle"
+                aria-label={`Release borrow of ${name}`}
+                loading={actions.releaseBorrow.isPending}
+                onClick={() => actions.releaseBorrow.mutate(params)}
+              >
+                Release borrow
+              </Button>
+            ) : (
+              <Button
+                size="compact-sm"
+                variant="subtle"
+                aria-label={`Borrow ${name}`}
+                disabled={!device.active || device.blacklisted}
+                onClick={onBorrow}
+              >
+                Borrow
+              </Button>
+            )}
+          </Group>
+        </Table.Td>
+      )}
     </Table.Tr>
   );
 }
@@ -113,6 +134,7 @@ function DeviceRow({ device, onBorrow }: { device: Device; onBorrow: () => void 
 export function DevicesSection({ license }: { license: License }) {
   const query = useLicenseDevices(license.id);
   const [borrowing, setBorrowing] = useState<Device | null>(null);
+  const canWrite = useCan('devices:write');
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="license-devices">
       <Title order={2} size="h5" id="license-devices" mb="xs">
@@ -135,14 +157,21 @@ export function DevicesSection({ license }: { license: License }) {
                 <Table.Th>OS</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>Activated</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
+                {canWrite && (
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                )}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {query.devices.map((d) => (
-                <DeviceRow key={d.id} device={d} onBorrow={() => setBorrowing(d)} />
+                <DeviceRow
+                  key={d.id}
+                  device={d}
+                  canWrite={canWrite}
+                  onBorrow={() => setBorrowing(d)}
+                />
               ))}
             </Table.Tbody>
           </Table>

@@ -3,6 +3,7 @@ import { Button, Group } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useLicenseActions, useRemoveLicense } from '../hooks/useLicenseMutations';
 import { LicenseEditModal } from './LicenseEditModal';
 import { LicenseFeaturesModal } from './LicenseFeaturesModal';
@@ -16,6 +17,8 @@ export function LicenseActions({ license }: { license: License }) {
   const remove = useRemoveLicense(license.id, () => void navigate({ to: '/licenses', search: {} }));
   const params = { params: { id: license.id } };
   const deleted = license.deletedAt !== null;
+  const canWrite = useCan('licenses:write');
+  if (!canWrite) return null;
 
   return (
     <>

@@ -1,4 +1,4 @@
-import type { License } from '@keyledger/contract';
+import type { Device, License, Session } from '@keyledger/contract';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { errorBody, mockFetch } from '../../../test/fetchMock';
@@ -53,24 +53,77 @@ function makeLicense(overrides: Partial<License> = {}): License {
   };
 }
 
-function api({ disable }: { disable: 'ok' | 'conflict' }) {
-  let license = makeLicense();
-  let entries = [makeAuditEntry({ id: '00000000-0000-4000-8000-000000000001', seq: 1, action: 'license_created', changes: [] })];
+const DEVICE: Device = {
+  id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
+  licenseId: LICENSE_ID,
+  hardwareId: 'HW-1234',
+  name: 'Ada’s laptop',
+  os: 'macOS',
+  active: true,
+  blacklisted: false,
+  borrowedUntil: null,
+  activatedAt: AT,
+  createdAt: AT,
+  updatedAt: AT,
+};
+
+function api({
+  disable,
+  session = makeSession(),
+  license: licenseStatus = 200,
+}: {
+  disable: 'ok' | 'conflict';
+  session?: Session;
+  license?: 200 | 403;
+}) {
+  let license = makeLicense({
+    users: [
+      {
+        id: '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f',
+        email: 'bob@initech.test',
+        firstName: 'Bob',
+        lastName: null,
+        createdAt: AT,
+      },
+    ],
+    customFields: [
+      {
+        id: '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a',
+        name: 'Seat',
+        value: 'A1',
+        createdAt: AT,
+        updatedAt: AT,
+      },
+    ],
+  });
+  let entries = [
+    makeAuditEntry({
+      id: '00000000-0000-4000-8000-000000000001',
+      seq: 1,
+      action: 'license_created',
+      changes: [],
+    }),
+  ];
   return mockFetch((url, init) => {
     const path = url.pathname;
     const method = init.method ?? 'GET';
-    if (path === '/api/v1/auth/me') return { status: 200, body: makeSession() };
+    if (path === '/api/v1/auth/me') return { status: 200, body: session };
     if (path === `/api/v1/licenses/${LICENSE_ID}` && method === 'GET')
-      return { status: 200, body: license };
+      return licenseStatus === 403
+        ? { status: 403, body: errorBody(403, 'You need the licenses:read permission for this') }
+        : { status: 200, body: license };
     if (path === `/api/v1/licenses/${LICENSE_ID}/disable` && method === 'POST') {
       if (disable === 'conflict')
         return { status: 409, body: errorBody(409, 'The license is already disabled') };
       license = { ...license, enabled: false };
-      entries = [makeAuditEntry({ id: '00000000-0000-4000-8000-000000000002', seq: 2 }), ...entries];
+      entries = [
+        makeAuditEntry({ id: '00000000-0000-4000-8000-000000000002', seq: 2 }),
+        ...entries,
+      ];
       return { status: 200, body: license };
     }
     if (path === `/api/v1/licenses/${LICENSE_ID}/devices`)
-      return { status: 200, body: { items: [], nextCursor: null } };
+      return { status: 200, body: { items: [DEVICE], nextCursor: null } };
     if (path === `/api/v1/licenses/${LICENSE_ID}/audit-log`)
       return { status: 200, body: { items: entries, nextCursor: null } };
     if (path === `/api/v1/products/${PRODUCT_ID}`)
@@ -137,7 +190,9 @@ describe('License page', () => {
     expect(await screen.findByRole('link', { name: 'Photon Studio' })).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: 'PO-1001' })).toBeInTheDocument();
     expect(await screen.findByRole('link', { name: 'Ada Lovelace (Initech)' })).toBeInTheDocument();
-    expect(screen.getByRole('table', { name: 'History of ABCD-EFGH-JKLM-NPQR' })).toBeInTheDocument();
+    expect(
+      screen.getByRole('table', { name: 'History of ABCD-EFGH-JKLM-NPQR' }),
+    ).toBeInTheDocument();
   });
 
   it('disables after a confirmation, then refetches the license and its history', async () => {
@@ -164,7 +219,9 @@ describe('License page', () => {
     expect(callsTo(fetch, history).length).toBeGreaterThanOrEqual(2);
     expect(callsTo(fetch, `/api/v1/licenses/${LICENSE_ID}`).length).toBeGreaterThanOrEqual(2);
     await waitFor(() =>
-      expect(screen.queryByRole('dialog', { name: 'Disable this license?' })).not.toBeInTheDocument(),
+      expect(
+        screen.queryByRole('dialog', { name: 'Disable this license?' }),
+      ).not.toBeInTheDocument(),
     );
   });
 
@@ -176,5 +233,91 @@ describe('License page', () => {
     await userEvent.click(within(dialog).getByRole('button', { name: 'Disable license' }));
     expect(await screen.findByText('The license is already disabled')).toBeInTheDocument();
     expect(screen.getByText('Could not disable the license')).toBeInTheDocument();
+  });
+});
+
+describe('License page, by permission', () => {
+  const member = (permissions: Session['user']['permissions']) =>
+    makeSession({ isAdmin: false, name: 'Sam Support', permissions });
+
+  it('shows an admin every license, device and history action', async () => {
+    api({ disable: 'ok' });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    await screen.findByRole('heading', { name: 'ABCD-EFGH-JKLM-NPQR' });
+    for (const name of [
+      'Edit',
+      'Edit features',
+      'Reset',
+      'Disable',
+      'Delete',
+      'Assign user',
+      'Add field',
+    ])
+      expect(screen.getByRole('button', { name })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('button', { name: 'Blacklist Ada’s laptop' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'History' })).toBeInTheDocument();
+  });
+
+  it('hides the license actions from a user without licenses:write', async () => {
+    api({ disable: 'ok', session: member(['licenses:read', 'devices:write', 'audit_log:read']) });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    await screen.findByRole('heading', { name: 'ABCD-EFGH-JKLM-NPQR' });
+    expect(
+      await screen.findByRole('button', { name: 'Blacklist Ada’s laptop' }),
+    ).toBeInTheDocument();
+    for (const name of [
+      'Edit',
+      'Edit features',
+      'Reset',
+      'Disable',
+      'Delete',
+      'Assign user',
+      'Add field',
+      'Unassign bob@initech.test',
+      'Edit Seat',
+      'Delete Seat',
+    ])
+      expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
+    // What the user may read is still there.
+    expect(screen.getByRole('table', { name: 'License users' })).toHaveTextContent(
+      'bob@initech.test',
+    );
+    expect(screen.getByRole('table', { name: 'Custom fields' })).toHaveTextContent('Seat');
+  });
+
+  it('hides the device actions without devices:write, and the history without audit_log:read', async () => {
+    const fetch = api({ disable: 'ok', session: member(['licenses:read', 'licenses:write']) });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    await screen.findByRole('heading', { name: 'ABCD-EFGH-JKLM-NPQR' });
+    expect(screen.getByRole('button', { name: 'Disable' })).toBeInTheDocument();
+    const devices = await screen.findByRole('table', { name: 'Devices' });
+    expect(devices).toHaveTextContent('Ada’s laptop');
+    expect(within(devices).queryByRole('button')).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'History' })).not.toBeInTheDocument();
+    expect(callsTo(fetch, `/api/v1/licenses/${LICENSE_ID}/audit-log`)).toHaveLength(0);
+  });
+
+  it('says which permission to ask for when the API answers 403', async () => {
+    // The session (loaded earlier) still grants licenses:read; the API has since stopped doing so.
+    const fetch = api({ disable: 'ok', session: member(['licenses:read']), license: 403 });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    const alert = await screen.findByRole('alert', { name: /You don't have permission/ });
+    expect(alert).toHaveAccessibleName("You don't have permission to view licenses");
+    expect(alert).toHaveTextContent('Ask an admin of Acme for the licenses:read permission.');
+    expect(screen.queryByText('The license could not be loaded')).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();
+    // …and reloads the session, so the rest of the app catches up with the new permissions.
+    await waitFor(() => expect(callsTo(fetch, '/api/v1/auth/me')).toHaveLength(2));
+  });
+
+  it('shows the permission message, without asking the API, when a link leads to a page the user may not read', async () => {
+    const fetch = api({ disable: 'ok', session: member(['orders:read']) });
+    renderApp(`/licenses/${LICENSE_ID}`);
+    const alert = await screen.findByRole('alert', { name: /You don't have permission/ });
+    expect(alert).toHaveAccessibleName("You don't have permission to view licenses");
+    expect(alert).toHaveTextContent('Ask an admin of Acme for the licenses:read permission.');
+    expect(callsTo(fetch, `/api/v1/licenses/${LICENSE_ID}`)).toHaveLength(0);
   });
 });

@@ -4,6 +4,7 @@ import { getRouteApi } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { ListError } from '../../../components/DetailStates';
 import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { CustomerSelect } from '../../customers/components/CustomerSelect';
 import { ProductSelect } from '../../products/components/ProductSelect';
 import { useLicenses } from '../hooks/useLicenses';
@@ -24,6 +25,7 @@ export function LicensesPage() {
     void navigate({ search: { ...search, ...next }, replace: true });
   const [creating, { open, close }] = useDisclosure(false);
   const query = useLicenses(filter);
+  const canWrite = useCan('licenses:write');
   const filtered = Boolean(filter.productId || filter.customerId);
 
   return (
@@ -37,7 +39,7 @@ export function LicensesPage() {
             The keys your customers activate, and what each one allows.
           </Text>
         </div>
-        <Button onClick={open}>New license</Button>
+        {canWrite && <Button onClick={open}>New license</Button>}
       </Group>
       <Group align="flex-end" gap="sm">
         <ProductSelect
@@ -62,8 +64,10 @@ export function LicensesPage() {
       ) : query.licenses.length === 0 ? (
         <Center py="xl">
           <Stack align="center" gap="xs">
-            <Text fw={600}>{filtered ? 'No license matches these filters' : 'No licenses yet'}</Text>
-            {!filtered && (
+            <Text fw={600}>
+              {filtered ? 'No license matches these filters' : 'No licenses yet'}
+            </Text>
+            {!filtered && canWrite && (
               <Button variant="light" onClick={open}>
                 Issue your first license
               </Button>

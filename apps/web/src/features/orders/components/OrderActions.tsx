@@ -3,6 +3,7 @@ import { Button, Group } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useRemoveOrder } from '../hooks/useOrderMutations';
 import { OrderFormModal } from './OrderFormModal';
 
@@ -11,6 +12,8 @@ export function OrderActions({ order }: { order: Order }) {
   const [editing, edit] = useDisclosure(false);
   const remove = useRemoveOrder(order.id, () => void navigate({ to: '/orders', search: {} }));
   const deleted = order.deletedAt !== null;
+  const canWrite = useCan('orders:write');
+  if (!canWrite) return null;
   return (
     <>
       <Group gap="xs">

@@ -3,6 +3,7 @@ import { Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@man
 import { type FormEvent, useState } from 'react';
 import { apiErrorMessage } from '../../../api/errors';
 import { ConfirmButton } from '../../../components/ConfirmButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useOrderManagers } from '../hooks/useOrderMutations';
 
 /** People besides the customer who may manage the order's licenses: add and remove. */
@@ -11,6 +12,7 @@ export function OrderManagersSection({ order }: { order: Order }) {
   const [error, setError] = useState<string | null>(null);
   const { addManager, removeManager } = useOrderManagers(order.id, () => setEmail(''));
   const deleted = order.deletedAt !== null;
+  const canWrite = useCan('orders:write');
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -39,48 +41,52 @@ export function OrderManagersSection({ order }: { order: Order }) {
               {order.managers.map((m) => (
                 <Table.Tr key={m.id}>
                   <Table.Td>{m.email}</Table.Td>
-                  <Table.Td ta="right">
-                    <ConfirmButton
-                      label="Remove"
-                      aria-label={`Remove manager ${m.email}`}
-                      size="compact-sm"
-                      variant="subtle"
-                      color="red"
-                      disabled={deleted}
-                      title="Remove this manager?"
-                      confirmLabel="Remove manager"
-                      loading={removeManager.isPending}
-                      onConfirm={(close) =>
-                        removeManager.mutate(
-                          { params: { id: order.id, managerId: m.id } },
-                          { onSettled: close },
-                        )
-                      }
-                    >
-                      {m.email} will no longer manage this order’s licenses.
-                    </ConfirmButton>
-                  </Table.Td>
+                  {canWrite && (
+                    <Table.Td ta="right">
+                      <ConfirmButton
+                        label="Remove"
+                        aria-label={`Remove manager ${m.email}`}
+                        size="compact-sm"
+                        variant="subtle"
+                        color="red"
+                        disabled={deleted}
+                        title="Remove this manager?"
+                        confirmLabel="Remove manager"
+                        loading={removeManager.isPending}
+                        onConfirm={(close) =>
+                          removeManager.mutate(
+                            { params: { id: order.id, managerId: m.id } },
+                            { onSettled: close },
+                          )
+                        }
+                      >
+                        {m.email} will no longer manage this order’s licenses.
+                      </ConfirmButton>
+                    </Table.Td>
+                  )}
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         )}
-        <form onSubmit={submit} noValidate>
-          <Group align="flex-start" gap="xs">
-            <TextInput
-              label="Manager email"
-              type="email"
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-              error={error}
-              disabled={deleted}
-              style={{ flex: 1 }}
-            />
-            <Button type="submit" mt={25} loading={addManager.isPending} disabled={deleted}>
-              Add manager
-            </Button>
-          </Group>
-        </form>
+        {canWrite && (
+          <form onSubmit={submit} noValidate>
+            <Group align="flex-start" gap="xs">
+              <TextInput
+                label="Manager email"
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+                error={error}
+                disabled={deleted}
+                style={{ flex: 1 }}
+              />
+              <Button type="submit" mt={25} loading={addManager.isPending} disabled={deleted}>
+                Add manager
+              </Button>
+            </Group>
+          </form>
+        )}
       </Stack>
     </Paper>
   );

@@ -4,6 +4,7 @@ import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { ListError } from '../../../components/DetailStates';
 import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useOrders } from '../hooks/useOrders';
 import { OrderFormModal } from './OrderFormModal';
 import { OrderTable } from './OrderTable';
@@ -19,6 +20,7 @@ export function OrdersPage() {
   }, 300);
   const [creating, { open, close }] = useDisclosure(false);
   const query = useOrders({ search });
+  const canWrite = useCan('orders:write');
 
   return (
     <Stack>
@@ -31,7 +33,7 @@ export function OrdersPage() {
             Orders group the licenses a customer bought.
           </Text>
         </div>
-        <Button onClick={open}>New order</Button>
+        {canWrite && <Button onClick={open}>New order</Button>}
       </Group>
       <TextInput
         label="Search orders"
@@ -54,7 +56,7 @@ export function OrdersPage() {
         <Center py="xl">
           <Stack align="center" gap="xs">
             <Text fw={600}>{search ? 'No order matches this search' : 'No orders yet'}</Text>
-            {!search && (
+            {!search && canWrite && (
               <Button variant="light" onClick={open}>
                 Create your first order
               </Button>

@@ -18,6 +18,7 @@ const ACTION_LABELS: Record<string, string> = {
   users: 'manage users',
   templates: 'manage permission templates',
   notifications: 'manage notification policies',
+  api_keys: 'manage API keys',
 };
 
 export function permissionLabel(p: Permission): string {
@@ -25,21 +26,36 @@ export function permissionLabel(p: Permission): string {
   return `${AREA_LABELS[area] ?? area}: ${ACTION_LABELS[action] ?? action}`;
 }
 
-/** One labelled checkbox per permission of the contract. */
+/** One labelled checkbox per permission of the contract; those not `selectable` are disabled. */
 export function PermissionCheckboxes({
   value,
   onChange,
   error,
+  description,
+  selectable = PERMISSIONS,
 }: {
   value: Permission[];
   onChange: (v: Permission[]) => void;
   error?: string;
+  description?: string;
+  selectable?: readonly Permission[];
 }) {
   return (
-    <Checkbox.Group label="Permissions" value={value} onChange={(v) => onChange(v as Permission[])} error={error}>
+    <Checkbox.Group
+      label="Permissions"
+      description={description}
+      value={value}
+      onChange={(v) => onChange(v as Permission[])}
+      error={error}
+    >
       <SimpleGrid cols={{ base: 1, xs: 2 }} mt="xs" spacing="xs">
         {PERMISSIONS.map((p) => (
-          <Checkbox key={p} value={p} label={permissionLabel(p)} />
+          <Checkbox
+            key={p}
+            value={p}
+            label={permissionLabel(p)}
+            disabled={!selectable.includes(p)}
+          />
         ))}
       </SimpleGrid>
     </Checkbox.Group>

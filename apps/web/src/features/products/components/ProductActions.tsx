@@ -3,6 +3,7 @@ import { Button, Group } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
 import { ConfirmModal } from '../../../components/ConfirmModal';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useProductStateActions, useRemoveProduct } from '../hooks/useProductMutations';
 import { ProductFormModal } from './ProductFormModal';
 
@@ -17,6 +18,8 @@ export function ProductActions({ product }: { product: Product }) {
   const toggleStatus = product.status === 'active' ? actions.deactivate : actions.activate;
   const toggleArchive = product.archived ? actions.unarchive : actions.archive;
   const deleted = product.deletedAt !== null;
+  const canWrite = useCan('products:write');
+  if (!canWrite) return null;
 
   return (
     <>

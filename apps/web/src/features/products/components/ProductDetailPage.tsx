@@ -1,22 +1,10 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { getRouteApi } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 import dayjs from 'dayjs';
-import { apiErrorMessage, apiErrorStatus } from '../../../api/errors';
+import { DetailError, DetailLoading } from '../../../components/DetailStates';
+import { HistorySection } from '../../../components/HistorySection';
 import { RouterAnchor } from '../../../components/RouterLinks';
-import { AuditLogTable } from '../../audit-log/components/AuditLogTable';
 import { useProduct } from '../hooks/useProducts';
 import { ProductActions } from './ProductActions';
 import { ProductStatusBadges } from './ProductStatusBadges';
@@ -38,35 +26,19 @@ export function ProductDetailPage() {
   const { id } = route.useParams();
   const query = useProduct(id);
 
-  if (query.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label="Loading product" />
-      </Center>
-    );
-  }
+  if (query.isPending) return <DetailLoading label="Loading product" />;
   if (query.isError) {
     return (
-      <Stack maw={520}>
-        <Alert
-          color="red"
-          title={
-            apiErrorStatus(query.error) === 404
-              ? 'Product not found'
-              : 'The product could not be loaded'
-          }
-        >
-          {apiErrorMessage(query.error)}
-        </Alert>
-        <Group>
-          <Button variant="light" onClick={() => void query.refetch()}>
-            Retry
-          </Button>
+      <DetailError
+        what="Product"
+        error={query.error}
+        onRetry={() => void query.refetch()}
+        back={
           <RouterAnchor to="/products" search={{}}>
             Back to products
           </RouterAnchor>
-        </Group>
-      </Stack>
+        }
+      />
     );
   }
 
@@ -115,17 +87,7 @@ export function ProductDetailPage() {
           </Field>
         </SimpleGrid>
       </Paper>
-      <Stack gap="xs" component="section" aria-labelledby="product-history">
-        <Title order={2} size="h4" id="product-history">
-          History
-        </Title>
-        <AuditLogTable
-          itemType="product"
-          itemId={product.id}
-          height={480}
-          aria-label={`History of ${product.name}`}
-        />
-      </Stack>
+      <HistorySection itemType="product" itemId={product.id} label={product.name} />
     </Stack>
   );
 }

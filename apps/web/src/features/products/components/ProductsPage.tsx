@@ -1,20 +1,10 @@
-import {
-  Alert,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Center, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
-import { apiErrorMessage } from '../../../api/errors';
+import { ListError } from '../../../components/DetailStates';
 import { RouterAnchor } from '../../../components/RouterLinks';
+import { useCan } from '../../auth/hooks/usePermissions';
 import { useProducts } from '../hooks/useProducts';
 import { ProductFormModal } from './ProductFormModal';
 import { ProductStatusBadges } from './ProductStatusBadges';
@@ -30,6 +20,7 @@ export function ProductsPage() {
   }, 300);
   const [creating, { open, close }] = useDisclosure(false);
   const query = useProducts(search);
+  const canWrite = useCan('products:write');
 
   return (
     <Stack>
@@ -42,7 +33,7 @@ export function ProductsPage() {
             The software you license, and the features a license can turn on.
           </Text>
         </div>
-        <Button onClick={open}>New product</Button>
+        {canWrite && <Button onClick={open}>New product</Button>}
       </Group>
       <TextInput
         label="Search products"
@@ -60,17 +51,12 @@ export function ProductsPage() {
           <Loader aria-label="Loading products" />
         </Center>
       ) : query.isError ? (
-        <Alert color="red" title="The products could not be loaded">
-          {apiErrorMessage(query.error)}{' '}
-          <Button variant="subtle" size="compact-sm" onClick={() => void query.refetch()}>
-            Retry
-          </Button>
-        </Alert>
+        <ListError what="products" error={query.error} onRetry={() => void query.refetch()} />
       ) : query.products.length === 0 ? (
         <Center py="xl">
           <Stack align="center" gap="xs">
             <Text fw={600}>{search ? 'No product matches this search' : 'No products yet'}</Text>
-            {!search && (
+            {!search && canWrite && (
               <Button variant="light" onClick={open}>
                 Create your first product
               </Button>

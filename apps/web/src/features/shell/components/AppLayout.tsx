@@ -1,7 +1,8 @@
 import { AppShell, Burger, Group, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Link, Outlet } from '@tanstack/react-router';
+import { Link } from '@tanstack/react-router';
 import { MainNav } from './MainNav';
+import { PermittedOutlet } from './PermittedOutlet';
 import { UserMenu } from './UserMenu';
 
 /** The signed-in frame: header with the user, navbar (a burger menu on narrow screens), the page. */
@@ -36,7 +37,7 @@ export function AppLayout() {
         <MainNav onNavigate={close} />
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        <PermittedOutlet />
       </AppShell.Main>
     </AppShell>
   );

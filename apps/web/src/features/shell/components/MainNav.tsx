@@ -1,13 +1,15 @@
 import { NavLink, ScrollArea } from '@mantine/core';
-import { useLocation } from '@tanstack/react-router';
+import { useLocation, useRouter } from '@tanstack/react-router';
 import { useState } from 'react';
 import { RouterNavLink } from '../../../components/RouterLinks';
+import { usePermissions } from '../../auth/hooks/usePermissions';
 
 const SETTINGS_LINKS = [
   { to: '/settings/audit-logs', label: 'Audit logs' },
   { to: '/settings/users', label: 'Users' },
   { to: '/settings/permission-templates', label: 'Permission templates' },
   { to: '/settings/notification-policies', label: 'Notification policies' },
+  { to: '/settings/api-keys', label: 'API keys' },
 ] as const;
 
 const MAIN_LINKS = [
@@ -17,8 +19,22 @@ const MAIN_LINKS = [
   { to: '/products', label: 'Products' },
 ] as const;
 
+type LinkPath = (typeof SETTINGS_LINKS | typeof MAIN_LINKS)[number]['to'];
+
+/** The links to pages the user may read: each route declares the permission its page needs. */
+function useReadableLinks() {
+  const { routesByPath } = useRouter();
+  const { can } = usePermissions();
+  return <T extends { to: LinkPath }>(links: readonly T[]) =>
+    links.filter((link) => {
+      const needed = routesByPath[link.to].options.staticData?.permission;
+      return !needed || can(needed);
+    });
+}
+
 export function MainNav({ onNavigate }: { onNavigate: () => void }) {
   const pathname = useLocation({ select: (l) => l.pathname });
+  const readable = useReadableLinks();
   const inSettings = pathname.startsWith('/settings');
   // Open on a settings page (also when arriving there from elsewhere); the user may still fold it.
   const [settingsOpen, setSettingsOpen] = useState(inSettings);
@@ -27,26 +43,29 @@ export function MainNav({ onNavigate }: { onNavigate: () => void }) {
     setWasInSettings(inSettings);
     if (inSettings) setSettingsOpen(true);
   }
+  const settingsLinks = readable(SETTINGS_LINKS);
   return (
     <ScrollArea component="nav" aria-label="Main" style={{ flex: 1 }}>
-      {MAIN_LINKS.map((link) => (
+      {readable(MAIN_LINKS).map((link) => (
         <RouterNavLink key={link.to} to={link.to} label={link.label} onClick={onNavigate} />
       ))}
-      {/* A button, not Mantine's default <a> without href, so it can be reached and announced. */}
-      <NavLink
-        component="button"
-        label="Settings"
-        opened={settingsOpen}
-        onChange={setSettingsOpen}
-        aria-expanded={settingsOpen}
-        active={inSettings}
-        variant="subtle"
-        childrenOffset="md"
-      >
-        {SETTINGS_LINKS.map((link) => (
-          <RouterNavLink key={link.to} to={link.to} label={link.label} onClick={onNavigate} />
-        ))}
-      </NavLink>
+      {settingsLinks.length > 0 && (
+        /* A button, not Mantine's default <a> without href, so it can be reached and announced. */
+        <NavLink
+          component="button"
+          label="Settings"
+          opened={settingsOpen}
+          onChange={setSettingsOpen}
+          aria-expanded={settingsOpen}
+          active={inSettings}
+          variant="subtle"
+          childrenOffset="md"
+        >
+          {settingsLinks.map((link) => (
+            <RouterNavLink key={link.to} to={link.to} label={link.label} onClick={onNavigate} />
+          ))}
+        </NavLink>
+      )}
     </ScrollArea>
   );
 }

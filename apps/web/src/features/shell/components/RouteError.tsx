@@ -1,9 +1,19 @@
 import { Alert, Button, Center, Stack } from '@mantine/core';
 import { type ErrorComponentProps, useRouter } from '@tanstack/react-router';
-import { apiErrorMessage } from '../../../api/errors';
+import { apiErrorMessage, apiErrorStatus } from '../../../api/errors';
+import { PermissionDenied } from '../../auth/components/PermissionDenied';
 
 export function RouteError({ error, reset }: ErrorComponentProps) {
   const router = useRouter();
+  if (apiErrorStatus(error) === 403) {
+    return (
+      <Center mih="40vh" p="md">
+        <Stack maw={480} w="100%">
+          <PermissionDenied error={error} />
+        </Stack>
+      </Center>
+    );
+  }
   return (
     <Center mih="40vh" p="md">
       <Stack maw={480} w="100%">

@@ -1,6 +1,5 @@
 import type { PlatformUser } from '@keyledger/contract';
 import {
-  Alert,
   Badge,
   Button,
   Center,
@@ -14,8 +13,8 @@ import {
 } from '@mantine/core';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { apiErrorMessage } from '../../../api/errors';
 import { ConfirmModal } from '../../../components/ConfirmModal';
+import { ListError } from '../../../components/DetailStates';
 import { useSession } from '../../auth/hooks/useSession';
 import { usePlatformUsers, useRemoveUser } from '../hooks/usePlatformUsers';
 import { UserFormModal } from './UserFormModal';
@@ -48,12 +47,7 @@ export function UsersPage() {
           <Loader aria-label="Loading users" />
         </Center>
       ) : query.isError ? (
-        <Alert color="red" title="The users could not be loaded">
-          {apiErrorMessage(query.error)}{' '}
-          <Button variant="subtle" size="compact-sm" onClick={() => void query.refetch()}>
-            Retry
-          </Button>
-        </Alert>
+        <ListError what="users" error={query.error} onRetry={() => void query.refetch()} />
       ) : (
         <Table.ScrollContainer minWidth={560}>
           <Table aria-label="Users" highlightOnHover>
