@@ -2,11 +2,12 @@
  * How one audit entry is written in each export format.
  * - CSV: RFC 4180 (CRLF line ends, fields quoted when they hold a quote, comma, CR or LF, quotes
  *   doubled), a header row, and every cell that a spreadsheet would run as a formula (one starting
- *   with =, +, -, @, tab or carriage return) prefixed with a single quote.
+ *   with =, +, -, @, tab or carriage return) prefixed with a single quote. The header is written
+ *   here (csvRecord); the entries by PostgreSQL, to the same rules (csv-copy.ts).
  * - NDJSON: one entry per line, the same JSON as the API returns (which carries `hash` and
  *   `prevHash` for offline chain checks).
  */
-import { AUDIT_EXPORT_CSV_COLUMNS, type AuditExportFormat, auditActionLabel } from '@keyledger/contract';
+import { AUDIT_EXPORT_CSV_COLUMNS, type AuditExportFormat } from '@keyledger/contract';
 import { type AuditEntryRow, toAuditEntry } from '../audit/audit-entry.mapper';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -24,25 +25,6 @@ export function csvRecord(cells: Array<string | number | null | undefined>): str
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-export function csvEntry(r: AuditEntryRow): string {
-  return csvRecord([
-    r.occurred_at.toISOString(),
-    Number(r.seq),
-    r.action,
-    auditActionLabel(r.action),
-    r.actor_type,
-    r.actor_name,
-    r.actor_email,
-    r.target_type,
-    r.target_id,
-    r.target_label,
-    JSON.stringify(r.changes),
-    r.request_id,
-    r.ip,
-    r.user_agent,
-  ]);
-}
-
 export function ndjsonEntry(r: AuditEntryRow): string {
   return `${JSON.stringify(toAuditEntry(r))}\n`;
 }
@@ -50,7 +32,6 @@ export function ndjsonEntry(r: AuditEntryRow): string {
 export interface ExportEncoding {
   /** Written before the first entry. */
   header: string;
-  entry: (row: AuditEntryRow) => string;
   contentType: string;
   extension: string;
 }
@@ -60,11 +41,10 @@ export function encodingOf(format: AuditExportFormat): ExportEncoding {
     case 'csv':
       return {
         header: csvRecord([...AUDIT_EXPORT_CSV_COLUMNS]),
-        entry: csvEntry,
         contentType: 'text/csv; charset=utf-8; header=present',
         extension: 'csv',
       };
     case 'ndjson':
-      return { header: '', entry: ndjsonEntry, contentType: 'application/x-ndjson; charset=utf-8', extension: 'ndjson' };
+      return { header: '', contentType: 'application/x-ndjson; charset=utf-8', extension: 'ndjson' };
   }
 }

@@ -8,8 +8,9 @@ import { to as copyTo } from 'pg-copy-streams';
 import { type AuditEntryRow, AUDIT_ENTRY_COLUMNS } from '../audit/audit-entry.mapper';
 import { entryConditions } from '../audit/audit-query.service';
 import { ENV, type Env } from '../config/env';
-import { encodingOf } from './audit-export.format';
+import { encodingOf, ndjsonEntry } from './audit-export.format';
 import { copyRows, inlineParams } from './copy-rows';
+import { CSV_COPY_OPTIONS, CSV_CELLS, CsvRecords } from './csv-copy';
 import { type ExportManifest } from '@keyledger/verify';
 import { type CheckpointRow, toCheckpointDto } from '../integrity/verify-chain';
 
@@ -70,11 +71,18 @@ export class AuditExportWriter {
       where.push(`e.seq <= $${params.length}`);
       const from = `FROM audit_entries e WHERE ${where.join(' AND ')}`;
       await run.onStart(await this.countRows(client, from, params));
-      const { fields } = await client.query(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e LIMIT 0`);
-      // Before COPY starts: the client runs one query at a time, and COPY holds it until drained.
-      const header = run.format === 'ndjson' ? await this.ndjsonManifest(client, run, bound, snapshotMax) : encodingOf(run.format).header;
-      const copy = client.query(copyTo(inlineParams(`COPY (SELECT ${AUDIT_ENTRY_COLUMNS} ${from} ORDER BY e.seq ASC) TO STDOUT`, params)));
-      const result = await this.stream(copyRows<AuditEntryRow>(copy, fields), run, header, sink);
+      let result: ExportResult;
+      if (run.format === 'csv') {
+        // PostgreSQL writes the CSV (csv-copy.ts); Node counts records, hashes and stores.
+        const copy = client.query(copyTo(inlineParams(`COPY (SELECT ${CSV_CELLS} ${from} ORDER BY e.seq ASC) TO STDOUT ${CSV_COPY_OPTIONS}`, params)));
+        result = await this.streamCsv(copy, run, encodingOf('csv').header, sink);
+      } else {
+        const { fields } = await client.query(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e LIMIT 0`);
+        // Before COPY starts: the client runs one query at a time, and COPY holds it until drained.
+        const header = await this.ndjsonManifest(client, run, bound, snapshotMax);
+        const copy = client.query(copyTo(inlineParams(`COPY (SELECT ${AUDIT_ENTRY_COLUMNS} ${from} ORDER BY e.seq ASC) TO STDOUT`, params)));
+        result = await this.stream(copyRows<AuditEntryRow>(copy, fields), run, header, sink);
+      }
       await client.query('COMMIT');
       return result;
     } finally {
@@ -128,8 +136,41 @@ export class AuditExportWriter {
     return `${JSON.stringify({ manifest })}\n`;
   }
 
+  /** COPY's CSV bytes → CRLF records (counted) → SHA-256 → sink, with backpressure all the way to the socket. */
+  private async streamCsv(source: AsyncIterable<Buffer>, run: ExportRun, header: string, sink: Writable): Promise<ExportResult> {
+    const records = new CsvRecords();
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    const startRssBytes = process.memoryUsage.rss();
+    let peakRssBytes = startRssBytes;
+    let reportedAt = Date.now();
+
+    async function* encode(): AsyncGenerator<Buffer> {
+      const first = Buffer.from(header, 'utf8');
+      hash.update(first);
+      sizeBytes += first.length;
+      yield first;
+      for await (const chunk of source) {
+        const out = records.push(chunk);
+        hash.update(out);
+        sizeBytes += out.length;
+        yield out;
+        if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
+          reportedAt = Date.now();
+          peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+          await run.onProgress(records.rows);
+        }
+      }
+      records.end();
+      peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+    }
+
+    await pipeline(encode, sink);
+    const { rows, firstSeq, lastSeq } = records;
+    return { rows, firstSeq, lastSeq, sizeBytes, sha256: hash.digest('hex'), startRssBytes, peakRssBytes };
+  }
+
   private async stream(source: AsyncIterable<AuditEntryRow[]>, run: ExportRun, header: string, sink: Writable): Promise<ExportResult> {
-    const encoding = encodingOf(run.format);
     const hash = createHash('sha256');
     let rows = 0;
     let sizeBytes = 0;
@@ -144,7 +185,7 @@ export class AuditExportWriter {
       for await (const batch of source) {
         let text = '';
         for (const row of batch) {
-          text += encoding.entry(row);
+          text += ndjsonEntry(row);
           if (text.length >= CHUNK_CHARS) {
             yield Buffer.from(text, 'utf8');
             text = '';
