@@ -239,18 +239,24 @@ describe("the application's transactions", () => {
           END IF;
           RETURN NEW;
         END $$`);
-      for (const table of ['products', 'devices']) {
+      for (const table of ['products', 'devices', 'api_keys']) {
         await db.query(`CREATE TRIGGER ${table}_rls_probe BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION rls_probe()`);
       }
     });
     afterAll(async () => {
-      for (const table of ['products', 'devices']) await db.query(`DROP TRIGGER ${table}_rls_probe ON ${table}`);
+      for (const table of ['products', 'devices', 'api_keys']) await db.query(`DROP TRIGGER ${table}_rls_probe ON ${table}`);
       await db.query('DROP FUNCTION rls_probe()');
     });
 
     it("an audited mutation writes as the tenant role in the caller's account", async () => {
       await expectOk(a.api.patch(`/api/v1/products/${a.productId}`, { name: 'rls-probe' }));
       const { rows } = await db.query('SELECT name FROM products WHERE id = $1', [a.productId]);
+      expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
+    });
+
+    it("creating an API key (not audited, but in a transaction) writes as the tenant role in the caller's account", async () => {
+      const key = await expectOk<{ id: string }>(a.api.post('/api/v1/api-keys', { name: 'rls-probe', permissions: ['products:read'] }));
+      const { rows } = await db.query('SELECT name FROM api_keys WHERE id = $1', [key.id]);
       expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
     });
 
