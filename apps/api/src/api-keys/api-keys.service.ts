@@ -54,18 +54,24 @@ export class ApiKeysService {
       createdAt: now(),
       revokedAt: null,
     });
-    await this.repo.insert(key);
+    // In a transaction of its own, like every write of a signed-in caller: behind row-level security.
+    await this.txHost.withTransaction(() => this.repo.insert(key));
     return { ...toApiKeyDto(key), secret };
   }
 
   async revoke(id: string): Promise<void> {
-    const key = await this.repo.findOne({ where: { id, accountId: requirePrincipal().accountId } });
-    if (!key) throw notFound('API key');
-    if (key.revokedAt) throw conflict('This API key is already revoked');
-    await this.repo.update({ id: key.id }, { revokedAt: now() });
+    await this.txHost.withTransaction(async () => {
+      const key = await this.repo.findOne({ where: { id, accountId: requirePrincipal().accountId } });
+      if (!key) throw notFound('API key');
+      if (key.revokedAt) throw conflict('This API key is already revoked');
+      await this.repo.update({ id: key.id }, { revokedAt: now() });
+    });
   }
 
-  /** The live key behind a bearer secret, or null (unknown or revoked). For the auth guard (no principal yet). */
+  /**
+   * The live key behind a bearer secret, or null (unknown or revoked). For the auth guard (no principal
+   * yet): looked up by its hash across accounts, as the owner, outside row-level security.
+   */
   async resolve(secret: string): Promise<ApiKeyEntity | null> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) return null;
     const key = await this.repo.findOne({ where: { tokenHash: hashToken(secret) } });

@@ -50,6 +50,10 @@ export class AuthService {
     return argon2.hash(password, { type: argon2.argon2id });
   }
 
+  /**
+   * Runs as the owner, outside row-level security (no principal yet): it creates the account, and the
+   * email must be free across all accounts.
+   */
   async signup(body: SignupBody, context: { ip?: string; userAgent?: string }): Promise<IssuedSession> {
     const passwordHash = await AuthService.hashPassword(body.password);
     try {
@@ -84,6 +88,7 @@ export class AuthService {
     }
   }
 
+  /** By email across accounts, before any account is known: as the owner, outside row-level security. */
   async login(body: LoginBody): Promise<IssuedSession> {
     const user = await this.txHost.tx
       .getRepository(PlatformUserEntity)
@@ -100,7 +105,10 @@ export class AuthService {
     await this.txHost.tx.getRepository(Session).update({ id: sessionId }, { revokedAt: now() });
   }
 
-  /** The live session behind a cookie token, or null (unknown, expired, revoked, user removed). */
+  /**
+   * The live session behind a cookie token, or null (unknown, expired, revoked, user removed). For the
+   * auth guard, before the account is known: as the owner, outside row-level security.
+   */
   async resolve(token: string): Promise<ResolvedSession | null> {
     return this.live(await this.txHost.tx.getRepository(Session).findOne({ where: { tokenHash: hashToken(token) } }));
   }

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
+import { TenantTransactionalAdapter } from '../database/tenant-scope';
 import { REQUEST_ID_KEY } from './request-id';
 
-/** nestjs-cls for the request context, and its transactional plugin over TypeORM. */
+/**
+ * nestjs-cls for the request context, and its transactional plugin over TypeORM; the adapter enters
+ * the principal's account (row-level security) at the start of every transaction of a signed-in request.
+ */
 export const ContextModule = ClsModule.forRoot({
   global: true,
   middleware: {
@@ -17,7 +20,7 @@ export const ContextModule = ClsModule.forRoot({
   plugins: [
     new ClsPluginTransactional({
       imports: [TypeOrmModule],
-      adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+      adapter: new TenantTransactionalAdapter({ dataSourceToken: getDataSourceToken() }),
     }),
   ],
 });

@@ -6,10 +6,19 @@ import { AuditCheckpoints1764300000000 } from './migrations/1764300000000-audit-
 import { AuditExports1764200000000 } from './migrations/1764200000000-audit-exports';
 import { ApiKeys1764400000000 } from './migrations/1764400000000-api-keys';
 import { AuditTimeOrder1764450000000 } from './migrations/1764450000000-audit-time-order';
+import { RowLevelSecurity1764500000000 } from './migrations/1764500000000-row-level-security';
 import { ENTITIES } from './entities';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
-export const MIGRATIONS = [Initial1764000000000, VendorDomain1764100000000, AuditExports1764200000000, AuditCheckpoints1764300000000, ApiKeys1764400000000, AuditTimeOrder1764450000000];
+export const MIGRATIONS = [
+  Initial1764000000000,
+  VendorDomain1764100000000,
+  AuditExports1764200000000,
+  AuditCheckpoints1764300000000,
+  ApiKeys1764400000000,
+  AuditTimeOrder1764450000000,
+  RowLevelSecurity1764500000000,
+];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {

@@ -56,7 +56,8 @@ function services(app: INestApplication): DemoServices {
 /**
  * On an empty database: the Acme Software account, its staff, and a history produced by calling the
  * real services through the same audited path as HTTP (AuditedExecutor), with a simulated clock
- * (the request context's `now`) walking through the past DEMO_DAYS days.
+ * (the request context's `now`) walking through the past DEMO_DAYS days. The sign-up runs as the owner
+ * (no principal yet); every action after it runs behind row-level security in the demo account.
  */
 export async function seedDemo(app: INestApplication, env: Env): Promise<void> {
   const logger = new Logger('DemoSeed');

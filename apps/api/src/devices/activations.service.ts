@@ -5,6 +5,7 @@ import { type Activation, type ActivationBody, type ConsumptionBody } from '@key
 import { forbidden, conflict, notFound } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { now } from '../common/request-context';
+import { enterAccount } from '../database/tenant-scope';
 import { normalizeLicenseKey } from '../licenses/license-key';
 import { type LicenseEntity } from '../licenses/license.entity';
 import { LicensesService } from '../licenses/licenses.service';
@@ -80,10 +81,15 @@ export class ActivationsService {
     });
   }
 
-  /** The license a key names, locked: 404 unknown (or deleted), 403 disabled or expired. */
+  /**
+   * The license a key names, locked: 404 unknown (or deleted), 403 disabled or expired. The key is
+   * looked up as the owner (no account is known before it: keys are unique across accounts); from
+   * then on the transaction runs inside the license's account, behind row-level security.
+   */
   private async usableLicense(key: string): Promise<LicenseEntity> {
     const license = await this.licenses.findByKey(normalizeLicenseKey(key), 'pessimistic_write');
     if (!license || license.deletedAt) throw notFound('License key');
+    await enterAccount(this.txHost.tx, license.accountId);
     if (!license.enabled) throw forbidden('This license is disabled');
     if (license.validUntil && license.validUntil <= now()) throw forbidden(`This license expired on ${license.validUntil.toISOString()}`);
     return license;

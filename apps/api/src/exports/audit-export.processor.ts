@@ -50,7 +50,9 @@ export function failureMessage(err: Error, attempts: number, exportId: string): 
 /**
  * Builds audit-log exports (queue `audit-exports`, job `build`): streams the entries into a file
  * under a temporary name, stores the manifest, then sends the one email. A retried or restarted job
- * (a worker killed mid-export) starts the file over and exports exactly the same entries.
+ * (a worker killed mid-export) starts the file over and exports exactly the same entries. The job's
+ * bookkeeping on audit_exports runs as the owner (a job has no principal); the entries themselves are
+ * read behind row-level security, in the export's account (AuditExportWriter).
  */
 @Processor(QUEUES.auditExports, { concurrency: 2 })
 export class AuditExportProcessor extends WorkerHost {

@@ -8,6 +8,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { type AuditEntryRow, AUDIT_ENTRY_COLUMNS } from '../audit/audit-entry.mapper';
 import { entryConditions } from '../audit/audit-query.service';
 import { ENV, type Env } from '../config/env';
+import { enterAccount } from '../database/tenant-scope';
 import { encodingOf, ndjsonEntry } from './audit-export.format';
 import { copyRows, inlineParams } from './copy-rows';
 import { CSV_COPY_OPTIONS, CSV_CELLS, CsvRecords } from './csv-copy';
@@ -61,6 +62,8 @@ export class AuditExportWriter {
     await client.connect();
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The snapshot reads one account's entries, head and checkpoints: behind row-level security.
+      await enterAccount(client, run.accountId);
       // Every entry in the snapshot, up to the highest seq stored (not the recorded head: an entry
       // forged beyond the head must reach the file, where the offline verifier flags it).
       const last = await client.query<{ seq: string }>('SELECT COALESCE(max(seq), 0) AS seq FROM audit_entries WHERE account_id = $1', [run.accountId]);

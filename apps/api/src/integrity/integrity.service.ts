@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { type IntegrityReport } from '@keyledger/contract';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { currentAccountId } from '../common/request-context';
+import { enterAccount } from '../database/tenant-scope';
 import { SigningKeyService } from './signing-key.service';
 import { type CheckpointRow, toCheckpointDto, verifyAccountChain } from './verify-chain';
 
@@ -21,7 +22,10 @@ export class IntegrityService {
     private readonly key: SigningKeyService,
   ) {}
 
-  /** Sign the head of every account that has entries past its last checkpoint. Returns how many were signed. */
+  /**
+   * Sign the head of every account that has entries past its last checkpoint. Returns how many were
+   * signed. Runs as the owner, outside row-level security: it reads every account's head.
+   */
   async sealDue(): Promise<number> {
     const due: Array<{ account_id: string; last_seq: string; last_hash: string }> = await this.db.query(
       `SELECT h.account_id, h.last_seq, h.last_hash
@@ -46,6 +50,7 @@ export class IntegrityService {
     await runner.connect();
     try {
       await runner.startTransaction('REPEATABLE READ');
+      await enterAccount(runner, accountId);
       const report = await verifyAccountChain((sql, params) => runner.query(sql, params), accountId, this.key.get().publicKey);
       await runner.commitTransaction();
       if (!report.ok) this.logger.error({ accountId, firstBrokenSeq: report.firstBrokenSeq, reason: report.reason }, 'Audit chain broken');

@@ -78,6 +78,10 @@ export class PlatformUsersService {
     await this.txHost.tx.getRepository(Session).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: now() });
   }
 
+  /**
+   * Emails are unique across accounts, but behind row-level security this sees only the caller's
+   * account: another account's user with the email is caught by the unique index on save instead (409).
+   */
   private async assertEmailFree(email: string) {
     if (await this.repo.exists({ where: { email, removedAt: IsNull() } })) throw conflict(EMAIL_TAKEN);
   }

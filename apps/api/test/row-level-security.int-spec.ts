@@ -1,0 +1,270 @@
+/**
+ * The second wall: PostgreSQL row-level security on the tenant tables, behind the service layer's
+ * account filters. Inside a transaction that has entered account A (`app.account_id` = A, role
+ * keyledger_tenant), SQL with no account filter at all sees none of account B's rows and PostgreSQL
+ * refuses to write B's account_id; and the application's transactions really run that way.
+ */
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { randomUUID } from 'node:crypto';
+import { type Client } from 'pg';
+import { PERMISSIONS, type License } from '@keyledger/contract';
+import { type RequestStore } from '../src/common/request-context';
+import { RowLevelSecurity1764500000000 } from '../src/database/migrations/1764500000000-row-level-security';
+import { enterAccount, TENANT_ROLE } from '../src/database/tenant-scope';
+import { startApp, type TestApp } from './support/app';
+import { ApiClient } from './support/client';
+import { connectDb } from './support/db';
+import { expectOk, VendorFixtures } from './support/vendor';
+
+interface Tenant {
+  api: ApiClient;
+  accountId: string;
+  productId: string;
+  license: License;
+}
+
+let t: TestApp;
+let db: Client;
+let a: Tenant;
+let b: Tenant;
+let tables: string[];
+
+async function tenant(): Promise<Tenant> {
+  const api = new ApiClient(t.url);
+  await api.signup();
+  const f = new VendorFixtures(api);
+  const product = await f.product();
+  const license = await f.license({ productId: product.id });
+  await f.device(license.key);
+  await expectOk(api.post('/api/v1/api-keys', { name: 'ci', permissions: ['products:read'] }));
+  await expectOk(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: {} }), [202]);
+  return { api, accountId: api.session!.account.id, productId: product.id, license };
+}
+
+/** Run `work` in a transaction that has entered `accountId` (the application's own helper), then roll back. */
+async function asTenant<T>(accountId: string | null, work: () => Promise<T>): Promise<T> {
+  await db.query('BEGIN');
+  try {
+    if (accountId) await enterAccount(db, accountId);
+    else await db.query(`SET LOCAL ROLE ${TENANT_ROLE}`);
+    return await work();
+  } finally {
+    await db.query('ROLLBACK');
+  }
+}
+
+/** The error PostgreSQL answers `sql` with, inside a savepoint so the transaction goes on. */
+async function refusal(sql: string, params: unknown[] = []): Promise<{ code?: string; message: string } | null> {
+  await db.query('SAVEPOINT probe');
+  try {
+    await db.query(sql, params);
+    await db.query('RELEASE SAVEPOINT probe');
+    return null;
+  } catch (err) {
+    await db.query('ROLLBACK TO SAVEPOINT probe');
+    const e = err as { code?: string; message: string };
+    return { code: e.code, message: e.message };
+  }
+}
+
+const accountsIn = async (table: string) =>
+  (await db.query<{ account_id: string }>(`SELECT DISTINCT ${table === 'accounts' ? 'id' : 'account_id'} AS account_id FROM ${table}`)).rows.map((r) => r.account_id);
+
+beforeAll(async () => {
+  t = await startApp();
+  db = await connectDb();
+  [a, b] = await Promise.all([tenant(), tenant()]);
+  tables = (
+    await db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'account_id' ORDER BY table_name`,
+    )
+  ).rows.map((r) => r.table_name);
+}, 60_000);
+afterAll(async () => {
+  await db.end();
+  await t.close();
+});
+
+describe('the policies', () => {
+  it('cover every table with an account_id column, and accounts', async () => {
+    expect(tables.length).toBeGreaterThanOrEqual(18);
+    const { rows } = await db.query<{ relname: string; relrowsecurity: boolean; policies: string[] }>(
+      `SELECT c.relname, c.relrowsecurity, array_agg(p.polname::text) FILTER (WHERE p.polname IS NOT NULL) AS policies
+         FROM pg_class c LEFT JOIN pg_policy p ON p.polrelid = c.oid
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) GROUP BY c.relname, c.relrowsecurity ORDER BY c.relname`,
+      [[...tables, 'accounts']],
+    );
+    expect(rows).toEqual([...tables, 'accounts'].sort().map((relname) => ({ relname, relrowsecurity: true, policies: ['tenant_isolation'] })));
+    expect(Object.keys(RowLevelSecurity1764500000000.GRANTS).sort()).toEqual(tables);
+  });
+
+  it('the role cannot log in, bypass RLS or inherit anything', async () => {
+    const { rows } = await db.query('SELECT rolcanlogin, rolsuper, rolbypassrls, rolinherit FROM pg_roles WHERE rolname = $1', [TENANT_ROLE]);
+    expect(rows).toEqual([{ rolcanlogin: false, rolsuper: false, rolbypassrls: false, rolinherit: false }]);
+  });
+});
+
+describe("inside account A's transaction, SQL without an account filter", () => {
+  it("sees A's rows and none of B's, in every tenant table", async () => {
+    const seen = await asTenant(a.accountId, async () => {
+      const out: Record<string, string[]> = {};
+      for (const table of [...tables, 'accounts']) out[table] = await accountsIn(table);
+      return out;
+    });
+    // The owner sees both accounts' rows; the tenant role in A only A's.
+    const withBoth: string[] = [];
+    for (const table of [...tables, 'accounts']) {
+      const all = await accountsIn(table);
+      if (all.includes(a.accountId) && all.includes(b.accountId)) withBoth.push(table);
+      expect({ table, seen: seen[table] }).toEqual({ table, seen: all.includes(a.accountId) ? [a.accountId] : [] });
+    }
+    expect(withBoth).toEqual(
+      expect.arrayContaining(['accounts', 'api_keys', 'audit_entries', 'audit_entry_links', 'audit_exports', 'audit_heads', 'devices', 'licenses', 'platform_users', 'products', 'sessions']),
+    );
+    expect(seen.products).toEqual([a.accountId]);
+    expect(seen.audit_entries).toEqual([a.accountId]);
+    expect(seen.devices).toEqual([a.accountId]);
+  });
+
+  it("finds nothing when asked for B's rows by id", async () => {
+    const found = await asTenant(a.accountId, async () => ({
+      product: (await db.query('SELECT * FROM products WHERE id = $1', [b.productId])).rowCount,
+      license: (await db.query('SELECT * FROM licenses WHERE key = $1', [b.license.key])).rowCount,
+      entries: (await db.query('SELECT * FROM audit_entries WHERE account_id = $1', [b.accountId])).rowCount,
+      account: (await db.query('SELECT * FROM accounts WHERE id = $1', [b.accountId])).rowCount,
+    }));
+    expect(found).toEqual({ product: 0, license: 0, entries: 0, account: 0 });
+  });
+
+  it("cannot insert a row with B's account_id", async () => {
+    const errors = await asTenant(a.accountId, async () => ({
+      product: await refusal(`INSERT INTO products (id, account_id, name, code) VALUES ($1, $2, 'Planted', $3)`, [randomUUID(), b.accountId, `planted-${randomUUID()}`]),
+      customer: await refusal(`INSERT INTO customers (id, account_id, email) VALUES ($1, $2, 'planted@buyer.test')`, [randomUUID(), b.accountId]),
+      link: await refusal(`INSERT INTO audit_entry_links (account_id, item_type, item_id, seq, is_target) VALUES ($1, 'product', $2, 999999, true)`, [
+        b.accountId,
+        b.productId,
+      ]),
+    }));
+    for (const e of Object.values(errors)) {
+      expect(e).toEqual({ code: '42501', message: expect.stringMatching(/new row violates row-level security policy/) });
+    }
+  });
+
+  it("cannot move A's row into B, and its UPDATE and DELETE of B's rows touch nothing", async () => {
+    const out = await asTenant(a.accountId, async () => ({
+      move: await refusal('UPDATE products SET account_id = $1 WHERE id = $2', [b.accountId, a.productId]),
+      update: (await db.query(`UPDATE products SET name = 'Taken over' WHERE account_id = $1`, [b.accountId])).rowCount,
+      updateUnfiltered: (await db.query(`UPDATE licenses SET max_activations = 99`)).rowCount,
+      delete: (await db.query('DELETE FROM api_keys WHERE account_id = $1', [b.accountId])).rowCount,
+      head: (await db.query('UPDATE audit_heads SET last_seq = last_seq WHERE account_id = $1', [b.accountId])).rowCount,
+    }));
+    expect(out.move).toEqual({ code: '42501', message: expect.stringMatching(/new row violates row-level security policy/) });
+    expect(out).toMatchObject({ update: 0, delete: 0, head: 0 });
+    expect(out.updateUnfiltered).toBe(1); // A's one license, not B's
+    const untouched = await db.query('SELECT name, account_id FROM products WHERE id = $1', [b.productId]);
+    expect(untouched.rows[0]).toMatchObject({ account_id: b.accountId });
+    expect(untouched.rows[0].name).not.toBe('Taken over');
+  });
+
+  it('may not change or remove audit entries, links, checkpoints or exports at all (no grant)', async () => {
+    const errors = await asTenant(a.accountId, async () => [
+      await refusal(`UPDATE audit_entries SET target_label = 'x'`),
+      await refusal('DELETE FROM audit_entry_links'),
+      await refusal('DELETE FROM audit_checkpoints'),
+      await refusal(`INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, 1, 'h', now(), 'k', 's')`, [a.accountId]),
+      await refusal(`UPDATE audit_exports SET status = 'failed'`),
+      await refusal('TRUNCATE products'),
+      await refusal(`INSERT INTO accounts (id, name, slug) VALUES ($1, 'x', $2)`, [randomUUID(), `x-${randomUUID()}`]),
+    ]);
+    for (const e of errors) expect(e).toEqual({ code: '42501', message: expect.stringMatching(/permission denied/) });
+  });
+
+  it('without app.account_id the role sees nothing and writes nothing', async () => {
+    const out = await asTenant(null, async () => ({
+      products: (await db.query('SELECT 1 FROM products')).rowCount,
+      entries: (await db.query('SELECT 1 FROM audit_entries')).rowCount,
+      insert: await refusal(`INSERT INTO products (id, account_id, name, code) VALUES ($1, $2, 'Planted', $3)`, [randomUUID(), a.accountId, `p-${randomUUID()}`]),
+    }));
+    expect(out).toEqual({ products: 0, entries: 0, insert: { code: '42501', message: expect.stringMatching(/row-level security/) } });
+  });
+
+  it('leaves the connection as it found it after the transaction', async () => {
+    await asTenant(a.accountId, async () => {
+      expect((await db.query('SELECT current_user AS u')).rows[0].u).toBe(TENANT_ROLE);
+    });
+    const { rows } = await db.query(`SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc`);
+    expect(rows[0]).toEqual({ u: 'postgres', acc: '' });
+  });
+});
+
+describe("the application's transactions", () => {
+  it("of a signed-in principal run as the tenant role in the principal's account, whatever the SQL says", async () => {
+    const cls = t.app.get<ClsService<RequestStore>>(ClsService);
+    const txHost = t.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
+    const seen = await cls.run(async () => {
+      cls.set('principal', {
+        accountId: a.accountId,
+        userId: null,
+        sessionId: null,
+        actor: { type: 'system', id: null, name: 'rls test', email: null },
+        permissions: new Set(PERMISSIONS),
+        source: 'system',
+      });
+      return txHost.withTransaction(async () => {
+        const who = await txHost.tx.query(`SELECT current_user AS u, current_setting('app.account_id') AS acc`);
+        const products = await txHost.tx.query('SELECT DISTINCT account_id FROM products');
+        return { who: who[0], products: products.map((r: { account_id: string }) => r.account_id) };
+      });
+    });
+    expect(seen).toEqual({ who: { u: TENANT_ROLE, acc: a.accountId }, products: [a.accountId] });
+  });
+
+  it('without a principal run as the owner (sign-up, the License API before its key is known)', async () => {
+    const txHost = t.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
+    const cls = t.app.get<ClsService<RequestStore>>(ClsService);
+    const who = await cls.run(() => txHost.withTransaction(() => txHost.tx.query('SELECT current_user AS u')));
+    expect(who[0].u).toBe('postgres');
+  });
+
+  describe('over HTTP', () => {
+    // A probe trigger records, in the row it writes, which role and account the writing statement ran as.
+    beforeAll(async () => {
+      await db.query(`
+        CREATE FUNCTION rls_probe() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.name LIKE 'rls-probe%' THEN
+            NEW.name := 'rls-probe ' || current_user || ' ' || COALESCE(current_setting('app.account_id', true), '-');
+          END IF;
+          RETURN NEW;
+        END $$`);
+      for (const table of ['products', 'devices', 'api_keys']) {
+        await db.query(`CREATE TRIGGER ${table}_rls_probe BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION rls_probe()`);
+      }
+    });
+    afterAll(async () => {
+      for (const table of ['products', 'devices', 'api_keys']) await db.query(`DROP TRIGGER ${table}_rls_probe ON ${table}`);
+      await db.query('DROP FUNCTION rls_probe()');
+    });
+
+    it("an audited mutation writes as the tenant role in the caller's account", async () => {
+      await expectOk(a.api.patch(`/api/v1/products/${a.productId}`, { name: 'rls-probe' }));
+      const { rows } = await db.query('SELECT name FROM products WHERE id = $1', [a.productId]);
+      expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
+    });
+
+    it("creating an API key (not audited, but in a transaction) writes as the tenant role in the caller's account", async () => {
+      const key = await expectOk<{ id: string }>(a.api.post('/api/v1/api-keys', { name: 'rls-probe', permissions: ['products:read'] }));
+      const { rows } = await db.query('SELECT name FROM api_keys WHERE id = $1', [key.id]);
+      expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
+    });
+
+    it("a License API activation writes the device in the license's account, once the key has named it", async () => {
+      const res = await new VendorFixtures(b.api).activate(b.license.key, `hw-${randomUUID()}`, { name: 'rls-probe' });
+      expect(res.status).toBe(201);
+      const { rows } = await db.query('SELECT name, account_id FROM devices WHERE id = $1', [res.body.device.id]);
+      expect(rows[0]).toEqual({ name: `rls-probe ${TENANT_ROLE} ${b.accountId}`, account_id: b.accountId });
+    });
+  });
+});
