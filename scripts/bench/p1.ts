@@ -31,6 +31,8 @@ interface AutocannonResult {
 export interface P1Figures {
   on: { p50: number; p95: number; rps: number; requests: number; non2xx: number };
   off: { p50: number; p95: number; rps: number; requests: number; non2xx: number };
+  /** One connection, no queueing: the audited path's own cost per request. */
+  single: { on: number; off: number };
 }
 
 const CONNECTIONS = 32;
@@ -60,13 +62,13 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-async function round(url: string, creds: { cookie: string; csrf: string }, licenses: string[], seconds: number) {
+async function round(url: string, creds: { cookie: string; csrf: string }, licenses: string[], seconds: number, connections = CONNECTIONS) {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: seconds,
     requests: [
       {
@@ -129,7 +131,12 @@ export async function measureP1(quick: boolean, log = console.log): Promise<P1Fi
       requests: xs.reduce((s, x) => s + x.requests, 0),
       non2xx: xs.reduce((s, x) => s + x.non2xx, 0),
     });
-    return { on: summary(acc.on), off: summary(acc.off) };
+    // One connection: no request waits for another, so the p50 difference is auditing's own cost
+    // (transaction, change capture, head row, entry and links insert, commit).
+    const singleOn = await round(on.url, creds, licenses, quick ? 3 : 8, 1);
+    const singleOff = await round(off.url, creds, licenses, quick ? 3 : 8, 1);
+    log(`  P1 one connection: on p50 ${singleOn.p50.toFixed(2)} ms; off p50 ${singleOff.p50.toFixed(2)} ms`);
+    return { on: summary(acc.on), off: summary(acc.off), single: { on: singleOn.p50, off: singleOff.p50 } };
   } finally {
     for (const c of [on.child, off.child]) {
       c.kill('SIGTERM');
