@@ -7,6 +7,7 @@ import { AuditExports1764200000000 } from './migrations/1764200000000-audit-expo
 import { ApiKeys1764400000000 } from './migrations/1764400000000-api-keys';
 import { AuditTimeOrder1764450000000 } from './migrations/1764450000000-audit-time-order';
 import { RowLevelSecurity1764500000000 } from './migrations/1764500000000-row-level-security';
+import { AuditChangesJson1764600000000 } from './migrations/1764600000000-audit-changes-json';
 import { ENTITIES } from './entities';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
@@ -18,6 +19,7 @@ export const MIGRATIONS = [
   ApiKeys1764400000000,
   AuditTimeOrder1764450000000,
   RowLevelSecurity1764500000000,
+  AuditChangesJson1764600000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

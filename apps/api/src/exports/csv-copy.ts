@@ -6,8 +6,8 @@
  * What PostgreSQL does not do, the SQL and CsvRecords below do:
  * - cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) get a `'` prefix;
  * - the action's label comes from the contract's catalog, through a CASE;
- * - `changes` is compact JSON: jsonb prints a space after each `:` and `,`, which a regular expression
- *   removes outside of strings (strings are matched whole and put back as they were);
+ * - `changes` is compact JSON as stored: the column is `json`, which keeps the writer's JSON.stringify
+ *   text (migration 1764600000000);
  * - records end with CRLF (RFC 4180); COPY ends them with LF. CsvRecords follows the quoting (a quote
  *   toggles it; doubled quotes inside a cell toggle twice) and puts a CR before each LF outside quotes.
  */
@@ -30,7 +30,7 @@ export const CSV_CELLS = [
   'e.target_type',
   'e.target_id',
   neutral('e.target_label'),
-  `regexp_replace(e.changes::text, '("(?:[^"\\\\]|\\\\.)*")|[ ]', '\\1', 'g')`,
+  'e.changes::text',
   neutral('e.request_id'),
   neutral('e.ip'),
   neutral('e.user_agent'),
