@@ -2,10 +2,11 @@ import { type License } from '@keyledger/contract';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Locator, type Page } from 'playwright-core';
 import { startApp, type TestApp } from '../support/app';
 import { type BrowserSession, openBrowser, screenshot } from '../support/browser';
+import { entryRows, eventually, expectUrl } from '../support/page';
 import { ApiClient } from '../support/client';
+import { parseCsv } from '../support/csv';
 import { freePort } from '../support/private-services';
 import { VendorFixtures } from '../support/vendor';
 import { startWorker, type TestWorker } from '../support/worker';
@@ -19,63 +20,6 @@ import { startWorker, type TestWorker } from '../support/worker';
 const WEB_DIST = resolve(__dirname, '../../../web/dist');
 
 jest.setTimeout(60_000);
-
-/** The audit-log rows (not the header) of the table labelled `name`. */
-const entryRows = (page: Page, name: string | RegExp): Locator =>
-  page.getByRole('table', { name }).getByRole('row', { name: /^Entry \d+/ });
-
-/** Wait until the page is at `pathname` with (at least) these search params. */
-async function expectUrl(page: Page, pathname: string, search: Record<string, string> = {}) {
-  await page.waitForURL(
-    (url) =>
-      url.pathname === pathname &&
-      Object.entries(search).every(([key, value]) => url.searchParams.get(key) === value),
-    { timeout: 10_000 },
-  );
-}
-
-/** Retry an assertion until it passes or `timeoutMs` runs out (the UI settles asynchronously). */
-async function eventually(assertion: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-/** Split RFC 4180 CSV (quoted fields may hold commas, quotes and line breaks) into records. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || record.length) records.push([...record, field]);
-  return records;
-}
 
 describe('a license disabled in the web app, found in the audit log and its export', () => {
   let t: TestApp;

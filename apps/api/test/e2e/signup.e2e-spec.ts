@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Locator, type Page } from 'playwright-core';
 import { startApp, type TestApp } from '../support/app';
 import { type BrowserSession, openBrowser, screenshot } from '../support/browser';
+import { entryRows, eventually, expectUrl } from '../support/page';
 
 /**
  * The built web app against the real API, in Debian's Chromium: sign up, find the sign-up in the
@@ -12,33 +12,6 @@ import { type BrowserSession, openBrowser, screenshot } from '../support/browser
 const WEB_DIST = resolve(__dirname, '../../../web/dist');
 
 jest.setTimeout(60_000);
-
-/** The audit-log rows (not the header) of the table labelled `name`. */
-const entryRows = (page: Page, name: string | RegExp): Locator =>
-  page.getByRole('table', { name }).getByRole('row', { name: /^Entry \d+/ });
-
-/** Wait until the page is at `pathname` with (at least) these search params. */
-async function expectUrl(page: Page, pathname: string, search: Record<string, string> = {}) {
-  await page.waitForURL(
-    (url) =>
-      url.pathname === pathname &&
-      Object.entries(search).every(([key, value]) => url.searchParams.get(key) === value),
-    { timeout: 10_000 },
-  );
-}
-
-/** Retry an assertion until it passes or `timeoutMs` runs out (the UI settles asynchronously). */
-async function eventually(assertion: () => Promise<void>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('the web app against the real API', () => {
   let t: TestApp;
