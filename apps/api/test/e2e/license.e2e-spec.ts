@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startApp, type TestApp } from '../support/app';
 import { type BrowserSession, openBrowser, screenshot } from '../support/browser';
-import { entryRows, eventually, expectUrl } from '../support/page';
+import { changeCells, entryDrawer, entryRows, eventually, expectUrl } from '../support/page';
 import { ApiClient } from '../support/client';
 import { parseCsv } from '../support/csv';
 import { freePort } from '../support/private-services';
@@ -181,15 +181,8 @@ describe('a license disabled in the web app, found in the audit log and its expo
   it('opens the entry in the drawer: enabled true → false', async () => {
     const { page } = b;
     await entryRows(page, 'Audit log').first().click();
-    const drawer = page
-      .getByRole('dialog')
-      .filter({ has: page.getByRole('table', { name: 'Changes' }) });
-    await drawer.waitFor();
-    const change = drawer
-      .getByRole('table', { name: 'Changes' })
-      .getByRole('row')
-      .filter({ hasText: 'enabled' });
-    await expect(change.getByRole('cell').allTextContents()).resolves.toEqual([
+    const drawer = await entryDrawer(page);
+    await expect(changeCells(drawer, 'enabled')).resolves.toEqual([
       'enabled',
       'true',
       'false',

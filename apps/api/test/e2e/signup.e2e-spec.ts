@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startApp, type TestApp } from '../support/app';
 import { type BrowserSession, openBrowser, screenshot } from '../support/browser';
-import { entryRows, eventually, expectUrl } from '../support/page';
+import { changeCells, entryDrawer, entryRows, eventually, expectUrl } from '../support/page';
 
 /**
  * The built web app against the real API, in Debian's Chromium: sign up, find the sign-up in the
@@ -131,15 +131,8 @@ describe('the web app against the real API', () => {
     await screenshot(page, 'product-page');
 
     await history.first().click();
-    const drawer = page
-      .getByRole('dialog')
-      .filter({ has: page.getByRole('table', { name: 'Changes' }) });
-    await drawer.waitFor();
-    const change = drawer
-      .getByRole('table', { name: 'Changes' })
-      .getByRole('row')
-      .filter({ hasText: 'status' });
-    await expect(change.getByRole('cell').allTextContents()).resolves.toEqual([
+    const drawer = await entryDrawer(page);
+    await expect(changeCells(drawer, 'status')).resolves.toEqual([
       'status',
       '"active"',
       '"inactive"',
