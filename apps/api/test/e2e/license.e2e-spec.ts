@@ -170,7 +170,9 @@ describe('a license disabled in the web app, found in the audit log and its expo
 
   it('leaves out the entries outside the date range', async () => {
     const { page } = b;
-    await page.goto('/settings/audit-logs?action=license_disabled&range=custom&from=2020-01-01&to=2020-01-31');
+    await page.goto(
+      '/settings/audit-logs?action=license_disabled&range=custom&from=2020-01-01&to=2020-01-31',
+    );
     await page.getByText('No entries match these filters').waitFor();
     await expect(entryRows(page, 'Audit log').count()).resolves.toBe(0);
     await page.goBack();
@@ -182,11 +184,7 @@ describe('a license disabled in the web app, found in the audit log and its expo
     const { page } = b;
     await entryRows(page, 'Audit log').first().click();
     const drawer = await entryDrawer(page);
-    await expect(changeCells(drawer, 'enabled')).resolves.toEqual([
-      'enabled',
-      'true',
-      'false',
-    ]);
+    await expect(changeCells(drawer, 'enabled')).resolves.toEqual(['enabled', 'true', 'false']);
     // Entries carry the key's visible part only, never the whole key.
     await drawer.getByText(license.keyHint).first().waitFor();
     await screenshot(page, 'audit-entry-drawer-license');

@@ -29,11 +29,18 @@ export async function eventually(assertion: () => Promise<void>, timeoutMs = 5_0
 
 /** The open entry drawer (the dialog with a Changes table), once it is shown. */
 export async function entryDrawer(page: Page): Promise<Locator> {
-  const drawer = page.getByRole('dialog').filter({ has: page.getByRole('table', { name: 'Changes' }) });
+  const drawer = page
+    .getByRole('dialog')
+    .filter({ has: page.getByRole('table', { name: 'Changes' }) });
   await drawer.waitFor();
   return drawer;
 }
 
 /** The cells (field, before, after) of one field's row in the drawer's Changes table. */
 export const changeCells = (drawer: Locator, field: string): Promise<string[]> =>
-  drawer.getByRole('table', { name: 'Changes' }).getByRole('row').filter({ hasText: field }).getByRole('cell').allTextContents();
+  drawer
+    .getByRole('table', { name: 'Changes' })
+    .getByRole('row')
+    .filter({ hasText: field })
+    .getByRole('cell')
+    .allTextContents();
