@@ -7,6 +7,7 @@ import { conflict, forbidden, notFound } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { mapPage, newestFirstPage, type Page } from '../common/keyset';
 import { now, requirePrincipal } from '../common/request-context';
+import { SecurityEvents } from '../audit/security-events.service';
 import { ApiKeyEntity } from './api-key.entity';
 
 const hashToken = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -25,7 +26,10 @@ export function toApiKeyDto(k: ApiKeyEntity): ApiKey {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly security: SecurityEvents,
+  ) {}
 
   private get repo() {
     return this.txHost.tx.getRepository(ApiKeyEntity);
@@ -54,8 +58,12 @@ export class ApiKeysService {
       createdAt: now(),
       revokedAt: null,
     });
-    // In a transaction of its own, like every write of a signed-in caller: behind row-level security.
-    await this.txHost.withTransaction(() => this.repo.insert(key));
+    // In a transaction of its own, like every write of a signed-in caller: behind row-level security;
+    // its audit entry (name, permissions, hint; never the secret) in the same transaction.
+    await this.txHost.withTransaction(async () => {
+      await this.repo.insert(key);
+      await this.security.apiKeyCreated(key);
+    });
     return { ...toApiKeyDto(key), secret };
   }
 
@@ -64,7 +72,9 @@ export class ApiKeysService {
       const key = await this.repo.findOne({ where: { id, accountId: requirePrincipal().accountId } });
       if (!key) throw notFound('API key');
       if (key.revokedAt) throw conflict('This API key is already revoked');
-      await this.repo.update({ id: key.id }, { revokedAt: now() });
+      const revokedAt = now();
+      await this.repo.update({ id: key.id }, { revokedAt });
+      await this.security.apiKeyRevoked(key, revokedAt);
     });
   }
 

@@ -22,6 +22,11 @@ export class RateLimiter {
     }
   }
 
+  /** Counts one more event in the key's window and answers the count so far (never throws 429). */
+  async take(key: string, windowMs: number): Promise<number> {
+    return this.count(`ratelimit:${key}`, windowMs);
+  }
+
   async reset(key: string): Promise<void> {
     this.local.delete(`ratelimit:${key}`);
     await this.redis.del(`ratelimit:${key}`).catch(() => undefined);

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { IsNull } from 'typeorm';
 import { type CreatePlatformUserBody, type UpdatePlatformUserBody } from '@keyledger/contract';
+import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from '../auth/auth.service';
 import { Session } from '../auth/session.entity';
 import { conflict, isUniqueViolation, notFound } from '../common/errors';
@@ -20,6 +21,7 @@ export class PlatformUsersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly templates: PermissionTemplatesService,
+    private readonly security: SecurityEvents,
   ) {}
 
   private get repo() {
@@ -67,7 +69,9 @@ export class PlatformUsersService {
     const { password, ...rest } = body;
     Object.assign(user, rest, { updatedAt: now() });
     if (password !== undefined) user.passwordHash = await AuthService.hashPassword(password);
-    return this.save(user);
+    const saved = await this.save(user);
+    if (password !== undefined) await this.security.passwordChanged(saved);
+    return saved;
   }
 
   async remove(id: string): Promise<void> {
@@ -75,7 +79,8 @@ export class PlatformUsersService {
     if (user.id === requirePrincipal().userId) throw conflict('You cannot remove yourself');
     user.removedAt = now();
     await this.save(user);
-    await this.txHost.tx.getRepository(Session).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: now() });
+    const ended = await this.txHost.tx.getRepository(Session).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: now() });
+    if (ended.affected) await this.security.sessionsRevoked(user, ended.affected, 'user removed');
   }
 
   /**
