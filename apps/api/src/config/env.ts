@@ -31,7 +31,8 @@ const ZEnv = z.object({
   COOKIE_SECURE: ZBool.optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   SIGNUP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
-  DEMO_SEED: ZBool.default(true),
+  /** The demo account on an empty database: off unless asked (`npm start` asks; a production start does not). */
+  DEMO_SEED: ZBool.default(false),
   DEMO_ADMIN_PASSWORD: z.string().min(10).optional(),
   WEB_DIST: z.string().optional(),
   /** Prefix of every BullMQ key: tests use their own, so a developer's running worker never takes their jobs. */
