@@ -57,7 +57,11 @@ describe(AuditEntryDrawer.name, () => {
   });
 
   it('shows an Access and security entry about an API key as plain text: API keys have no page', async () => {
-    const key = { type: 'api_key' as const, id: '0193aa00-0000-7000-8000-000000000001', label: 'Deploy bot' };
+    const key = {
+      type: 'api_key' as const,
+      id: '0193aa00-0000-7000-8000-000000000001',
+      label: 'Deploy bot',
+    };
     renderWithProviders(
       <AuditEntryDrawer
         entry={makeAuditEntry({
