@@ -58,9 +58,9 @@ describe('access and security events', () => {
     return u;
   }
 
-  async function signIn(email: string, password: string, userAgent = agent()) {
+  async function signIn(email: string, password: string, userAgent = agent(), headers: Record<string, string> = {}) {
     const c = new ApiClient(url);
-    const res = await c.request('POST', '/api/v1/auth/login', { email, password }, { 'user-agent': userAgent });
+    const res = await c.request('POST', '/api/v1/auth/login', { email, password }, { 'user-agent': userAgent, ...headers });
     return { client: c, res, userAgent };
   }
 
@@ -70,9 +70,9 @@ describe('access and security events', () => {
     return r.rows;
   }
 
-  it('records a sign-in with the user as actor and target, and the IP and user agent', async () => {
+  it('records a sign-in with the user as actor and target, and the IP and user agent (a forwarded-for header does not change the IP)', async () => {
     const u = await staff();
-    const { res, userAgent } = await signIn(u.email, PASSWORD);
+    const { res, userAgent } = await signIn(u.email, PASSWORD, agent(), { 'x-forwarded-for': '203.0.113.9' });
     expect(res.status).toBe(200);
     const [entry] = await entries(admin, `action=user_signed_in&itemType=platform_user&itemId=${u.id}`);
     expect(entry).toMatchObject({
