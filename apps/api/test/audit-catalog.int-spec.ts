@@ -411,7 +411,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
       target: { type: 'platform_user', id: u.id },
       links: [ref('platform_user', u.id)],
       changes: [
-        { field: 'sessions', before: 1, after: 0 },
+        { field: 'sessionsEnded', before: null, after: 1 },
         { field: 'reason', before: null, after: 'user removed' },
       ],
     };

@@ -174,10 +174,15 @@ describe('access and security events', () => {
       actor: { id: adminUser.id },
       target: { type: 'platform_user', id: u.id },
       changes: [
-        { field: 'sessions', before: 2, after: 0 },
+        { field: 'sessionsEnded', before: null, after: 2 },
         { field: 'reason', before: null, after: 'user removed' },
       ],
     });
+    // A user who never signed in had no session to end: the removal alone.
+    const idle = await staff();
+    expect((await admin.delete(`/api/v1/platform-users/${idle.id}`)).status).toBe(204);
+    expect(await entries(admin, `action=user_sessions_revoked&itemType=platform_user&itemId=${idle.id}`)).toEqual([]);
+    expect(await entries(admin, `action=platform_user_removed&itemType=platform_user&itemId=${idle.id}`)).toHaveLength(1);
   });
 
   it('records an API key created (name and permissions, never the secret) and revoked, once', async () => {

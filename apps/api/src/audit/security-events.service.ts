@@ -108,11 +108,15 @@ export class SecurityEvents {
     ]);
   }
 
-  /** `count` live sessions of the user were ended (user removed, password changed…). In that transaction. */
-  sessionsRevoked(user: UserRef, count: number, reason: string, by?: AuditActor): Promise<void> {
+  /**
+   * `count` live sessions of the user were ended (user removed, password changed…), in that
+   * transaction; nothing is recorded when there were none. For every path that ends sessions.
+   */
+  async sessionsRevoked(user: UserRef, count: number, reason: string, by?: AuditActor): Promise<void> {
+    if (count <= 0) return;
     const actor = by ?? currentPrincipal()?.actor ?? userActor(user);
-    return this.write(user.accountId, 'user_sessions_revoked', actor, userItem(user), [
-      { field: 'sessions', before: count, after: 0 },
+    await this.write(user.accountId, 'user_sessions_revoked', actor, userItem(user), [
+      { field: 'sessionsEnded', before: null, after: count },
       set('reason', reason),
     ]);
   }

@@ -80,7 +80,7 @@ export class PlatformUsersService {
     user.removedAt = now();
     await this.save(user);
     const ended = await this.txHost.tx.getRepository(Session).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: now() });
-    if (ended.affected) await this.security.sessionsRevoked(user, ended.affected, 'user removed');
+    await this.security.sessionsRevoked(user, ended.affected ?? 0, 'user removed');
   }
 
   /**
