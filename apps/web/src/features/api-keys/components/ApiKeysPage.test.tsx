@@ -88,7 +88,7 @@ describe('Settings > API keys page', () => {
     ).not.toBeInTheDocument();
   });
 
-  it("shows what each key can use now: fewer than its own when its creator lost some, none when they were removed", async () => {
+  it('shows what each key can use now: fewer than its own when its creator lost some, none when they were removed', async () => {
     api({
       keys: [
         makeKey({ effectivePermissions: ['customers:read'] }),
@@ -96,7 +96,11 @@ describe('Settings > API keys page', () => {
           id: '9b0c1d2e-3f4a-4b5c-9d6e-7f8a9b0c1d2e',
           name: 'Orphan',
           effectivePermissions: [],
-          createdBy: { id: '4a1d9b6f-3c2e-4d4f-9a8b-0c7d6e5f4a3b', name: 'Bob Gone', removed: true },
+          createdBy: {
+            id: '4a1d9b6f-3c2e-4d4f-9a8b-0c7d6e5f4a3b',
+            name: 'Bob Gone',
+            removed: true,
+          },
         }),
       ],
     });
@@ -107,7 +111,9 @@ describe('Settings > API keys page', () => {
     const cells = within(reduced!).getAllByRole('cell');
     expect(cells[1]).toHaveTextContent('Customers: view, Orders: view');
     expect(cells[2]).toHaveTextContent('Customers: view');
-    expect(cells[2]).toHaveTextContent('Fewer than its own: Ann Admin no longer holds Orders: view');
+    expect(cells[2]).toHaveTextContent(
+      'Fewer than its own: Ann Admin no longer holds Orders: view',
+    );
     expect(orphan).toHaveTextContent('by Bob Gone (removed)');
     expect(orphan).toHaveTextContent('None: its creator was removed, so the key no longer works');
     expect(within(table).getAllByText(/Fewer than its own/)).toHaveLength(1);

@@ -29,7 +29,12 @@ const labels = (permissions: readonly Permission[]) => permissions.map(permissio
  * still holds, and nothing once its creator is removed.
  */
 function EffectivePermissions({ apiKey }: { apiKey: ApiKey }) {
-  if (apiKey.revokedAt) return <Text size="sm" c="dimmed">None (revoked)</Text>;
+  if (apiKey.revokedAt)
+    return (
+      <Text size="sm" c="dimmed">
+        None (revoked)
+      </Text>
+    );
   if (apiKey.createdBy.removed)
     return (
       <Text size="sm" c="red.8">
@@ -39,7 +44,9 @@ function EffectivePermissions({ apiKey }: { apiKey: ApiKey }) {
   const lost = apiKey.permissions.filter((p) => !apiKey.effectivePermissions.includes(p));
   return (
     <>
-      <Text size="sm">{apiKey.effectivePermissions.length ? labels(apiKey.effectivePermissions) : 'None'}</Text>
+      <Text size="sm">
+        {apiKey.effectivePermissions.length ? labels(apiKey.effectivePermissions) : 'None'}
+      </Text>
       {lost.length > 0 && (
         <Text size="xs" c="orange.8">
           Fewer than its own: {apiKey.createdBy.name} no longer holds {labels(lost)}

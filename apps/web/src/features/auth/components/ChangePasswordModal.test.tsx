@@ -8,13 +8,16 @@ function api(answer: { status: number; body?: unknown }) {
   return mockFetch((url, init) => {
     if (url.pathname === '/api/v1/auth/me') return { status: 200, body: makeSession() };
     if (url.pathname === '/api/v1/auth/password' && init.method === 'POST') return answer;
-    if (url.pathname === '/api/v1/audit-log') return { status: 200, body: { items: [], nextCursor: null } };
+    if (url.pathname === '/api/v1/audit-log')
+      return { status: 200, body: { items: [], nextCursor: null } };
     return { status: 404, body: errorBody(404, `Not found: ${url.pathname}`) };
   });
 }
 
 const passwordCalls = (fetch: ReturnType<typeof api>) =>
-  fetch.mock.calls.filter(([u]) => new URL(u, 'http://localhost').pathname === '/api/v1/auth/password');
+  fetch.mock.calls.filter(
+    ([u]) => new URL(u, 'http://localhost').pathname === '/api/v1/auth/password',
+  );
 
 async function openAndFill(current: string, next: string, repeat = next) {
   const user = userEvent.setup();
@@ -38,7 +41,9 @@ describe('Change password (user menu)', () => {
       newPassword: 'new-password-2',
     });
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
-    expect(await screen.findByText('Password changed; your other sessions were signed out')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Password changed; your other sessions were signed out'),
+    ).toBeInTheDocument();
   });
 
   it('shows a wrong current password under its field', async () => {
@@ -59,7 +64,9 @@ describe('Change password (user menu)', () => {
   it('catches a mismatch and a weak password before asking the API', async () => {
     const fetch = api({ status: 204 });
     const dialog = await openAndFill('old-password-1', 'short', 'shorter');
-    expect(await within(dialog).findByText('Password must be at least 10 characters')).toBeInTheDocument();
+    expect(
+      await within(dialog).findByText('Password must be at least 10 characters'),
+    ).toBeInTheDocument();
     expect(within(dialog).getByText('The two new passwords differ')).toBeInTheDocument();
     expect(passwordCalls(fetch)).toHaveLength(0);
   });

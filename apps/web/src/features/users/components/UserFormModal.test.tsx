@@ -6,7 +6,11 @@ import { makeSession } from '../../../test/factories';
 import { renderApp } from '../../../test/render';
 
 const AT = '2026-03-15T12:00:00.000Z';
-const ME = makeSession({ isAdmin: false, name: 'Uma Users', permissions: ['settings:users', 'products:read'] });
+const ME = makeSession({
+  isAdmin: false,
+  name: 'Uma Users',
+  permissions: ['settings:users', 'products:read'],
+});
 const owner: PlatformUser = {
   id: '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d',
   email: 'owner@acme.test',
@@ -16,7 +20,11 @@ const owner: PlatformUser = {
   createdAt: AT,
   updatedAt: AT,
 };
-const template = (id: string, name: string, permissions: PermissionTemplate['permissions']): PermissionTemplate => ({
+const template = (
+  id: string,
+  name: string,
+  permissions: PermissionTemplate['permissions'],
+): PermissionTemplate => ({
   id,
   name,
   description: null,
@@ -43,7 +51,10 @@ function api(session = ME) {
         },
       };
     if (url.pathname === `/api/v1/platform-users/${owner.id}`)
-      return { status: 403, body: errorBody(403, "email: only an admin can change an admin's email") };
+      return {
+        status: 403,
+        body: errorBody(403, "email: only an admin can change an admin's email"),
+      };
     return { status: 404, body: errorBody(404, `Not found: ${url.pathname}`) };
   });
 }
@@ -58,7 +69,9 @@ describe('Add / edit user', () => {
     const admin = within(dialog).getByRole('switch', { name: /^Admin/ });
     expect(admin).toBeDisabled();
     // Mantine's switch label wraps its description, so the explanation is part of its name.
-    expect(admin).toHaveAccessibleName('Admin Only an admin can make a user an admin or take it away');
+    expect(admin).toHaveAccessibleName(
+      'Admin Only an admin can make a user an admin or take it away',
+    );
   });
 
   it('lets an admin flip it', async () => {
