@@ -127,7 +127,8 @@ describe('the attempts of issue 12, replayed', () => {
     const me = await expectOk<{ user: { isAdmin: boolean } }>(owner.get('/api/v1/auth/me'));
     expect(me.user.isAdmin).toBe(true);
     // What the staff user may do, they still can: a plain member without a template.
-    expect((await staff.api.post('/api/v1/platform-users', { email: uniqueEmail(), name: 'Plain', password: PASSWORD })).status).toBe(201);
+    // (`isAdmin: false`, as the web form sends it, is no change to the flag and so allowed.)
+    expect((await staff.api.post('/api/v1/platform-users', { email: uniqueEmail(), name: 'Plain', password: PASSWORD, isAdmin: false })).status).toBe(201);
   });
 
   it('a user with settings:templates cannot give their own template settings:users and settings:api_keys', async () => {
@@ -282,6 +283,18 @@ describe('grant only what you hold', () => {
     await expectOk(manager.api.patch(`/api/v1/platform-users/${stronger.id}`, { name: 'Renamed' }));
     await expectOk(manager.api.patch(`/api/v1/platform-users/${weaker.id}`, { password: 'reset-by-manager-1' }));
     expect((await weaker.api.get('/api/v1/products')).status).toBe(401);
+  });
+
+  it('a key grants only what it may use now: its own permissions that its creator still holds', async () => {
+    const staff = await member(['settings:templates', 'settings:api_keys', 'products:write']);
+    const key = await expectOk<ApiKeyCreated>(staff.api.post('/api/v1/api-keys', { name: 'Templates bot', permissions: ['settings:templates', 'products:write'] }), [201]);
+    const bot = withKey(key.secret);
+    await expectOk(bot.post('/api/v1/permission-templates', { name: `Writers ${randomUUID().slice(0, 6)}`, permissions: ['products:write'] }));
+    // The creator holds settings:api_keys, the key does not.
+    await expectRefused(() => bot.post('/api/v1/permission-templates', { name: 'Keys', permissions: ['settings:api_keys'] }), ['you do not hold settings:api_keys']);
+    // The creator loses products:write: so does the key, for granting too.
+    await expectOk(owner.put(`/api/v1/permission-templates/${staff.templateId}/permissions`, { permissions: ['settings:templates', 'settings:api_keys'] }));
+    await expectRefused(() => bot.post('/api/v1/permission-templates', { name: 'Writers again', permissions: ['products:write'] }), ['you do not hold products:write']);
   });
 
   it('holding every permission through a template is still not being an admin', async () => {
