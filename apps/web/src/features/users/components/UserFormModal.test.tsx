@@ -74,6 +74,14 @@ describe('Add / edit user', () => {
     );
   });
 
+  it("doesn't offer a non-admin to remove an admin", async () => {
+    api();
+    renderApp('/settings/users');
+    const remove = await screen.findByRole('button', { name: 'Remove Olga Owner' });
+    expect(remove).toBeDisabled();
+    expect(remove).toHaveAttribute('title', 'Only an admin can remove an admin');
+  });
+
   it('lets an admin flip it', async () => {
     api(makeSession());
     const user = userEvent.setup();
