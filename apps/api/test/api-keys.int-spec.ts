@@ -134,7 +134,8 @@ describe('API keys', () => {
     const bot = withKey(key.secret);
     expect((await bot.get(`/api/v1/products/${theirProduct.id}`)).status).toBe(404);
     expect((await bot.patch(`/api/v1/products/${theirProduct.id}`, { name: 'Stolen' })).status).toBe(404);
-    expect((await bot.delete(`/api/v1/api-keys/${theirKey.id}`)).status).toBe(404);
+    // A key never manages keys (its own account's or another's): 403 before any lookup.
+    expect((await bot.delete(`/api/v1/api-keys/${theirKey.id}`)).status).toBe(403);
     expect((await admin.delete(`/api/v1/api-keys/${theirKey.id}`)).status).toBe(404);
     const products = await expectOk<{ items: Product[] }>(bot.get('/api/v1/products?limit=200'));
     expect(products.items.map((p) => p.id)).not.toContain(theirProduct.id);

@@ -51,6 +51,7 @@ function validBodies(): Record<string, unknown> {
   return {
     'auth.signup': { accountName: `Bad ${u}`, name: 'Bad', email: `bad-${u}@vendor.test`, password: 'bad-password-1' },
     'auth.login': { email: `bad-${u}@vendor.test`, password: 'whatever-1' },
+    'auth.changePassword': { currentPassword: 'whatever-1', newPassword: 'bad-password-2' },
     'auditExports.create': { format: 'csv', filter: {} },
     'platformUsers.create': { email: `bad-${u}@vendor.test`, name: 'Bad', password: 'bad-password-1' },
     'platformUsers.update': { name: 'Renamed' },

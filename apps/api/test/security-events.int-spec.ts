@@ -163,6 +163,57 @@ describe('access and security events', () => {
     expect(await entries(admin, `action=user_password_changed&itemType=platform_user&itemId=${u.id}`)).toHaveLength(1);
   });
 
+  it('records a self-service password change by the user and the other sessions it ended; a wrong current password writes nothing', async () => {
+    const u = await staff();
+    const elsewhere = await signIn(u.email, PASSWORD);
+    const { client } = await signIn(u.email, PASSWORD);
+    const wrong = await client.post('/api/v1/auth/password', { currentPassword: 'not-it-at-all-1', newPassword: 'brand-new-pass-7' });
+    expect(wrong.status).toBe(400);
+    expect(await entries(admin, `q=${encodeURIComponent(`group:access_security item:platform_user:${u.id} action:user_password*,user_sessions*`)}`)).toEqual([]);
+
+    const res = await client.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'brand-new-pass-7' });
+    expect(res.status).toBe(204);
+    const self = { type: 'platform_user', id: u.id, name: 'Sam Staff', email: u.email };
+    const [changed] = await entries(admin, `action=user_password_changed&itemType=platform_user&itemId=${u.id}`);
+    expect(changed).toMatchObject({
+      actor: self,
+      target: { type: 'platform_user', id: u.id },
+      changes: [
+        { field: 'password', before: '[redacted]', after: '[redacted]' },
+        { field: 'changedBy', before: null, after: 'the user' },
+      ],
+      context: { requestId: res.headers.get('x-request-id'), ip: '127.0.0.1' },
+    });
+    const [ended] = await entries(admin, `action=user_sessions_revoked&itemType=platform_user&itemId=${u.id}`);
+    expect(ended).toMatchObject({
+      actor: self,
+      changes: [
+        { field: 'sessionsEnded', before: null, after: 1 },
+        { field: 'reason', before: null, after: 'password changed' },
+      ],
+      context: { requestId: res.headers.get('x-request-id') },
+    });
+    expect((await elsewhere.client.get('/api/v1/auth/me')).status).toBe(401);
+    expect((await client.get('/api/v1/auth/me')).status).toBe(200);
+  });
+
+  it('records the sessions ended when an admin sets a user’s password', async () => {
+    const u = await staff();
+    const { client } = await signIn(u.email, PASSWORD);
+    const res = await admin.patch(`/api/v1/platform-users/${u.id}`, { password: 'set-by-admin-3' });
+    expect(res.status).toBe(200);
+    expect((await client.get('/api/v1/auth/me')).status).toBe(401);
+    const [ended] = await entries(admin, `action=user_sessions_revoked&itemType=platform_user&itemId=${u.id}`);
+    expect(ended).toMatchObject({
+      actor: { id: adminUser.id },
+      changes: [
+        { field: 'sessionsEnded', before: null, after: 1 },
+        { field: 'reason', before: null, after: 'password changed' },
+      ],
+      context: { requestId: res.headers.get('x-request-id') },
+    });
+  });
+
   it('records the sessions ended when a user is removed, with their count', async () => {
     const u = await staff();
     await signIn(u.email, PASSWORD);

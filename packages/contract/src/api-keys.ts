@@ -2,6 +2,9 @@
  * Management API keys: an admin (or a user with `settings:api_keys`) creates a key for a script or an
  * integration, with the permissions it may use. The secret (`kl_live_…`) is shown once, in the
  * creation response; the server keeps only its SHA-256. Send it as `Authorization: Bearer <key>`.
+ * A key acts for its creator: on every request it may use only its permissions that its creator
+ * still holds, and it stops working when its creator is removed. Only a signed-in user creates or
+ * revokes keys; a key cannot.
  */
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
@@ -17,7 +20,14 @@ export const ZApiKey = z.object({
   name: z.string(),
   hint: z.string().describe('The key as lists show it: its prefix and last four characters, e.g. kl_live_…x7Qa'),
   permissions: z.array(ZPermission),
-  createdBy: z.object({ id: ZUuid.nullable(), name: z.string() }),
+  effectivePermissions: z
+    .array(ZPermission)
+    .describe("What the key may use now: its permissions that its creator still holds (none once revoked or its creator removed)"),
+  createdBy: z.object({
+    id: ZUuid.nullable(),
+    name: z.string(),
+    removed: z.boolean().describe('The creator was removed (or is not a platform user): the key no longer works'),
+  }),
   revokedAt: ZIsoDateTime.nullable(),
   createdAt: ZIsoDateTime,
 });
@@ -38,6 +48,9 @@ export type CreateApiKeyBody = z.infer<typeof ZCreateApiKeyBody>;
 
 const manage = { permission: 'settings:api_keys' } as const;
 
+/** The 403 a bearer key gets from create and revoke. */
+export const API_KEYS_CANNOT_MANAGE_KEYS = 'API keys cannot manage API keys; a signed-in user must';
+
 export const apiKeysContract = c.router({
   list: {
     method: 'GET',
@@ -53,7 +66,7 @@ export const apiKeysContract = c.router({
     body: ZCreateApiKeyBody,
     responses: { 201: ZApiKeyCreated, ...ERROR_RESPONSES },
     metadata: manage,
-    summary: 'Create a key with some of your own permissions; its secret is in this response only',
+    summary: 'Create a key with some of your own permissions; its secret is in this response only. Signed-in users only: an API key gets 403',
   },
   revoke: {
     method: 'DELETE',
@@ -62,6 +75,6 @@ export const apiKeysContract = c.router({
     body: c.noBody(),
     responses: { 204: c.noBody(), ...ERROR_RESPONSES },
     metadata: manage,
-    summary: 'Revoke the key: it stops working at once (409 when already revoked)',
+    summary: 'Revoke the key: it stops working at once (409 when already revoked). Signed-in users only: an API key gets 403',
   },
 });

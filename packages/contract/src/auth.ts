@@ -49,6 +49,15 @@ export const ZLoginBody = z
   .strict();
 export type LoginBody = z.infer<typeof ZLoginBody>;
 
+export const ZChangePasswordBody = z
+  .object({ currentPassword: z.string().min(1).max(200), newPassword: ZPassword })
+  .strict()
+  .refine((b) => b.currentPassword !== b.newPassword, {
+    message: 'choose a password different from the current one',
+    path: ['newPassword'],
+  });
+export type ChangePasswordBody = z.infer<typeof ZChangePasswordBody>;
+
 export const authContract = c.router({
   signup: {
     method: 'POST',
@@ -80,5 +89,14 @@ export const authContract = c.router({
     responses: { 200: ZSession, 401: ZErrorBody },
     metadata: { authenticated: true } as const,
     summary: 'The signed-in user and their account',
+  },
+  changePassword: {
+    method: 'POST',
+    path: '/api/v1/auth/password',
+    body: ZChangePasswordBody,
+    responses: { 204: c.noBody(), 400: ZErrorBody, 401: ZErrorBody, 403: ZErrorBody, 429: ZErrorBody },
+    metadata: { authenticated: true } as const,
+    summary:
+      "Change your own password (the current one is asked for: 400 naming currentPassword when wrong); ends your other sessions. Rate-limited like sign-in",
   },
 });

@@ -3,7 +3,7 @@ import { TsRestHandler, tsRestHandler } from '@ts-rest/nest';
 import { contract } from '@keyledger/contract';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ENV, type Env } from '../config/env';
-import { unauthorized } from '../common/errors';
+import { forbidden, unauthorized } from '../common/errors';
 import { requirePrincipal } from '../common/request-context';
 import { AuthService } from './auth.service';
 import { clearSessionCookies, setSessionCookies } from './cookies';
@@ -52,6 +52,20 @@ export class AuthController {
       const { sessionId } = requirePrincipal();
       if (sessionId) await this.auth.logout(sessionId);
       clearSessionCookies(reply);
+      return { status: 204 as const, body: undefined };
+    });
+  }
+
+  /** Self-service: rate-limited per user like sign-in (the counter resets on success). */
+  @TsRestHandler(contract.auth.changePassword)
+  changePassword() {
+    return tsRestHandler(contract.auth.changePassword, async ({ body }) => {
+      const { userId, sessionId } = requirePrincipal();
+      if (!userId || !sessionId) throw forbidden('API keys have no password: a signed-in user changes their own');
+      const key = `password:${userId}`;
+      await this.limiter.hit(key, this.env.LOGIN_RATE_LIMIT, FIFTEEN_MINUTES, 'password change attempts');
+      await this.auth.changePassword(userId, sessionId, body);
+      await this.limiter.reset(key);
       return { status: 204 as const, body: undefined };
     });
   }

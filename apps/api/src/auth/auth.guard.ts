@@ -75,13 +75,20 @@ export class AuthGuard implements CanActivate {
   }
 
   private async admitApiKey(secret: string, meta: RouteMetadata, method: string, appRoute: AppRoute): Promise<boolean> {
-    const key = secret ? await this.apiKeys.resolve(secret) : null;
-    if (!key) throw unauthorized('Unknown or revoked API key');
-    const permissions: ReadonlySet<Permission> = new Set(key.permissions);
+    const resolved = secret ? await this.apiKeys.resolve(secret) : null;
+    if (!resolved) throw unauthorized('Unknown or revoked API key');
+    const { key, effective } = resolved;
+    // A key acts for its creator, computed per request: their removal ends it, their lost permissions are its.
+    if (!effective) throw unauthorized("This API key no longer works: its creator was removed (or was not a signed-in user); a user must create a new key");
+    const permissions: ReadonlySet<Permission> = effective;
     const actor = { type: 'api_key' as const, id: key.id, name: key.name, email: null };
     if ('permission' in meta && !permissions.has(meta.permission)) {
       await this.recordRefusal(method, appRoute, key.accountId, actor, meta.permission);
-      throw forbidden(`This API key needs the ${meta.permission} permission for this`);
+      throw forbidden(
+        key.permissions.includes(meta.permission)
+          ? `This API key needs the ${meta.permission} permission for this, and its creator no longer holds it`
+          : `This API key needs the ${meta.permission} permission for this`,
+      );
     }
     this.cls.set('principal', {
       accountId: key.accountId,

@@ -4,19 +4,20 @@ import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import * as argon2 from 'argon2';
 import { createHash, randomBytes } from 'node:crypto';
 import { IsNull } from 'typeorm';
-import { type LoginBody, type Permission, type Session as SessionDto, type SignupBody } from '@keyledger/contract';
+import { type ChangePasswordBody, type LoginBody, type Permission, type Session as SessionDto, type SignupBody } from '@keyledger/contract';
 import { AccountsService, toAccountDto } from '../accounts/accounts.service';
 import { Account } from '../accounts/account.entity';
 import { AuditService } from '../audit/audit.service';
-import { SecurityEvents } from '../audit/security-events.service';
+import { SecurityEvents, userActor } from '../audit/security-events.service';
 import { ENV, type Env } from '../config/env';
-import { conflict, isUniqueViolation, unauthorized } from '../common/errors';
+import { badRequest, conflict, isUniqueViolation, unauthorized } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { now } from '../common/request-context';
 import { PermissionTemplatesService } from '../permission-templates/permission-templates.service';
 import { PlatformUserEntity } from '../platform-users/platform-user.entity';
 import { toUserDto } from '../platform-users/platform-users.mapper';
 import { permissionsOf } from './permissions';
+import { revokeSessions } from './session-revocation';
 import { Session } from './session.entity';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -115,6 +116,31 @@ export class AuthService {
       const issued = await this.issue(user, account);
       await this.security.signedIn(user);
       return issued;
+    });
+  }
+
+  /**
+   * A signed-in user changes their own password: the current one must match, and every other session
+   * of theirs ends (this one stays). One transaction, behind row-level security, with the user's row
+   * locked so two concurrent changes cannot both pass with the same current password. Returns how many
+   * sessions were ended. Recorded: user_password_changed, and user_sessions_revoked when others ended.
+   */
+  async changePassword(userId: string, currentSessionId: string, body: ChangePasswordBody): Promise<{ revokedSessions: number }> {
+    const passwordHash = await AuthService.hashPassword(body.newPassword);
+    return this.txHost.withTransaction(async () => {
+      const users = this.txHost.tx.getRepository(PlatformUserEntity);
+      const user = await users.findOne({ where: { id: userId, removedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      if (!user) throw unauthorized();
+      if (!(await argon2.verify(user.passwordHash, body.currentPassword).catch(() => false))) {
+        throw badRequest('currentPassword: the current password is incorrect', [
+          { path: 'currentPassword', message: 'the current password is incorrect' },
+        ]);
+      }
+      await users.update({ id: user.id }, { passwordHash, updatedAt: now() });
+      await this.security.passwordChanged(user, userActor(user));
+      const revokedSessions = await revokeSessions(this.txHost.tx, user.id, currentSessionId);
+      await this.security.sessionsRevoked(user, revokedSessions, 'password changed', userActor(user));
+      return { revokedSessions };
     });
   }
 

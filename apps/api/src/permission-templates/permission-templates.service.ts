@@ -11,7 +11,8 @@ import {
 import { conflict, isUniqueViolation, notFound } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { mapPage, newestFirstPage, type Page } from '../common/keyset';
-import { currentAccountId, now } from '../common/request-context';
+import { assertCanGrant } from '../auth/grants';
+import { currentAccountId, now, requirePrincipal } from '../common/request-context';
 import { PermissionTemplateEntity } from './permission-template.entity';
 import { TEMPLATE_USERS, type TemplateUsers } from './template-users.port';
 
@@ -68,7 +69,9 @@ export class PermissionTemplatesService {
     return template?.permissions ?? [];
   }
 
+  /** A new template may grant only permissions the caller holds. */
   async create(body: CreatePermissionTemplateBody): Promise<PermissionTemplateEntity> {
+    assertCanGrant(requirePrincipal().permissions, body.permissions);
     await this.assertNameFree(body.name);
     const t = now();
     return this.save(
@@ -92,8 +95,18 @@ export class PermissionTemplatesService {
     return this.save(template);
   }
 
+  /**
+   * The caller may add only permissions they hold; those the template already grants may stay, and
+   * any may be taken away. So nobody raises their own permissions through their own template either:
+   * a non-admin holds exactly their template's. The row is locked until COMMIT, so two concurrent
+   * changes compare against each other's result.
+   */
   async setPermissions(id: string, permissions: Permission[]): Promise<PermissionTemplateEntity> {
-    const template = await this.getLive(id);
+    const template = await this.getLive(id, 'pessimistic_write');
+    assertCanGrant(
+      requirePrincipal().permissions,
+      permissions.filter((p) => !template.permissions.includes(p)),
+    );
     template.permissions = permissions;
     template.updatedAt = now();
     return this.save(template);

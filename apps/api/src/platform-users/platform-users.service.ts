@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { IsNull } from 'typeorm';
-import { type CreatePlatformUserBody, type UpdatePlatformUserBody } from '@keyledger/contract';
+import { In, IsNull } from 'typeorm';
+import { type CreatePlatformUserBody, type Permission, type UpdatePlatformUserBody } from '@keyledger/contract';
 import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from '../auth/auth.service';
-import { Session } from '../auth/session.entity';
+import { assertCanAssignTemplate, assertOutranks, refused, type UserAct } from '../auth/grants';
+import { permissionsOf } from '../auth/permissions';
+import { revokeSessions } from '../auth/session-revocation';
 import { conflict, isUniqueViolation, notFound } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { mapPage, newestFirstPage } from '../common/keyset';
@@ -15,6 +17,13 @@ import { PlatformUserEntity } from './platform-user.entity';
 import { toPlatformUserDto } from './platform-users.mapper';
 
 const EMAIL_TAKEN = 'email: a user with this email already exists';
+
+/** Who is acting, as far as granting goes: an admin (a signed-in user, never an API key) and what they hold. */
+interface Caller {
+  userId: string | null;
+  isAdmin: boolean;
+  permissions: ReadonlySet<Permission>;
+}
 
 @Injectable()
 export class PlatformUsersService {
@@ -39,9 +48,38 @@ export class PlatformUsersService {
     return user;
   }
 
+  /**
+   * What each of these users holds now (admins all, others their template's), for API keys acting for
+   * their creators; a removed user, or an id that is not a platform user of the account, is absent.
+   * Called by the auth guard before any principal exists: the account is given, not taken from context.
+   */
+  async currentPermissions(accountId: string, userIds: readonly string[]): Promise<Map<string, ReadonlySet<Permission>>> {
+    const out = new Map<string, ReadonlySet<Permission>>();
+    const ids = [...new Set(userIds)];
+    if (!ids.length) return out;
+    const users = await this.repo.find({ where: { id: In(ids), accountId, removedAt: IsNull() } });
+    const granted = new Map<string, Permission[]>();
+    for (const u of users) {
+      const templateId = u.isAdmin ? null : u.permissionTemplateId;
+      if (templateId && !granted.has(templateId)) granted.set(templateId, await this.templates.permissionsGranted(templateId, accountId));
+      out.set(u.id, permissionsOf(u, templateId ? granted.get(templateId) : undefined));
+    }
+    return out;
+  }
+
+  /**
+   * Only an admin may create an admin; anyone else may give the new user only a template within
+   * what they hold themselves. Every refusal comes before anything is written.
+   */
   async create(body: CreatePlatformUserBody): Promise<PlatformUserEntity> {
+    const caller = await this.caller();
+    if (body.isAdmin) {
+      if (!caller.isAdmin) throw refused('isAdmin', 'only an admin can make a user an admin');
+      await this.assertStillAdmin(caller);
+    }
+    const template = await this.assertTemplate(body.permissionTemplateId);
+    if (template && !body.isAdmin) assertCanAssignTemplate(caller.permissions, template);
     await this.assertEmailFree(body.email);
-    await this.assertTemplate(body.permissionTemplateId);
     const t = now();
     return this.save(
       this.repo.create({
@@ -59,28 +97,100 @@ export class PlatformUsersService {
     );
   }
 
+  /**
+   * The rules, checked before anything is written: only an admin sets or clears `isAdmin`; nobody
+   * takes away their own admin rights, and the account keeps at least one admin; a template may be
+   * assigned only by someone holding all it grants; the email or password of a user who holds more
+   * than the caller (an admin, for a non-admin) cannot be changed; one's own password is changed only
+   * through POST /api/v1/auth/password (which asks for the current one). A new password ends every
+   * session of the user.
+   */
   async update(id: string, body: UpdatePlatformUserBody): Promise<PlatformUserEntity> {
+    const caller = await this.caller();
     const user = await this.get(id);
-    if (body.email !== undefined && body.email !== user.email) await this.assertEmailFree(body.email);
-    if (body.permissionTemplateId !== undefined) await this.assertTemplate(body.permissionTemplateId);
-    if (body.isAdmin === false && user.id === requirePrincipal().userId) {
-      throw conflict('isAdmin: you cannot remove your own admin rights');
+    const self = user.id === caller.userId;
+    const adminChange = body.isAdmin !== undefined && body.isAdmin !== user.isAdmin;
+    if (adminChange) {
+      if (!caller.isAdmin) {
+        throw refused('isAdmin', body.isAdmin ? 'only an admin can make a user an admin' : "only an admin can take away a user's admin rights");
+      }
+      if (!body.isAdmin && self) throw conflict('isAdmin: you cannot remove your own admin rights');
     }
+    if (body.password !== undefined && self) {
+      throw refused('password', 'change your own password with POST /api/v1/auth/password, which asks for the current one');
+    }
+    const emailChange = body.email !== undefined && body.email !== user.email;
+    const acts: UserAct[] = [...(emailChange && !self ? (['email'] as const) : []), ...(body.password !== undefined ? (['password'] as const) : [])];
+    for (const act of acts) assertOutranks(caller, await this.subject(user), act);
+    if (body.permissionTemplateId !== undefined) {
+      const template = await this.assertTemplate(body.permissionTemplateId);
+      if (template && body.permissionTemplateId !== user.permissionTemplateId) assertCanAssignTemplate(caller.permissions, template);
+    }
+    if (adminChange || (user.isAdmin && acts.length)) {
+      await this.assertStillAdmin(caller, body.isAdmin === false ? user.id : undefined);
+    }
+    if (emailChange) await this.assertEmailFree(body.email!);
+
     const { password, ...rest } = body;
     Object.assign(user, rest, { updatedAt: now() });
     if (password !== undefined) user.passwordHash = await AuthService.hashPassword(password);
     const saved = await this.save(user);
-    if (password !== undefined) await this.security.passwordChanged(saved);
+    // Sessions follow credentials: a password set by someone else ends every session of the user.
+    if (password !== undefined) {
+      await this.security.passwordChanged(saved);
+      await this.security.sessionsRevoked(saved, await revokeSessions(this.txHost.tx, user.id), 'password changed');
+    }
     return saved;
   }
 
+  /** Nobody removes themself, an admin only an admin, and a member only someone holding all they hold. */
   async remove(id: string): Promise<void> {
+    const caller = await this.caller();
     const user = await this.get(id);
-    if (user.id === requirePrincipal().userId) throw conflict('You cannot remove yourself');
+    if (user.id === caller.userId) throw conflict('You cannot remove yourself');
+    assertOutranks(caller, await this.subject(user), 'remove');
+    if (user.isAdmin) await this.assertStillAdmin(caller, user.id);
     user.removedAt = now();
     await this.save(user);
-    const ended = await this.txHost.tx.getRepository(Session).update({ userId: user.id, revokedAt: IsNull() }, { revokedAt: now() });
-    await this.security.sessionsRevoked(user, ended.affected ?? 0, 'user removed');
+    await this.security.sessionsRevoked(user, await revokeSessions(this.txHost.tx, user.id), 'user removed');
+  }
+
+  /** The caller: admin only when a signed-in user who is an admin now (API keys never are). */
+  private async caller(): Promise<Caller> {
+    const principal = requirePrincipal();
+    if (principal.actor.type !== 'platform_user' || !principal.userId) {
+      return { userId: null, isAdmin: false, permissions: principal.permissions };
+    }
+    const rows: Array<{ is_admin: boolean }> = await this.txHost.tx.query(
+      'SELECT is_admin FROM platform_users WHERE id = $1 AND account_id = $2 AND removed_at IS NULL',
+      [principal.userId, principal.accountId],
+    );
+    return { userId: principal.userId, isAdmin: rows[0]?.is_admin === true, permissions: principal.permissions };
+  }
+
+  /** What the user holds now, for comparing with the caller. */
+  private async subject(user: PlatformUserEntity) {
+    const fromTemplate =
+      !user.isAdmin && user.permissionTemplateId ? await this.templates.permissionsGranted(user.permissionTemplateId, user.accountId) : undefined;
+    return { isAdmin: user.isAdmin, name: user.name, permissions: permissionsOf(user, fromTemplate) };
+  }
+
+  /**
+   * Locks the account's admins (in id order, so two such transactions never deadlock) until COMMIT,
+   * then checks that the caller is still one of them and, when `leaving` is demoted or removed, that
+   * another admin remains. Two admins demoting each other at once: the second waits for the first,
+   * then finds it is no longer an admin.
+   */
+  private async assertStillAdmin(caller: Caller, leaving?: string): Promise<void> {
+    const rows: Array<{ id: string }> = await this.txHost.tx.query(
+      'SELECT id FROM platform_users WHERE account_id = $1 AND is_admin AND removed_at IS NULL ORDER BY id FOR UPDATE',
+      [currentAccountId()],
+    );
+    const admins = rows.map((r) => r.id);
+    if (!caller.userId || !admins.includes(caller.userId)) throw refused('isAdmin', 'only an admin can do this, and you are no longer one');
+    if (leaving && admins.filter((a) => a !== leaving).length === 0) {
+      throw conflict('isAdmin: this is the last admin of the account; make another user an admin first');
+    }
   }
 
   /**
@@ -93,7 +203,7 @@ export class PlatformUsersService {
 
   /** The template must exist in the account and not be deleted; its row stays locked until commit, so it cannot be deleted meanwhile. */
   private async assertTemplate(id: string | null | undefined) {
-    if (id) await this.templates.getLive(id, 'pessimistic_read');
+    return id ? this.templates.getLive(id, 'pessimistic_read') : null;
   }
 
   private async save(user: PlatformUserEntity) {

@@ -14,7 +14,8 @@ function makeKey(overrides: Partial<ApiKey> = {}): ApiKey {
     name: 'CRM sync',
     hint: 'kl_live_…a1b2',
     permissions: ['customers:read', 'orders:read'],
-    createdBy: { id: '3f0c8a5e-2b1d-4c3e-8f7a-9b6c5d4e3f2a', name: 'Ann Admin' },
+    effectivePermissions: ['customers:read', 'orders:read'],
+    createdBy: { id: '3f0c8a5e-2b1d-4c3e-8f7a-9b6c5d4e3f2a', name: 'Ann Admin', removed: false },
     revokedAt: null,
     createdAt: AT,
     ...overrides,
@@ -44,6 +45,7 @@ function api({
         id: '7f8a9b0c-1d2e-4f3a-9b4c-5d6e7f8a9b0c',
         hint: 'kl_live_…x7Qa',
         ...body,
+        effectivePermissions: body.permissions,
       });
       stored = [created, ...stored];
       return { status: 201, body: { ...created, secret: SECRET } };
@@ -80,9 +82,41 @@ describe('Settings > API keys page', () => {
     expect(active).toHaveTextContent('by Ann Admin');
     expect(active).toHaveTextContent('Active');
     expect(revoked).toHaveTextContent('Revoked 2026-03-15');
+    expect(revoked).toHaveTextContent('None (revoked)');
     expect(
       within(revoked!).queryByRole('button', { name: 'Revoke Old script' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('shows what each key can use now: fewer than its own when its creator lost some, none when they were removed', async () => {
+    api({
+      keys: [
+        makeKey({ effectivePermissions: ['customers:read'] }),
+        makeKey({
+          id: '9b0c1d2e-3f4a-4b5c-9d6e-7f8a9b0c1d2e',
+          name: 'Orphan',
+          effectivePermissions: [],
+          createdBy: {
+            id: '4a1d9b6f-3c2e-4d4f-9a8b-0c7d6e5f4a3b',
+            name: 'Bob Gone',
+            removed: true,
+          },
+        }),
+      ],
+    });
+    renderApp('/settings/api-keys');
+    const table = await screen.findByRole('table', { name: 'API keys' });
+    const [header, reduced, orphan] = within(table).getAllByRole('row');
+    expect(header).toHaveTextContent('Can use now');
+    const cells = within(reduced!).getAllByRole('cell');
+    expect(cells[1]).toHaveTextContent('Customers: view, Orders: view');
+    expect(cells[2]).toHaveTextContent('Customers: view');
+    expect(cells[2]).toHaveTextContent(
+      'Fewer than its own: Ann Admin no longer holds Orders: view',
+    );
+    expect(orphan).toHaveTextContent('by Bob Gone (removed)');
+    expect(orphan).toHaveTextContent('None: its creator was removed, so the key no longer works');
+    expect(within(table).getAllByText(/Fewer than its own/)).toHaveLength(1);
   });
 
   it('shows the secret once after creating a key, with a copy button', async () => {

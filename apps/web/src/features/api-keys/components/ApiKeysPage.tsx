@@ -1,4 +1,4 @@
-import type { ApiKey } from '@keyledger/contract';
+import type { ApiKey, Permission } from '@keyledger/contract';
 import {
   Badge,
   Button,
@@ -22,6 +22,40 @@ import { CreateApiKeyModal } from './CreateApiKeyModal';
 
 const formatDate = (at: string) => dayjs(at).format('YYYY-MM-DD HH:mm');
 
+const labels = (permissions: readonly Permission[]) => permissions.map(permissionLabel).join(', ');
+
+/**
+ * What the key may use now: a key acts for its creator, so it keeps only the permissions its creator
+ * still holds, and nothing once its creator is removed.
+ */
+function EffectivePermissions({ apiKey }: { apiKey: ApiKey }) {
+  if (apiKey.revokedAt)
+    return (
+      <Text size="sm" c="dimmed">
+        None (revoked)
+      </Text>
+    );
+  if (apiKey.createdBy.removed)
+    return (
+      <Text size="sm" c="red.8">
+        None: its creator was removed, so the key no longer works
+      </Text>
+    );
+  const lost = apiKey.permissions.filter((p) => !apiKey.effectivePermissions.includes(p));
+  return (
+    <>
+      <Text size="sm">
+        {apiKey.effectivePermissions.length ? labels(apiKey.effectivePermissions) : 'None'}
+      </Text>
+      {lost.length > 0 && (
+        <Text size="xs" c="orange.8">
+          Fewer than its own: {apiKey.createdBy.name} no longer holds {labels(lost)}
+        </Text>
+      )}
+    </>
+  );
+}
+
 function ApiKeyRow({ apiKey }: { apiKey: ApiKey }) {
   const revoke = useRevokeApiKey();
   return (
@@ -34,13 +68,17 @@ function ApiKeyRow({ apiKey }: { apiKey: ApiKey }) {
           {apiKey.hint}
         </Text>
       </Table.Td>
-      <Table.Td maw={320}>
+      <Table.Td maw={280}>
         <Text size="sm">{apiKey.permissions.map(permissionLabel).join(', ')}</Text>
+      </Table.Td>
+      <Table.Td maw={280}>
+        <EffectivePermissions apiKey={apiKey} />
       </Table.Td>
       <Table.Td>
         <Text size="sm">{formatDate(apiKey.createdAt)}</Text>
         <Text size="xs" c="dimmed">
           by {apiKey.createdBy.name}
+          {apiKey.createdBy.removed && ' (removed)'}
         </Text>
       </Table.Td>
       <Table.Td>
@@ -92,7 +130,8 @@ export function ApiKeysPage() {
           </Title>
           <Text c="dimmed" size="sm">
             Keys for scripts and integrations to call the management API, each with only the
-            permissions it needs.
+            permissions it needs. A key acts for the user who created it: it can use only what that
+            user still holds, and stops working when they are removed.
           </Text>
         </div>
         <Button onClick={open}>Create API key</Button>
@@ -113,12 +152,13 @@ export function ApiKeysPage() {
           </Stack>
         </Center>
       ) : (
-        <Table.ScrollContainer minWidth={720}>
+        <Table.ScrollContainer minWidth={880}>
           <Table aria-label="API keys" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Permissions</Table.Th>
+                <Table.Th>Can use now</Table.Th>
                 <Table.Th>Created</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>

@@ -1,11 +1,14 @@
 import { Button, Group, Stack, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { ChangePasswordModal } from '../../auth/components/ChangePasswordModal';
 import { useLogout } from '../../auth/hooks/useLogout';
 import { useSession } from '../../auth/hooks/useSession';
 
-/** Who is signed in, to which account, and the way out. */
+/** Who is signed in, to which account, their own password, and the way out. */
 export function UserMenu() {
   const session = useSession();
   const logout = useLogout();
+  const [changing, { open, close }] = useDisclosure(false);
   if (!session) return null;
   return (
     <Group gap="sm" wrap="nowrap">
@@ -23,6 +26,10 @@ export function UserMenu() {
           {session.account.name}
         </Text>
       </Stack>
+      <Button variant="subtle" size="xs" onClick={open}>
+        Change password
+      </Button>
+      <ChangePasswordModal opened={changing} onClose={close} />
       <Button
         variant="default"
         size="xs"

@@ -8,11 +8,14 @@ import {
   Select,
   Stack,
   Switch,
+  Text,
   TextInput,
 } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
 import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { usePermissions } from '../../auth/hooks/usePermissions';
+import { useSession } from '../../auth/hooks/useSession';
 import { usePermissionTemplates } from '../../permission-templates/hooks/usePermissionTemplates';
 import { useSaveUser } from '../hooks/usePlatformUsers';
 
@@ -24,6 +27,11 @@ interface UserFormProps {
 }
 
 function UserForm({ user, onClose }: UserFormProps) {
+  const session = useSession();
+  const { can } = usePermissions();
+  // Only an admin may make or unmake admins; nobody unmakes themself, nor sets their own password here.
+  const callerIsAdmin = session?.user.isAdmin ?? false;
+  const isSelf = user !== undefined && user.id === session?.user.id;
   const [email, setEmail] = useState(user?.email ?? '');
   const [name, setName] = useState(user?.name ?? '');
   const [password, setPassword] = useState('');
@@ -90,22 +98,36 @@ function UserForm({ user, onClose }: UserFormProps) {
           onChange={(e) => setName(e.currentTarget.value)}
           error={errors.name}
         />
-        <PasswordInput
-          label={user ? 'New password' : 'Password'}
-          description={
-            user
-              ? 'Leave empty to keep the current password'
-              : 'At least 10 characters, with a letter and a digit'
-          }
-          required={!user}
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={errors.password}
-        />
+        {isSelf ? (
+          <Text size="sm" c="dimmed">
+            To change your own password, use Change password next to your name: it asks for your
+            current one.
+          </Text>
+        ) : (
+          <PasswordInput
+            label={user ? 'New password' : 'Password'}
+            description={
+              user
+                ? 'Leave empty to keep the current password. A new one signs the user out everywhere.'
+                : 'At least 10 characters, with a letter and a digit'
+            }
+            required={!user}
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={errors.password}
+          />
+        )}
         <Switch
           label="Admin"
-          description="Admins can do everything, including managing users"
+          description={
+            !callerIsAdmin
+              ? 'Only an admin can make a user an admin or take it away'
+              : isSelf && user.isAdmin
+                ? 'You cannot take away your own admin rights; another admin can'
+                : 'Admins can do everything, including managing users'
+          }
+          disabled={!callerIsAdmin || (isSelf && user.isAdmin)}
           checked={isAdmin}
           onChange={(e) => setIsAdmin(e.currentTarget.checked)}
           error={errors.isAdmin}
@@ -113,10 +135,19 @@ function UserForm({ user, onClose }: UserFormProps) {
         {!isAdmin && (
           <Select
             label="Permission template"
-            description="What this user may see and do"
+            description={
+              callerIsAdmin
+                ? 'What this user may see and do'
+                : 'What this user may see and do. You can give only templates within your own permissions.'
+            }
             placeholder={templates.isPending ? 'Loading…' : 'No permissions'}
             clearable
-            data={templates.templates.map((t) => ({ value: t.id, label: t.name }))}
+            data={templates.templates.map((t) => ({
+              value: t.id,
+              label: t.name,
+              // The API refuses a template granting what the caller does not hold.
+              disabled: !t.permissions.every(can) && t.id !== user?.permissionTemplateId,
+            }))}
             value={templateId}
             onChange={setTemplateId}
             error={errors.permissionTemplateId}

@@ -24,6 +24,7 @@ type Editing = { mode: 'add' } | { mode: 'edit'; user: PlatformUser } | null;
 /** Settings > Users: the people who can sign in to this account. */
 export function UsersPage() {
   const session = useSession();
+  const callerIsAdmin = session?.user.isAdmin ?? false;
   const query = usePlatformUsers();
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<PlatformUser | null>(null);
@@ -102,7 +103,13 @@ export function UsersPage() {
                           variant="subtle"
                           color="red"
                           onClick={() => setRemoving(u)}
-                          disabled={isMe}
+                          // Nobody removes themself; only an admin removes an admin.
+                          disabled={isMe || (u.isAdmin && !callerIsAdmin)}
+                          title={
+                            u.isAdmin && !callerIsAdmin
+                              ? 'Only an admin can remove an admin'
+                              : undefined
+                          }
                           aria-label={`Remove ${u.name}`}
                         >
                           Remove
