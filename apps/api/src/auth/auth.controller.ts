@@ -28,7 +28,7 @@ export class AuthController {
   signup(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return tsRestHandler(contract.auth.signup, async ({ body }) => {
       await this.limiter.hit(`signup:${req.ip}`, this.env.SIGNUP_RATE_LIMIT, ONE_HOUR, 'sign-ups from this address');
-      const issued = await this.auth.signup(body, { ip: req.ip, userAgent: req.headers['user-agent'] });
+      const issued = await this.auth.signup(body, { ip: req.ip, userAgent: req.headers['user-agent'] }, req.ip);
       setSessionCookies(reply, issued.token, issued.session.csrfToken, issued.expiresAt, this.secureCookies);
       return { status: 201 as const, body: issued.session };
     });
@@ -37,9 +37,14 @@ export class AuthController {
   @TsRestHandler(contract.auth.login)
   login(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return tsRestHandler(contract.auth.login, async ({ body }) => {
+      // Per address (whatever the email, so new emails do not escape it) and per address + email.
+      // Both count every attempt up front (a burst cannot slip past); a success gives its count back.
+      const perAddress = `login-ip:${req.ip}`;
       const key = `login:${req.ip}:${body.email}`;
+      await this.limiter.hit(perAddress, this.env.LOGIN_RATE_LIMIT_PER_IP, FIFTEEN_MINUTES, 'sign-in attempts from this address');
       await this.limiter.hit(key, this.env.LOGIN_RATE_LIMIT, FIFTEEN_MINUTES, 'sign-in attempts');
-      const issued = await this.auth.login(body);
+      const issued = await this.auth.login(body, req.ip);
+      await this.limiter.giveBack(perAddress);
       await this.limiter.reset(key);
       setSessionCookies(reply, issued.token, issued.session.csrfToken, issued.expiresAt, this.secureCookies);
       return { status: 200 as const, body: issued.session };
