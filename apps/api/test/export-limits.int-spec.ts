@@ -99,6 +99,17 @@ describe('bounded exports: at most a few active per account, files removed after
       expect(existsSync(file)).toBe(true);
       const link = done.downloadUrl!.replace(t.env.PUBLIC_URL, t.url);
       expect((await fetch(link)).status).toBe(200);
+      // Only the canonical link opens the file: no uppercase id, no leading zero in the expiry.
+      const token = new URL(link).searchParams.get('token')!;
+      const [tokAccount, tokExp, tokSig] = token.split('.') as [string, string, string];
+      for (const variant of [
+        link.replace(`/exports/${id}/`, `/exports/${id.toUpperCase()}/`),
+        link.replace(token, encodeURIComponent(`${tokAccount.toUpperCase()}.${tokExp}.${tokSig}`)),
+        link.replace(token, encodeURIComponent(`${tokAccount}.0${tokExp}.${tokSig}`)),
+      ]) {
+        const res = await fetch(variant);
+        expect({ variant, status: res.status }).toEqual({ variant, status: 403 });
+      }
 
       const entriesBefore = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_entries WHERE account_id = $1', [account.id]);
       // A young file is kept …
