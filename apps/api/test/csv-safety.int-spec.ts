@@ -17,7 +17,7 @@ import { readRunState, REDIS_URL } from './support/test-db';
 import { startWorker, type TestWorker } from './support/worker';
 
 /** A user agent carrying the attack (HTTP headers hold no CR, LF or characters beyond Latin-1). */
-const agent = (attack: string) => `Agent/1.0 (X11; ${attack.replace(/[\r\n]/g, ";").replace(/[^\x00-\xff]/g, "=")})`;
+const agent = (attack: string) => `Agent/1.0 (X11; ${attack.replace(/[\r\n]/g, ";").replace(/[\u0100-\uffff]/g, "=")})`;
 const TRIGGER = /^[=+\-@\t\r＝＋－＠]/;
 const ATTACKS = [
   "x;=cmd|' /C calc'!A0",
