@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Client } from 'pg';
+import { ExportLinkSigner } from '../src/exports/export-link.signer';
 import { bullConnection } from '../src/jobs/bull';
 import { MAINTENANCE_JOBS, QUEUES } from '../src/jobs/queues';
 import { startApp, type TestApp } from './support/app';
@@ -130,6 +131,11 @@ describe('bounded exports: at most a few active per account, files removed after
       const gone = await fetch(link);
       expect(gone.status).toBe(410);
       expect(((await gone.json()) as { message: string }).message).toMatch(/deleted 7 days after it was made.*audit log itself is kept/);
+      // A link whose own time has run out says the same: a new link would not bring the file back.
+      const oldLink = t.app.get(ExportLinkSigner).link(id, account.id, new Date(Date.now() - 48 * 3600_000)).url.replace(t.env.PUBLIC_URL, t.url);
+      const oldGone = await fetch(oldLink);
+      expect(oldGone.status).toBe(410);
+      expect(((await oldGone.json()) as { message: string }).message).toMatch(/deleted 7 days after it was made/);
       // The audit log is untouched.
       const entriesAfter = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_entries WHERE account_id = $1', [account.id]);
       expect(entriesAfter.rows[0]!.n).toBeGreaterThanOrEqual(entriesBefore.rows[0]!.n);

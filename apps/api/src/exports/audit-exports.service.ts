@@ -32,7 +32,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** `7 days`, `12 hours`, `90 seconds`: a retention period in words. */
-export function days(seconds: number): string {
+export function durationInWords(seconds: number): string {
   const [n, unit] = seconds % 86400 === 0 ? [seconds / 86400, 'day'] : seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : [seconds, 'second'];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
@@ -141,17 +141,18 @@ export class AuditExportsService {
       const session = await this.auth.resolve(sessionToken);
       if (session && session.account.id !== row.account_id) throw notFound('Export');
     }
+    // Before the link's own expiry: a new link would not help, the file is gone.
+    if (row.status === 'expired') {
+      throw new ApiError(
+        HttpStatus.GONE,
+        `The file of this export was deleted ${durationInWords(this.env.EXPORT_RETENTION)} after it was made (the retention period); ` +
+          'the audit log itself is kept: export it again from Settings > Audit logs',
+      );
+    }
     if (check.claims.expiresAt.getTime() <= Date.now()) {
       throw new ApiError(
         HttpStatus.GONE,
         'This download link has expired: open the export in Keyledger (Settings > Audit logs > Exports) for a new link',
-      );
-    }
-    if (row.status === 'expired') {
-      throw new ApiError(
-        HttpStatus.GONE,
-        `The file of this export was deleted ${days(this.env.EXPORT_RETENTION)} after it was made (the retention period); ` +
-          'the audit log itself is kept: export it again from Settings > Audit logs',
       );
     }
     if (row.status !== 'completed' || !row.storage_key) throw notFound('Export file');
