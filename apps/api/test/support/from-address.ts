@@ -10,7 +10,13 @@ export interface RawResponse {
  * A JSON POST sent from a chosen local address (any of 127.0.0.0/8 on Linux): the API, which does
  * not trust proxy headers, sees it as `req.ip`, so a test can honestly present two client addresses.
  */
-export function postFrom(localAddress: string, baseUrl: string, path: string, body: unknown): Promise<RawResponse> {
+export function postFrom(
+  localAddress: string,
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   const url = new URL(path, baseUrl);
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -22,7 +28,7 @@ export function postFrom(localAddress: string, baseUrl: string, path: string, bo
         method: 'POST',
         localAddress,
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
       },
       (res) => {
         const chunks: Buffer[] = [];
