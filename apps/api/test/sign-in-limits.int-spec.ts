@@ -63,7 +63,8 @@ describe('sign-in attempts counted per address, whatever the email', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
     expect(refused.body.message).toMatch(/from this address/);
     // Proxy headers are not trusted: naming another client address does not escape the limit.
-    for (const spoof of [{ 'x-forwarded-for': '198.51.100.9' }, { 'x-real-ip': '198.51.100.10' }, { forwarded: 'for=198.51.100.11' }]) {
+    const spoofs: Array<Record<string, string>> = [{ 'x-forwarded-for': '198.51.100.9' }, { 'x-real-ip': '198.51.100.10' }, { forwarded: 'for=198.51.100.11' }];
+    for (const spoof of spoofs) {
       expect((await postFrom('127.0.0.3', t.url, LOGIN, { email: uniqueEmail('spoof'), password: 'wrong-password-1' }, spoof)).status).toBe(429);
     }
     // Even the right password is refused from that address until the window ends.
