@@ -21,7 +21,10 @@ const { entryConditions } = require('../../apps/api/dist/audit/audit-query.servi
 const { AUDIT_ENTRY_COLUMNS } = require('../../apps/api/dist/audit/audit-entry.mapper') as { AUDIT_ENTRY_COLUMNS: string };
 const { verifyAccountChain } = require('../../apps/api/dist/integrity/verify-chain');
 const { inlineParams } = require('../../apps/api/dist/exports/copy-rows') as { inlineParams: (sql: string, params: readonly unknown[]) => string };
-const { enterAccount } = require('../../apps/api/dist/database/tenant-scope') as { enterAccount: (c: Client, accountId: string) => Promise<void> };
+const { enterAccount, beginReadOnlyInAccount } = require('../../apps/api/dist/database/tenant-scope') as {
+  enterAccount: (c: Client, accountId: string) => Promise<void>;
+  beginReadOnlyInAccount: (accountId: string) => string;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const QUICK = process.argv.includes('--quick');
@@ -74,6 +77,71 @@ async function sample(c: Client, queries: Array<[string, unknown[]]>, reps: numb
   const out: number[] = [];
   for (let i = 0; i < reps; i++) for (const [sql, p] of queries) out.push(await time(c, sql, p));
   return out;
+}
+
+/**
+ * One read as the API runs it since issue 16 (TenantReadInterceptor → TenantTransactionalAdapter): the one
+ * message with BEGIN READ ONLY and the tenant settings (beginReadOnlyInAccount), the query, then COMMIT,
+ * which the API does not await (the handler has its rows; the connection goes back to the pool after it).
+ * Returns [ms until the rows are there, ms including the COMMIT].
+ */
+async function behindWall(c: Client, sql: string, params: unknown[]): Promise<[number, number]> {
+  const t = process.hrtime.bigint();
+  await c.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
+  await c.query(sql, params);
+  const rows = Number(process.hrtime.bigint() - t) / 1e6;
+  await c.query('COMMIT');
+  return [rows, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+interface WallSample {
+  owner: number[];
+  wall: number[];
+  wallWithCommit: number[];
+}
+
+/**
+ * The same queries as the owner without a transaction (as before issue 16) and behind the wall, each run
+ * `reps` times after one warm-up of both, alternating which goes first so both see the same noise.
+ */
+async function sampleWall(c: Client, queries: Array<[string, unknown[]]>, reps: number): Promise<WallSample> {
+  for (const [sql, p] of queries) {
+    await c.query(sql, p);
+    await behindWall(c, sql, p);
+  }
+  const out: WallSample = { owner: [], wall: [], wallWithCommit: [] };
+  const wall = async (sql: string, p: unknown[]) => {
+    const [rows, all] = await behindWall(c, sql, p);
+    out.wall.push(rows);
+    out.wallWithCommit.push(all);
+  };
+  for (let i = 0; i < reps; i++) {
+    for (const [sql, p] of queries) {
+      if (i % 2) {
+        out.owner.push(await time(c, sql, p));
+        await wall(sql, p);
+      } else {
+        await wall(sql, p);
+        out.owner.push(await time(c, sql, p));
+      }
+    }
+  }
+  return out;
+}
+
+/** A `-rls` row: the same reads behind the row-level security wall vs as the owner, p95 (p50 in the detail). */
+function wallRow(id: string, what: string, { owner, wall, wallWithCommit }: WallSample): Row {
+  const [w95, o95, w50, o50, c95, c50] = [pct(wall, 95), pct(owner, 95), pct(wall, 50), pct(owner, 50), pct(wallWithCommit, 95), pct(wallWithCommit, 50)];
+  return {
+    id,
+    measure: `${what}, p95: behind the RLS wall (read-only transaction, tenant role) vs owner without a transaction`,
+    figure: ms(w95),
+    baseline: ms(o95),
+    ratio: w95 / o95,
+    target: '≤1.10×',
+    holds: w95 / o95 <= 1.1,
+    detail: { p50Wall: w50, p50Owner: o50, p50Ratio: w50 / o50, withCommit: { p95: c95, p50: c50, p95Ratio: c95 / o95, p50Ratio: c50 / o50 }, samples: wall.length },
+  };
 }
 
 /** GET /audit-log's query (AuditQueryService.list) for a filter and optional cursor. */
@@ -139,6 +207,11 @@ async function p4(big: Client, small: Client) {
   });
 }
 
+async function p4rls(big: Client) {
+  const fs = p4Filters(QUICK ? 12 : 30);
+  rows.push(wallRow('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, fs.map((f) => listSql(f)), QUICK ? 5 : 15)));
+}
+
 async function p5(big: Client) {
   const head = await accountSize(big);
   // Page 10,000 of 50 needs ≥ 500,000 entries; on a smaller account the deepest page it has.
@@ -158,8 +231,8 @@ async function p5(big: Client) {
   rows.push({ id: 'P5b', measure: `keyset page ${page.toLocaleString()} vs keyset page 1 (p50)`, figure: ms(k), baseline: ms(f), ratio: k / f, target: '≤1.2×', holds: k / f <= 1.2 });
 }
 
-async function p6(big: Client) {
-  // Licenses across the activity spectrum: the busiest, and a random sample (most licenses are quiet).
+/** P6's licenses across the activity spectrum: the busiest, and a random sample (most licenses are quiet). */
+async function p6Licenses(big: Client) {
   const busy = await big.query<{ item_id: string; n: string }>(
     `SELECT item_id, count(*) AS n FROM audit_entry_links WHERE account_id = $1 AND item_type = 'license' GROUP BY item_id ORDER BY n DESC LIMIT 10`,
     [LARGE_ACCOUNT],
@@ -168,19 +241,37 @@ async function p6(big: Client) {
     `SELECT item_id FROM audit_entry_links TABLESAMPLE SYSTEM (1) REPEATABLE (6) WHERE account_id = $1 AND item_type = 'license' LIMIT 30`,
     [LARGE_ACCOUNT],
   );
-  const ids = [...busy.rows.map((r) => r.item_id), ...some.rows.map((r) => r.item_id)];
-  const lat = await sample(big, ids.map((id) => historySql(id)), QUICK ? 3 : 5);
-  const p95 = pct(lat, 95);
-  rows.push({ id: 'P6', measure: `one license's history, first page, p95 (${ids.length} licenses, up to ${busy.rows[0]?.n ?? 0} entries each)`, figure: ms(p95), baseline: '—', ratio: null, target: '<20 ms', holds: p95 < 20, detail: { p50: pct(lat, 50) } });
+  return { ids: [...busy.rows.map((r) => r.item_id), ...some.rows.map((r) => r.item_id)], busiest: busy.rows[0]?.n ?? 0 };
 }
 
-async function p7(big: Client) {
-  // A rare term (part of one license key), a name, and a common phrase.
+async function p6(big: Client) {
+  const { ids, busiest } = await p6Licenses(big);
+  const lat = await sample(big, ids.map((id) => historySql(id)), QUICK ? 3 : 5);
+  const p95 = pct(lat, 95);
+  rows.push({ id: 'P6', measure: `one license's history, first page, p95 (${ids.length} licenses, up to ${busiest} entries each)`, figure: ms(p95), baseline: '—', ratio: null, target: '<20 ms', holds: p95 < 20, detail: { p50: pct(lat, 50) } });
+}
+
+async function p6rls(big: Client) {
+  const { ids } = await p6Licenses(big);
+  rows.push(wallRow('P6-rls', "P6 (one license's history)", await sampleWall(big, ids.map((id) => historySql(id)), QUICK ? 5 : 15)));
+}
+
+/** P7's terms: a rare term (part of one license key), a name, and a common phrase. */
+async function p7Terms(big: Client) {
   const key = await big.query<{ target_label: string }>(
     `SELECT target_label FROM audit_entries WHERE account_id = $1 AND target_type = 'license' AND seq = (SELECT last_seq / 2 FROM audit_heads WHERE account_id = $1)`,
     [LARGE_ACCOUNT],
   );
-  const terms = [key.rows[0]?.target_label.slice(6, 17).toLowerCase() ?? 'abcde-fghij', 'kowalski', 'initech', 'renewed per ticket'];
+  return [key.rows[0]?.target_label.slice(6, 17).toLowerCase() ?? 'abcde-fghij', 'kowalski', 'initech', 'renewed per ticket'];
+}
+
+async function p7rls(big: Client) {
+  const terms = await p7Terms(big);
+  rows.push(wallRow('P7-rls', 'P7 (free-text first page)', await sampleWall(big, terms.map((text) => listSql({ text })), QUICK ? 3 : 10)));
+}
+
+async function p7(big: Client) {
+  const terms = await p7Terms(big);
   const reps = QUICK ? 2 : 5;
   const withText = await sample(big, terms.map((text) => listSql({ text })), reps);
   const without = await sample(big, [listSql({})], reps * terms.length);
@@ -303,7 +394,7 @@ async function explainAll(big: Client, sizes: Record<string, { total: number; ac
 async function main() {
   const t0 = Date.now();
   let sizes: Record<string, { total: number; account: number }> = {};
-  if (['P2', 'P4', 'P5', 'P6', 'P7', 'P8'].some(want)) {
+  if (['P2', 'P4', 'P5', 'P6', 'P7', 'P8', 'P4-rls', 'P6-rls', 'P7-rls'].some(want)) {
     const big = await connect(BENCH_DB);
     const small = await connect(BENCH_DB_SMALL);
     sizes = {
@@ -316,6 +407,9 @@ async function main() {
       ['P5', () => p5(big)],
       ['P6', () => p6(big)],
       ['P7', () => p7(big)],
+      ['P4-rls', () => p4rls(big)],
+      ['P6-rls', () => p6rls(big)],
+      ['P7-rls', () => p7rls(big)],
       ['P8', () => p8(QUICK ? small : big)],
       ['P2', () => p2p3(big)],
     ];

@@ -11,7 +11,7 @@ import {
   type TypeOrmTransactionalAdapterOptions,
   type TypeOrmTransactionOptions,
 } from '@nestjs-cls/transactional-adapter-typeorm';
-import { type EntityManager } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { currentPrincipal } from '../common/request-context';
 
 export const TENANT_ROLE = 'keyledger_tenant';
@@ -26,11 +26,56 @@ export interface SqlRunner {
  * For the rest of the current transaction, act as the tenant role in `accountId`: one statement,
  * both settings transaction-local (they end at COMMIT or ROLLBACK, so a pooled connection never
  * carries them into its next use). Must run inside a transaction: outside one it would do nothing.
- * `readOnly` also makes the transaction read-only, in the same statement (no extra round trip).
  */
-export async function enterAccount(db: SqlRunner, accountId: string, opts: { readOnly?: boolean } = {}): Promise<void> {
-  const readOnly = opts.readOnly ? `, set_config('transaction_read_only', 'on', true)` : '';
-  await db.query(`SELECT set_config('${ACCOUNT_SETTING}', $1, true), set_config('role', '${TENANT_ROLE}', true)${readOnly}`, [accountId]);
+export async function enterAccount(db: SqlRunner, accountId: string): Promise<void> {
+  await db.query(`SELECT set_config('${ACCOUNT_SETTING}', $1, true), set_config('role', '${TENANT_ROLE}', true)`, [accountId]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ISOLATION_LEVELS = new Set(['READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE']);
+
+/**
+ * BEGIN a read-only transaction and enter `accountId` in it, as one simple-protocol message (several
+ * statements, no parameters): the account id is a literal, so it must be a UUID (it comes from the
+ * session or key row, never from the request).
+ */
+export function beginReadOnlyInAccount(accountId: string, isolationLevel = 'READ COMMITTED'): string {
+  if (!UUID.test(accountId)) throw new Error('The account id is not a UUID');
+  if (!ISOLATION_LEVELS.has(isolationLevel)) throw new Error(`Unknown isolation level ${isolationLevel}`);
+  return `BEGIN ISOLATION LEVEL ${isolationLevel} READ ONLY; SELECT set_config('${ACCOUNT_SETTING}', '${accountId}', true), set_config('role', '${TENANT_ROLE}', true)`;
+}
+
+/**
+ * A read-only transaction in `accountId` for `fn`, at the cost of one round trip before it
+ * (beginReadOnlyInAccount). Its end (COMMIT, or ROLLBACK
+ * after an error; a read-only transaction has nothing to keep either way) is not awaited: the caller has
+ * its rows one round trip sooner, and the connection returns to the pool once the end is done (destroyed
+ * if that fails). TypeORM is told a transaction is open, so a nested one becomes a savepoint.
+ */
+async function readOnlyTransaction<T>(
+  dataSource: DataSource,
+  accountId: string,
+  isolationLevel: string | undefined,
+  fn: () => Promise<T>,
+  setClient: (client: EntityManager) => void,
+): Promise<T> {
+  const begin = beginReadOnlyInAccount(accountId, isolationLevel);
+  const runner = dataSource.createQueryRunner();
+  let end = 'ROLLBACK';
+  try {
+    await runner.query(begin);
+    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    setClient(runner.manager);
+    const result = await fn();
+    end = 'COMMIT';
+    return result;
+  } finally {
+    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+    void runner.query(end).then(
+      () => runner.release(),
+      (err: unknown) => (runner as unknown as { releasePostgresConnection(e: unknown): Promise<void> }).releasePostgresConnection(err),
+    );
+  }
 }
 
 /** `txHost.withTransaction` options: TypeORM's, plus `readOnly` (the read interceptor's transactions). */
@@ -56,12 +101,17 @@ export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
       return {
         ...base,
         wrapWithTransaction: (options, fn, setClient) => {
+          const principal = currentPrincipal();
+          const tenantOptions = options as TenantTransactionOptions | undefined;
+          if (tenantOptions?.readOnly && principal) {
+            return readOnlyTransaction(dataSource, principal.accountId, tenantOptions.isolationLevel, fn as () => Promise<unknown>, setClient);
+          }
           let tx: EntityManager | undefined;
           return base.wrapWithTransaction(
             options,
             async (...args: unknown[]) => {
               const accountId = currentPrincipal()?.accountId;
-              if (accountId && tx) await enterAccount(tx, accountId, { readOnly: (options as TenantTransactionOptions | undefined)?.readOnly });
+              if (accountId && tx) await enterAccount(tx, accountId);
               return fn(...args);
             },
             (client) => {
