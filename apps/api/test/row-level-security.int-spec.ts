@@ -21,6 +21,7 @@ import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { type Client } from 'pg';
 import { from, lastValueFrom } from 'rxjs';
@@ -362,6 +363,23 @@ describe('reads (TenantReadInterceptor)', () => {
       });
       // And B's the same way: the wall follows the principal, not the connection.
       expect((await unfilteredRead(b.accountId, httpContext('HEAD'))).products).toEqual([b.accountId]);
+    });
+
+    it('returns every connection to the pool as the owner, outside any transaction, also after a failed read', async () => {
+      const failing: CallHandler = { handle: () => from(txHost.tx.query('SELECT no_such_column FROM products')) };
+      for (let i = 0; i < 5; i++) {
+        await expect(cls.run(() => (cls.set('principal', principalOf(a.accountId)), lastValueFrom(interceptor.intercept(httpContext('GET'), failing))))).rejects.toThrow(/no_such_column/);
+        await unfilteredRead(a.accountId, httpContext('GET'));
+      }
+      await new Promise((r) => setTimeout(r, 50)); // the ends (ROLLBACK, COMMIT) are not awaited by the reads
+      const ds = t.app.get(DataSource);
+      // As many at once as the pool holds: every pooled connection answers.
+      const states = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          ds.query(`SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`),
+        ),
+      );
+      for (const [state] of states) expect(state).toEqual({ u: 'postgres', acc: '', fresh: true, s: '' });
     });
 
     it('leaves mutations, audited handlers and callers without a principal to their own transactions', async () => {
