@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { type ResolvedAuditFilter } from '@keyledger/contract';
@@ -98,6 +98,8 @@ interface WallSample {
   owner: number[];
   wall: number[];
   wallWithCommit: number[];
+  /** `SELECT 1`: one round trip to the server, the wall's cost on the critical path. */
+  roundTrip: number[];
 }
 
 /**
@@ -109,7 +111,7 @@ async function sampleWall(c: Client, queries: Array<[string, unknown[]]>, reps: 
     await c.query(sql, p);
     await behindWall(c, sql, p);
   }
-  const out: WallSample = { owner: [], wall: [], wallWithCommit: [] };
+  const out: WallSample = { owner: [], wall: [], wallWithCommit: [], roundTrip: [] };
   const wall = async (sql: string, p: unknown[]) => {
     const [rows, all] = await behindWall(c, sql, p);
     out.wall.push(rows);
@@ -124,13 +126,14 @@ async function sampleWall(c: Client, queries: Array<[string, unknown[]]>, reps: 
         await wall(sql, p);
         out.owner.push(await time(c, sql, p));
       }
+      out.roundTrip.push(await time(c, 'SELECT 1', []));
     }
   }
   return out;
 }
 
 /** A `-rls` row: the same reads behind the row-level security wall vs as the owner, p95 (p50 in the detail). */
-function wallRow(id: string, what: string, { owner, wall, wallWithCommit }: WallSample): Row {
+function wallRow(id: string, what: string, { owner, wall, wallWithCommit, roundTrip }: WallSample): Row {
   const [w95, o95, w50, o50, c95, c50] = [pct(wall, 95), pct(owner, 95), pct(wall, 50), pct(owner, 50), pct(wallWithCommit, 95), pct(wallWithCommit, 50)];
   return {
     id,
@@ -140,7 +143,7 @@ function wallRow(id: string, what: string, { owner, wall, wallWithCommit }: Wall
     ratio: w95 / o95,
     target: '≤1.10×',
     holds: w95 / o95 <= 1.1,
-    detail: { p50Wall: w50, p50Owner: o50, p50Ratio: w50 / o50, withCommit: { p95: c95, p50: c50, p95Ratio: c95 / o95, p50Ratio: c50 / o50 }, samples: wall.length },
+    detail: { p50Wall: w50, p50Owner: o50, p50Ratio: w50 / o50, withCommit: { p95: c95, p50: c50, p95Ratio: c95 / o95, p50Ratio: c50 / o50 }, roundTripP50: pct(roundTrip, 50), loadAverage: loadavg(), samples: wall.length },
   };
 }
 
@@ -366,28 +369,55 @@ async function p2p3(big: Client) {
   rmSync(TMP, { recursive: true, force: true });
 }
 
-/** docs/queries/*.md: EXPLAIN (ANALYZE, BUFFERS) of each hot query over the large account, as the bench ran it. */
-async function explainAll(big: Client, sizes: Record<string, { total: number; account: number }>) {
-  const dir = join(ROOT, 'docs', 'queries');
-  mkdirSync(dir, { recursive: true });
+/** The hot queries over the large account, as the bench runs them: [file name, title, note, query]. */
+async function hotQueries(big: Client): Promise<Array<[string, string, string, [string, unknown[]]]>> {
   const head = await accountSize(big);
   const lic = await big.query<{ item_id: string }>(
     `SELECT item_id FROM audit_entry_links WHERE account_id = $1 AND item_type = 'license' GROUP BY item_id ORDER BY count(*) DESC LIMIT 1`,
     [LARGE_ACCOUNT],
   );
   const [f4] = p4Filters(1);
-  const queries: Array<[string, string, string, [string, unknown[]]]> = [
+  return [
     ['action-and-date-range', 'P4: first page of GET /audit-log filtered by one action and a date range', 'The date range becomes a seq range (two probes of `audit_entries_time_idx`, the InitPlans) and the scan walks `audit_entries_action_idx` newest first, stopping at 51 rows.', listSql(f4!)],
     ['first-page', 'P5: first page of GET /audit-log without a filter', 'A backward scan of the primary key `(account_id, seq)`.', listSql({})],
     ['keyset-deep-page', 'P5: page 10,000 of GET /audit-log through the keyset cursor', 'The cursor is a seq: the same backward scan of the primary key, starting at `seq < cursor` — as cheap as page 1.', listSql({}, 50, head - 50 * 9_999 + 1)],
     ['item-history', "P6: one license's history (GET /licenses/:id/audit-log, related items included), the busiest license", 'The links table\'s primary key `(account_id, item_type, item_id, seq)` yields the item\'s seqs newest first; each joins its entry by primary key.', historySql(lic.rows[0]!.item_id)],
     ['free-text', 'P7: first page of GET /audit-log?text=kowalski', 'The trigram GIN index `audit_entries_search_idx` finds the matching rows; they are sorted by seq for the page.', listSql({ text: 'kowalski' })],
+    ['free-text-rare', 'P7: first page of GET /audit-log?text=<part of one license key>', 'A rare term: the trigram GIN index `audit_entries_search_idx` finds the few matching rows.', listSql({ text: (await p7Terms(big))[0] })],
   ];
-  for (const [name, title, note, [sql, params]] of queries) {
-    await big.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params); // warm, as the benchmark is
-    const plan = (await big.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-    const md = `# ${title}\n\n${note}\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} over ${sizes.large?.total.toLocaleString()} entries (${head.toLocaleString()} in the account).\n\n\`\`\`sql\n${sql}\n-- parameters: ${JSON.stringify(params)}\n\`\`\`\n\n\`\`\`\n${plan}\n\`\`\`\n`;
-    writeFileSync(join(dir, `${name}.md`), md);
+}
+
+async function explainTo(big: Client, file: string, title: string, note: string, [sql, params]: [string, unknown[]], sizes: Record<string, { total: number; account: number }>, wall: boolean) {
+  const explain = async () => {
+    if (wall) await big.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
+    try {
+      return (await big.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+    } finally {
+      if (wall) await big.query('COMMIT');
+    }
+  };
+  await explain(); // warm, as the benchmark is
+  const plan = await explain();
+  const head = await accountSize(big);
+  const how = wall
+    ? '\n\nBehind the row-level security wall, as the API runs it since issue 16: `BEGIN READ ONLY` and `set_config(\'app.account_id\', …), set_config(\'role\', \'keyledger_tenant\')` first. The plan is the owner\'s (same indexes, same index conditions) under a one-time filter: the policy `account_id = current_setting(\'app.account_id\')::uuid` meets the query\'s own `account_id = $1` and is checked once.'
+    : '';
+  const md = `# ${title}${wall ? ' — behind the wall' : ''}\n\n${note}${how}\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} over ${sizes.large?.total.toLocaleString()} entries (${head.toLocaleString()} in the account).\n\n\`\`\`sql\n${sql}\n-- parameters: ${JSON.stringify(params)}\n\`\`\`\n\n\`\`\`\n${plan}\n\`\`\`\n`;
+  writeFileSync(join(ROOT, 'docs', 'queries', `${file}${wall ? '-rls' : ''}.md`), md);
+}
+
+/** docs/queries/*.md: EXPLAIN (ANALYZE, BUFFERS) of each hot query over the large account, as the bench ran it. */
+async function explainAll(big: Client, sizes: Record<string, { total: number; account: number }>) {
+  mkdirSync(join(ROOT, 'docs', 'queries'), { recursive: true });
+  for (const [name, title, note, query] of await hotQueries(big)) await explainTo(big, name, title, note, query, sizes, false);
+}
+
+/** docs/queries/*-rls.md: the P4, P6 and P7 queries' plans behind the wall. */
+async function explainRls(big: Client, sizes: Record<string, { total: number; account: number }>) {
+  mkdirSync(join(ROOT, 'docs', 'queries'), { recursive: true });
+  for (const [name, title, note, query] of await hotQueries(big)) {
+    if (['action-and-date-range', 'item-history', 'free-text', 'free-text-rare'].includes(name)) await explainTo(big, name, title, note, query, sizes, true);
+    if (name === 'free-text-rare') await explainTo(big, name, title, note, query, sizes, false);
   }
 }
 
@@ -420,6 +450,7 @@ async function main() {
       console.log(`  ${id} measured in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
     if (!QUICK && !ONLY) await explainAll(big, sizes);
+    if (!QUICK && ['P4-rls', 'P6-rls', 'P7-rls'].some(want)) await explainRls(big, sizes);
     await big.end();
     await small.end();
   }
