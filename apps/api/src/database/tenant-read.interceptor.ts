@@ -20,11 +20,11 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Global: the second wall for reads. Every GET (and HEAD) of a signed-in caller that is not @Audited runs
- * its handler in one read-only transaction that has entered the caller's account (BEGIN, then
- * `set_config('app.account_id', …), set_config('role', 'keyledger_tenant'), set_config('transaction_read_only',
- * 'on')` in one statement, by TenantTransactionalAdapter; COMMIT at the end): every query the handler
- * makes through `txHost.tx` runs as `keyledger_tenant` under row-level security, so a query missing its
- * account filter still sees nothing of other accounts, and a read cannot write.
+ * its handler in one read-only transaction that has entered the caller's account (TenantTransactionalAdapter:
+ * one message `BEGIN … READ ONLY; SELECT set_config('app.account_id', …), set_config('role',
+ * 'keyledger_tenant')` before the handler, COMMIT after it, not awaited): every query the handler makes
+ * through `txHost.tx` runs as `keyledger_tenant` under row-level security, so a query missing its account
+ * filter still sees nothing of other accounts, and a read cannot write.
  *
  * Not wrapped: public routes (no principal: sign-in, the License API, the export download — authorised by
  * its signed link and streamed after the handler returns, so no transaction may stay open for it), and
