@@ -94,7 +94,22 @@ async function behindWall(c: Client, sql: string, params: unknown[]): Promise<[n
   return [rows, Number(process.hrtime.bigint() - t) / 1e6];
 }
 
+/**
+ * The alternative measured against it: TypeORM's own transaction as the write path opens it (`START
+ * TRANSACTION`, then enterAccount with a bound parameter, the query, an awaited COMMIT): three round trips.
+ */
+async function behindWallTypeorm(c: Client, sql: string, params: unknown[]): Promise<number> {
+  const t = process.hrtime.bigint();
+  await c.query('START TRANSACTION');
+  await enterAccount(c, LARGE_ACCOUNT);
+  await c.query(sql, params);
+  await c.query('COMMIT');
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
 interface WallSample {
+  /** The alternative: TypeORM's transaction, three round trips (behindWallTypeorm). */
+  typeorm: number[];
   owner: number[];
   wall: number[];
   wallWithCommit: number[];
@@ -111,7 +126,7 @@ async function sampleWall(c: Client, queries: Array<[string, unknown[]]>, reps: 
     await c.query(sql, p);
     await behindWall(c, sql, p);
   }
-  const out: WallSample = { owner: [], wall: [], wallWithCommit: [], roundTrip: [] };
+  const out: WallSample = { owner: [], wall: [], wallWithCommit: [], roundTrip: [], typeorm: [] };
   const wall = async (sql: string, p: unknown[]) => {
     const [rows, all] = await behindWall(c, sql, p);
     out.wall.push(rows);
@@ -127,13 +142,14 @@ async function sampleWall(c: Client, queries: Array<[string, unknown[]]>, reps: 
         out.owner.push(await time(c, sql, p));
       }
       out.roundTrip.push(await time(c, 'SELECT 1', []));
+      out.typeorm.push(await behindWallTypeorm(c, sql, p));
     }
   }
   return out;
 }
 
 /** A `-rls` row: the same reads behind the row-level security wall vs as the owner, p95 (p50 in the detail). */
-function wallRow(id: string, what: string, { owner, wall, wallWithCommit, roundTrip }: WallSample): Row {
+function wallRow(id: string, what: string, { owner, wall, wallWithCommit, roundTrip, typeorm }: WallSample): Row {
   const [w95, o95, w50, o50, c95, c50] = [pct(wall, 95), pct(owner, 95), pct(wall, 50), pct(owner, 50), pct(wallWithCommit, 95), pct(wallWithCommit, 50)];
   return {
     id,
@@ -143,7 +159,7 @@ function wallRow(id: string, what: string, { owner, wall, wallWithCommit, roundT
     ratio: w95 / o95,
     target: '≤1.10×',
     holds: w95 / o95 <= 1.1,
-    detail: { p50Wall: w50, p50Owner: o50, p50Ratio: w50 / o50, withCommit: { p95: c95, p50: c50, p95Ratio: c95 / o95, p50Ratio: c50 / o50 }, roundTripP50: pct(roundTrip, 50), loadAverage: loadavg(), samples: wall.length },
+    detail: { p50Wall: w50, p50Owner: o50, p50Ratio: w50 / o50, withCommit: { p95: c95, p50: c50, p95Ratio: c95 / o95, p50Ratio: c50 / o50 }, roundTripP50: pct(roundTrip, 50), typeormTransaction: { p95: pct(typeorm, 95), p50: pct(typeorm, 50), p95Ratio: pct(typeorm, 95) / o95 }, loadAverage: loadavg(), samples: wall.length },
   };
 }
 

@@ -21,8 +21,8 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
 /**
  * Global: the second wall for reads. Every GET (and HEAD) of a signed-in caller that is not @Audited runs
  * its handler in one read-only transaction that has entered the caller's account (TenantTransactionalAdapter:
- * one message `BEGIN … READ ONLY; SELECT set_config('app.account_id', …), set_config('role',
- * 'keyledger_tenant')` before the handler, COMMIT after it, not awaited): every query the handler makes
+ * one message `BEGIN … READ ONLY; SET LOCAL app.account_id = '…'; SET LOCAL ROLE keyledger_tenant` before
+ * the handler, COMMIT after it, not awaited): every query the handler makes
  * through `txHost.tx` runs as `keyledger_tenant` under row-level security, so a query missing its account
  * filter still sees nothing of other accounts, and a read cannot write.
  *
