@@ -228,7 +228,7 @@ async function p4(big: Client, small: Client) {
 
 async function p4rls(big: Client) {
   const fs = p4Filters(QUICK ? 12 : 30);
-  rows.push(wallRow('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, fs.map((f) => listSql(f)), QUICK ? 5 : 15)));
+  rows.push(wallRow('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, fs.map((f) => listSql(f)), QUICK ? 5 : 30)));
 }
 
 async function p5(big: Client) {
@@ -272,7 +272,7 @@ async function p6(big: Client) {
 
 async function p6rls(big: Client) {
   const { ids } = await p6Licenses(big);
-  rows.push(wallRow('P6-rls', "P6 (one license's history)", await sampleWall(big, ids.map((id) => historySql(id)), QUICK ? 5 : 15)));
+  rows.push(wallRow('P6-rls', "P6 (one license's history)", await sampleWall(big, ids.map((id) => historySql(id)), QUICK ? 5 : 30)));
 }
 
 /** P7's terms: a rare term (part of one license key), a name, and a common phrase. */
@@ -286,7 +286,7 @@ async function p7Terms(big: Client) {
 
 async function p7rls(big: Client) {
   const terms = await p7Terms(big);
-  rows.push(wallRow('P7-rls', 'P7 (free-text first page)', await sampleWall(big, terms.map((text) => listSql({ text })), QUICK ? 3 : 10)));
+  rows.push(wallRow('P7-rls', 'P7 (free-text first page)', await sampleWall(big, terms.map((text) => listSql({ text })), QUICK ? 3 : 60)));
 }
 
 async function p7(big: Client) {
