@@ -24,6 +24,7 @@ async function main() {
     LOG_LEVEL: 'silent',
     DEMO_SEED: 'false',
     SIGNUP_RATE_LIMIT: '100000',
+    LOGIN_RATE_LIMIT_PER_IP: '100000',
     LOGIN_RATE_LIMIT: '100000',
     QUEUE_PREFIX: 'kl-bench',
   });

@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { type ResolvedAuditFilter } from '@keyledger/contract';
@@ -21,7 +21,10 @@ const { entryConditions } = require('../../apps/api/dist/audit/audit-query.servi
 const { AUDIT_ENTRY_COLUMNS } = require('../../apps/api/dist/audit/audit-entry.mapper') as { AUDIT_ENTRY_COLUMNS: string };
 const { verifyAccountChain } = require('../../apps/api/dist/integrity/verify-chain');
 const { inlineParams } = require('../../apps/api/dist/exports/copy-rows') as { inlineParams: (sql: string, params: readonly unknown[]) => string };
-const { enterAccount } = require('../../apps/api/dist/database/tenant-scope') as { enterAccount: (c: Client, accountId: string) => Promise<void> };
+const { enterAccount, beginReadOnlyInAccount } = require('../../apps/api/dist/database/tenant-scope') as {
+  enterAccount: (c: Client, accountId: string) => Promise<void>;
+  beginReadOnlyInAccount: (accountId: string) => string;
+};
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const QUICK = process.argv.includes('--quick');
@@ -74,6 +77,90 @@ async function sample(c: Client, queries: Array<[string, unknown[]]>, reps: numb
   const out: number[] = [];
   for (let i = 0; i < reps; i++) for (const [sql, p] of queries) out.push(await time(c, sql, p));
   return out;
+}
+
+/**
+ * One read as the API runs it since issue 16 (TenantReadInterceptor → TenantTransactionalAdapter): the one
+ * message with BEGIN READ ONLY and the tenant settings (beginReadOnlyInAccount), the query, then COMMIT,
+ * which the API does not await (the handler has its rows; the connection goes back to the pool after it).
+ * Returns [ms until the rows are there, ms including the COMMIT].
+ */
+async function behindWall(c: Client, sql: string, params: unknown[]): Promise<[number, number]> {
+  const t = process.hrtime.bigint();
+  await c.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
+  await c.query(sql, params);
+  const rows = Number(process.hrtime.bigint() - t) / 1e6;
+  await c.query('COMMIT');
+  return [rows, Number(process.hrtime.bigint() - t) / 1e6];
+}
+
+/**
+ * The alternative measured against it: TypeORM's own transaction as the write path opens it (`START
+ * TRANSACTION`, then enterAccount with a bound parameter, the query, an awaited COMMIT): three round trips.
+ */
+async function behindWallTypeorm(c: Client, sql: string, params: unknown[]): Promise<number> {
+  const t = process.hrtime.bigint();
+  await c.query('START TRANSACTION');
+  await enterAccount(c, LARGE_ACCOUNT);
+  await c.query(sql, params);
+  await c.query('COMMIT');
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+interface WallSample {
+  /** The alternative: TypeORM's transaction, three round trips (behindWallTypeorm). */
+  typeorm: number[];
+  owner: number[];
+  wall: number[];
+  wallWithCommit: number[];
+  /** `SELECT 1`: one round trip to the server, the wall's cost on the critical path. */
+  roundTrip: number[];
+}
+
+/**
+ * The same queries as the owner without a transaction (as before issue 16) and behind the wall, each run
+ * `reps` times after one warm-up of both, alternating which goes first so both see the same noise.
+ */
+async function sampleWall(c: Client, queries: Array<[string, unknown[]]>, reps: number): Promise<WallSample> {
+  for (const [sql, p] of queries) {
+    await c.query(sql, p);
+    await behindWall(c, sql, p);
+  }
+  const out: WallSample = { owner: [], wall: [], wallWithCommit: [], roundTrip: [], typeorm: [] };
+  const wall = async (sql: string, p: unknown[]) => {
+    const [rows, all] = await behindWall(c, sql, p);
+    out.wall.push(rows);
+    out.wallWithCommit.push(all);
+  };
+  for (let i = 0; i < reps; i++) {
+    for (const [sql, p] of queries) {
+      if (i % 2) {
+        out.owner.push(await time(c, sql, p));
+        await wall(sql, p);
+      } else {
+        await wall(sql, p);
+        out.owner.push(await time(c, sql, p));
+      }
+      out.roundTrip.push(await time(c, 'SELECT 1', []));
+      out.typeorm.push(await behindWallTypeorm(c, sql, p));
+    }
+  }
+  return out;
+}
+
+/** A `-rls` row: the same reads behind the row-level security wall vs as the owner, p95 (p50 in the detail). */
+function wallRow(id: string, what: string, { owner, wall, wallWithCommit, roundTrip, typeorm }: WallSample): Row {
+  const [w95, o95, w50, o50, c95, c50] = [pct(wall, 95), pct(owner, 95), pct(wall, 50), pct(owner, 50), pct(wallWithCommit, 95), pct(wallWithCommit, 50)];
+  return {
+    id,
+    measure: `${what}, p95: behind the RLS wall (read-only transaction, tenant role) vs owner without a transaction`,
+    figure: ms(w95),
+    baseline: ms(o95),
+    ratio: w95 / o95,
+    target: '≤1.10×',
+    holds: w95 / o95 <= 1.1,
+    detail: { p50Wall: w50, p50Owner: o50, p50Ratio: w50 / o50, withCommit: { p95: c95, p50: c50, p95Ratio: c95 / o95, p50Ratio: c50 / o50 }, roundTripP50: pct(roundTrip, 50), typeormTransaction: { p95: pct(typeorm, 95), p50: pct(typeorm, 50), p95Ratio: pct(typeorm, 95) / o95 }, loadAverage: loadavg(), samples: wall.length },
+  };
 }
 
 /** GET /audit-log's query (AuditQueryService.list) for a filter and optional cursor. */
@@ -139,6 +226,11 @@ async function p4(big: Client, small: Client) {
   });
 }
 
+async function p4rls(big: Client) {
+  const fs = p4Filters(QUICK ? 12 : 30);
+  rows.push(wallRow('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, fs.map((f) => listSql(f)), QUICK ? 5 : 30)));
+}
+
 async function p5(big: Client) {
   const head = await accountSize(big);
   // Page 10,000 of 50 needs ≥ 500,000 entries; on a smaller account the deepest page it has.
@@ -158,8 +250,8 @@ async function p5(big: Client) {
   rows.push({ id: 'P5b', measure: `keyset page ${page.toLocaleString()} vs keyset page 1 (p50)`, figure: ms(k), baseline: ms(f), ratio: k / f, target: '≤1.2×', holds: k / f <= 1.2 });
 }
 
-async function p6(big: Client) {
-  // Licenses across the activity spectrum: the busiest, and a random sample (most licenses are quiet).
+/** P6's licenses across the activity spectrum: the busiest, and a random sample (most licenses are quiet). */
+async function p6Licenses(big: Client) {
   const busy = await big.query<{ item_id: string; n: string }>(
     `SELECT item_id, count(*) AS n FROM audit_entry_links WHERE account_id = $1 AND item_type = 'license' GROUP BY item_id ORDER BY n DESC LIMIT 10`,
     [LARGE_ACCOUNT],
@@ -168,19 +260,37 @@ async function p6(big: Client) {
     `SELECT item_id FROM audit_entry_links TABLESAMPLE SYSTEM (1) REPEATABLE (6) WHERE account_id = $1 AND item_type = 'license' LIMIT 30`,
     [LARGE_ACCOUNT],
   );
-  const ids = [...busy.rows.map((r) => r.item_id), ...some.rows.map((r) => r.item_id)];
-  const lat = await sample(big, ids.map((id) => historySql(id)), QUICK ? 3 : 5);
-  const p95 = pct(lat, 95);
-  rows.push({ id: 'P6', measure: `one license's history, first page, p95 (${ids.length} licenses, up to ${busy.rows[0]?.n ?? 0} entries each)`, figure: ms(p95), baseline: '—', ratio: null, target: '<20 ms', holds: p95 < 20, detail: { p50: pct(lat, 50) } });
+  return { ids: [...busy.rows.map((r) => r.item_id), ...some.rows.map((r) => r.item_id)], busiest: busy.rows[0]?.n ?? 0 };
 }
 
-async function p7(big: Client) {
-  // A rare term (part of one license key), a name, and a common phrase.
+async function p6(big: Client) {
+  const { ids, busiest } = await p6Licenses(big);
+  const lat = await sample(big, ids.map((id) => historySql(id)), QUICK ? 3 : 5);
+  const p95 = pct(lat, 95);
+  rows.push({ id: 'P6', measure: `one license's history, first page, p95 (${ids.length} licenses, up to ${busiest} entries each)`, figure: ms(p95), baseline: '—', ratio: null, target: '<20 ms', holds: p95 < 20, detail: { p50: pct(lat, 50) } });
+}
+
+async function p6rls(big: Client) {
+  const { ids } = await p6Licenses(big);
+  rows.push(wallRow('P6-rls', "P6 (one license's history)", await sampleWall(big, ids.map((id) => historySql(id)), QUICK ? 5 : 30)));
+}
+
+/** P7's terms: a rare term (part of one license key), a name, and a common phrase. */
+async function p7Terms(big: Client) {
   const key = await big.query<{ target_label: string }>(
     `SELECT target_label FROM audit_entries WHERE account_id = $1 AND target_type = 'license' AND seq = (SELECT last_seq / 2 FROM audit_heads WHERE account_id = $1)`,
     [LARGE_ACCOUNT],
   );
-  const terms = [key.rows[0]?.target_label.slice(6, 17).toLowerCase() ?? 'abcde-fghij', 'kowalski', 'initech', 'renewed per ticket'];
+  return [key.rows[0]?.target_label.slice(6, 17).toLowerCase() ?? 'abcde-fghij', 'kowalski', 'initech', 'renewed per ticket'];
+}
+
+async function p7rls(big: Client) {
+  const terms = await p7Terms(big);
+  rows.push(wallRow('P7-rls', 'P7 (free-text first page)', await sampleWall(big, terms.map((text) => listSql({ text })), QUICK ? 3 : 60)));
+}
+
+async function p7(big: Client) {
+  const terms = await p7Terms(big);
   const reps = QUICK ? 2 : 5;
   const withText = await sample(big, terms.map((text) => listSql({ text })), reps);
   const without = await sample(big, [listSql({})], reps * terms.length);
@@ -275,35 +385,62 @@ async function p2p3(big: Client) {
   rmSync(TMP, { recursive: true, force: true });
 }
 
-/** docs/queries/*.md: EXPLAIN (ANALYZE, BUFFERS) of each hot query over the large account, as the bench ran it. */
-async function explainAll(big: Client, sizes: Record<string, { total: number; account: number }>) {
-  const dir = join(ROOT, 'docs', 'queries');
-  mkdirSync(dir, { recursive: true });
+/** The hot queries over the large account, as the bench runs them: [file name, title, note, query]. */
+async function hotQueries(big: Client): Promise<Array<[string, string, string, [string, unknown[]]]>> {
   const head = await accountSize(big);
   const lic = await big.query<{ item_id: string }>(
     `SELECT item_id FROM audit_entry_links WHERE account_id = $1 AND item_type = 'license' GROUP BY item_id ORDER BY count(*) DESC LIMIT 1`,
     [LARGE_ACCOUNT],
   );
   const [f4] = p4Filters(1);
-  const queries: Array<[string, string, string, [string, unknown[]]]> = [
+  return [
     ['action-and-date-range', 'P4: first page of GET /audit-log filtered by one action and a date range', 'The date range becomes a seq range (two probes of `audit_entries_time_idx`, the InitPlans) and the scan walks `audit_entries_action_idx` newest first, stopping at 51 rows.', listSql(f4!)],
     ['first-page', 'P5: first page of GET /audit-log without a filter', 'A backward scan of the primary key `(account_id, seq)`.', listSql({})],
     ['keyset-deep-page', 'P5: page 10,000 of GET /audit-log through the keyset cursor', 'The cursor is a seq: the same backward scan of the primary key, starting at `seq < cursor` — as cheap as page 1.', listSql({}, 50, head - 50 * 9_999 + 1)],
     ['item-history', "P6: one license's history (GET /licenses/:id/audit-log, related items included), the busiest license", 'The links table\'s primary key `(account_id, item_type, item_id, seq)` yields the item\'s seqs newest first; each joins its entry by primary key.', historySql(lic.rows[0]!.item_id)],
     ['free-text', 'P7: first page of GET /audit-log?text=kowalski', 'The trigram GIN index `audit_entries_search_idx` finds the matching rows; they are sorted by seq for the page.', listSql({ text: 'kowalski' })],
+    ['free-text-rare', 'P7: first page of GET /audit-log?text=<part of one license key>', 'A rare term: the trigram GIN index `audit_entries_search_idx` finds the few matching rows.', listSql({ text: (await p7Terms(big))[0] })],
   ];
-  for (const [name, title, note, [sql, params]] of queries) {
-    await big.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params); // warm, as the benchmark is
-    const plan = (await big.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-    const md = `# ${title}\n\n${note}\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} over ${sizes.large?.total.toLocaleString()} entries (${head.toLocaleString()} in the account).\n\n\`\`\`sql\n${sql}\n-- parameters: ${JSON.stringify(params)}\n\`\`\`\n\n\`\`\`\n${plan}\n\`\`\`\n`;
-    writeFileSync(join(dir, `${name}.md`), md);
+}
+
+async function explainTo(big: Client, file: string, title: string, note: string, [sql, params]: [string, unknown[]], sizes: Record<string, { total: number; account: number }>, wall: boolean) {
+  const explain = async () => {
+    if (wall) await big.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
+    try {
+      return (await big.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+    } finally {
+      if (wall) await big.query('COMMIT');
+    }
+  };
+  await explain(); // warm, as the benchmark is
+  const plan = await explain();
+  const head = await accountSize(big);
+  const how = wall
+    ? '\n\nBehind the row-level security wall, as the API runs it since issue 16: `BEGIN READ ONLY` and `set_config(\'app.account_id\', …), set_config(\'role\', \'keyledger_tenant\')` first. The plan is the owner\'s (same indexes, same index conditions) under a one-time filter: the policy `account_id = current_setting(\'app.account_id\')::uuid` meets the query\'s own `account_id = $1` and is checked once.'
+    : '';
+  const md = `# ${title}${wall ? ' — behind the wall' : ''}\n\n${note}${how}\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} over ${sizes.large?.total.toLocaleString()} entries (${head.toLocaleString()} in the account).\n\n\`\`\`sql\n${sql}\n-- parameters: ${JSON.stringify(params)}\n\`\`\`\n\n\`\`\`\n${plan}\n\`\`\`\n`;
+  writeFileSync(join(ROOT, 'docs', 'queries', `${file}${wall ? '-rls' : ''}.md`), md);
+}
+
+/** docs/queries/*.md: EXPLAIN (ANALYZE, BUFFERS) of each hot query over the large account, as the bench ran it. */
+async function explainAll(big: Client, sizes: Record<string, { total: number; account: number }>) {
+  mkdirSync(join(ROOT, 'docs', 'queries'), { recursive: true });
+  for (const [name, title, note, query] of await hotQueries(big)) await explainTo(big, name, title, note, query, sizes, false);
+}
+
+/** docs/queries/*-rls.md: the P4, P6 and P7 queries' plans behind the wall. */
+async function explainRls(big: Client, sizes: Record<string, { total: number; account: number }>) {
+  mkdirSync(join(ROOT, 'docs', 'queries'), { recursive: true });
+  for (const [name, title, note, query] of await hotQueries(big)) {
+    if (['action-and-date-range', 'item-history', 'free-text', 'free-text-rare'].includes(name)) await explainTo(big, name, title, note, query, sizes, true);
+    if (name === 'free-text-rare') await explainTo(big, name, title, note, query, sizes, false);
   }
 }
 
 async function main() {
   const t0 = Date.now();
   let sizes: Record<string, { total: number; account: number }> = {};
-  if (['P2', 'P4', 'P5', 'P6', 'P7', 'P8'].some(want)) {
+  if (['P2', 'P4', 'P5', 'P6', 'P7', 'P8', 'P4-rls', 'P6-rls', 'P7-rls'].some(want)) {
     const big = await connect(BENCH_DB);
     const small = await connect(BENCH_DB_SMALL);
     sizes = {
@@ -316,6 +453,9 @@ async function main() {
       ['P5', () => p5(big)],
       ['P6', () => p6(big)],
       ['P7', () => p7(big)],
+      ['P4-rls', () => p4rls(big)],
+      ['P6-rls', () => p6rls(big)],
+      ['P7-rls', () => p7rls(big)],
       ['P8', () => p8(QUICK ? small : big)],
       ['P2', () => p2p3(big)],
     ];
@@ -326,6 +466,7 @@ async function main() {
       console.log(`  ${id} measured in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
     if (!QUICK && !ONLY) await explainAll(big, sizes);
+    if (!QUICK && ['P4-rls', 'P6-rls', 'P7-rls'].some(want)) await explainRls(big, sizes);
     await big.end();
     await small.end();
   }

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -12,6 +13,7 @@ import { ContextModule } from './common/context.module';
 import { ConfigModule } from './config/config.module';
 import { type Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { TenantReadInterceptor } from './database/tenant-read.interceptor';
 import { AuditExportsModule } from './exports/audit-exports.module';
 import { HealthController } from './health/health.controller';
 import { IntegrityModule } from './integrity/integrity.module';
@@ -44,6 +46,8 @@ export class AppModule {
         ApiKeysModule,
       ],
       controllers: [HealthController],
+      // Signed-in reads run behind row-level security, as mutations do (see TenantReadInterceptor).
+      providers: [{ provide: APP_INTERCEPTOR, useClass: TenantReadInterceptor }],
     };
   }
 }

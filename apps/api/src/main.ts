@@ -8,7 +8,7 @@ import { type Env, loadEnv } from './config/env';
 import { AppModule } from './app.module';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { HttpExceptionFilter } from './common/http-exception.filter';
-import { genReqId } from './common/request-id';
+import { clientRequestIdOf, genReqId } from './common/request-id';
 import { migrate } from './database/data-source';
 import { seedDemo } from './demo/seed';
 import { registerDocs } from './http/docs';
@@ -31,6 +31,8 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    const clientId = clientRequestIdOf(req);
+    if (clientId) reply.header('x-client-request-id', clientId);
   });
   await app.register(fastifyCookie);
   await app.register(helmet, {

@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { type Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { AuditExportProcessor } from './exports/audit-export.processor';
+import { AuditExportRetentionScheduler } from './exports/audit-export.retention';
 import { AuditExportsWorkerModule } from './exports/audit-exports-worker.module';
 import { BullRootModule, processorProvider } from './jobs/bull';
 import { MaintenanceProcessor } from './jobs/maintenance.processor';
@@ -43,7 +44,7 @@ export class WorkerModule {
         AuditExportsWorkerModule,
         IntegrityModule,
       ],
-      providers: [...Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)), CheckpointScheduler],
+      providers: [...Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)), CheckpointScheduler, AuditExportRetentionScheduler],
     };
   }
 }

@@ -123,11 +123,13 @@ describe('accounts, sign-up and sessions', () => {
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.any(String), requestId: expect.any(String) });
   });
 
-  it('returns a request id on every response, keeping a well-formed one the caller sent', async () => {
+  it("returns the server's own request id on every response, and a well-formed one the caller sent beside it", async () => {
     const res = await new ApiClient(t.url).request('GET', '/api/v1/health', undefined, { 'x-request-id': 'trace-abc-123' });
-    expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-client-request-id')).toBe('trace-abc-123');
     const other = await new ApiClient(t.url).request('GET', '/api/v1/health', undefined, { 'x-request-id': 'bad id with spaces' });
     expect(other.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(other.headers.get('x-client-request-id')).toBeNull();
   });
 
   it('serves the web app at / and its client-side routes, and JSON 404s under /api', async () => {

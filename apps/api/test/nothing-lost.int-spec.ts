@@ -2,8 +2,9 @@
  * Nothing lost: audited mutations under load and under faults, against a PostgreSQL and a Redis
  * this file starts on its own ports (never the shared servers), so it may restart and stop them.
  *
- * Every request carries its own x-request-id, which the entry stores: after each run, every 2xx
- * answer must have exactly one entry and every other answer none; each account's seq must run
+ * Every request sets its product's name to a value of its own (`<tag> lane <i> #<n>`), which the
+ * entry's changes record (the entry's request id is the server's, so the caller's x-request-id
+ * cannot correlate): after each run, every 2xx answer must have exactly one entry and every other answer none; each account's seq must run
  * 1..N without gaps or duplicates and its chain must verify; and each product must hold the value
  * of the last request on it that succeeded (a failed request changed nothing).
  */
@@ -159,16 +160,24 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
   /** The checks of "nothing lost", for one run; returns the number of entries the run wrote. */
   async function verify(tag: string, tenants: Tenant[], lanes: Lane[], before: Map<string, number>): Promise<number> {
     const outcomes = lanes.flatMap((l) => l.outcomes);
-    const rows = await query<{ request_id: string; n: number }>(
-      `SELECT request_id, count(*)::int AS n FROM audit_entries WHERE request_id LIKE $1 GROUP BY request_id`,
-      [`${tag}-%`],
+    // Each request's entry, found by the name it set (the request ids in entries are the server's own).
+    const rows = await query<{ name: string; n: number }>(
+      `SELECT c->>'after' AS name, count(*)::int AS n
+         FROM audit_entries e CROSS JOIN LATERAL json_array_elements(e.changes) c
+        WHERE e.account_id = ANY($1) AND e.action = 'product_updated' AND c->>'field' = 'name' AND c->>'after' LIKE $2
+        GROUP BY 1`,
+      [tenants.map((t) => t.accountId), `${tag} lane %`],
     );
-    const entries = new Map(rows.map((r) => [r.request_id, r.n]));
+    const entries = new Map(rows.map((r) => [r.name, r.n]));
+    const nameOf = (requestId: string) => {
+      const [lane, n] = requestId.slice(tag.length + 1).split('-');
+      return `${tag} lane ${lane} #${n}`;
+    };
     const wrong: string[] = [];
     for (const o of outcomes) {
-      const n = entries.get(o.requestId) ?? 0;
+      const n = entries.get(nameOf(o.requestId)) ?? 0;
       if (is2xx(o) ? n !== 1 : n !== 0) wrong.push(`${o.requestId}: HTTP ${o.status}${o.error ? ` (${o.error})` : ''} has ${n} entries`);
-      entries.delete(o.requestId);
+      entries.delete(nameOf(o.requestId));
     }
     for (const [id, n] of entries) wrong.push(`${id}: ${n} entries but no such request`);
     expect(wrong.slice(0, 20)).toEqual([]);

@@ -3,18 +3,38 @@
  * account filters. Inside a transaction that has entered account A (`app.account_id` = A, role
  * keyledger_tenant), SQL with no account filter at all sees none of account B's rows and PostgreSQL
  * refuses to write B's account_id; and the application's transactions really run that way.
+ *
+ * Reads too (TenantReadInterceptor). Two proofs, both against the real database:
+ * - The mechanism: the app's own interceptor, around a handler that reads with NO account filter at all
+ *   (as a service with a forgotten filter would), on a real pooled connection: it runs as keyledger_tenant
+ *   in the caller's account, sees only the caller's rows, cannot write; and it leaves mutations, audited
+ *   handlers and callers without a principal alone.
+ * - Every signed-in GET of the contract, over HTTP: a test-only RESTRICTIVE policy (added here, dropped
+ *   after) hides every tenant row from keyledger_tenant while the owner still sees them all. A read that
+ *   runs behind the wall then finds nothing (an empty list, 404, 401); a read that ran as the owner, as
+ *   before this change, would still answer with the data. Without the blackout the same calls return the
+ *   caller's data, which the tenant role can only see with `app.account_id` set to the caller's account.
+ *   A new GET route fails the coverage check until it is probed here.
  */
+import { type CallHandler, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { type Client } from 'pg';
+import { from, lastValueFrom } from 'rxjs';
 import { PERMISSIONS, type License } from '@keyledger/contract';
+import { AUDITED_KEY } from '../src/audit/audited.decorator';
+import { IntegrityService } from '../src/integrity/integrity.service';
+import { TenantReadInterceptor } from '../src/database/tenant-read.interceptor';
 import { type RequestStore } from '../src/common/request-context';
 import { RowLevelSecurity1764500000000 } from '../src/database/migrations/1764500000000-row-level-security';
-import { enterAccount, TENANT_ROLE } from '../src/database/tenant-scope';
+import { enterAccount, TENANT_ROLE, type TenantTransactionalAdapter } from '../src/database/tenant-scope';
 import { startApp, type TestApp } from './support/app';
-import { ApiClient } from './support/client';
+import { ApiClient, type Res } from './support/client';
+import { CONTRACT_ROUTES, fillPath } from './support/contract-routes';
 import { connectDb } from './support/db';
 import { expectOk, VendorFixtures } from './support/vendor';
 
@@ -103,6 +123,14 @@ describe('the policies', () => {
   it('the role cannot log in, bypass RLS or inherit anything', async () => {
     const { rows } = await db.query('SELECT rolcanlogin, rolsuper, rolbypassrls, rolinherit FROM pg_roles WHERE rolname = $1', [TENANT_ROLE]);
     expect(rows).toEqual([{ rolcanlogin: false, rolsuper: false, rolbypassrls: false, rolinherit: false }]);
+  });
+
+  it('leave free-text search its trigram index behind the wall: LIKE is leakproof (migration 1764740000000)', async () => {
+    // Under RLS a condition whose function is not leakproof runs after the policy, can be no index
+    // condition and gets no statistics: `search_text LIKE '%term%'` would scan the whole account. The plans
+    // over 2,000,000 entries, owner vs behind the wall, are in docs/queries/*-rls.md; here, that it holds.
+    const { rows } = await db.query(`SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode WHERE o.oprname = '~~' AND o.oprleft = 'text'::regtype AND o.oprright = 'text'::regtype`);
+    expect(rows).toEqual([{ proleakproof: true }]);
   });
 });
 
@@ -265,6 +293,183 @@ describe("the application's transactions", () => {
       expect(res.status).toBe(201);
       const { rows } = await db.query('SELECT name, account_id FROM devices WHERE id = $1', [res.body.device.id]);
       expect(rows[0]).toEqual({ name: `rls-probe ${TENANT_ROLE} ${b.accountId}`, account_id: b.accountId });
+    });
+  });
+});
+
+describe('reads (TenantReadInterceptor)', () => {
+  const principalOf = (accountId: string) => ({
+    accountId,
+    userId: null,
+    sessionId: null,
+    actor: { type: 'system' as const, id: null, name: 'rls test', email: null },
+    permissions: new Set(PERMISSIONS),
+    source: 'system' as const,
+  });
+  /** A Nest execution context as the interceptor sees it: an HTTP request with `method`, a handler. */
+  const httpContext = (method: string, handler: () => void = function plainRead() {}) =>
+    ({ getType: () => 'http', switchToHttp: () => ({ getRequest: () => ({ method }) }), getHandler: () => handler }) as unknown as ExecutionContext;
+
+  describe('the mechanism, around a handler whose SQL has no account filter', () => {
+    let interceptor: TenantReadInterceptor;
+    let txHost: TransactionHost<TenantTransactionalAdapter>;
+    let cls: ClsService<RequestStore>;
+    beforeAll(() => {
+      txHost = t.app.get<TransactionHost<TenantTransactionalAdapter>>(TransactionHost);
+      cls = t.app.get<ClsService<RequestStore>>(ClsService);
+      interceptor = new TenantReadInterceptor(t.app.get(Reflector), txHost);
+    });
+
+    /** What an unfiltered handler sees when the interceptor wraps it for `accountId` (none: no principal). */
+    const unfilteredRead = (accountId: string | null, ctx: ExecutionContext) =>
+      cls.run(async () => {
+        if (accountId) cls.set('principal', principalOf(accountId));
+        const handler: CallHandler = {
+          handle: () =>
+            from(
+              (async () => {
+                const [who] = await txHost.tx.query(
+                  `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, current_setting('transaction_read_only') AS ro`,
+                );
+                const accounts = async (table: string) =>
+                  (await txHost.tx.query(`SELECT DISTINCT account_id FROM ${table} ORDER BY 1`)).map((r: { account_id: string }) => r.account_id);
+                const seen = { who, products: await accounts('products'), entries: await accounts('audit_entries'), sessions: await accounts('sessions') };
+                // Last: a refused write aborts the transaction. (Outside one it writes nothing: the names stay.)
+                const write = await txHost.tx.query(`UPDATE products SET name = name WHERE false`).then(
+                  () => null,
+                  (err: { code?: string }) => err.code,
+                );
+                return { ...seen, write };
+              })(),
+            ),
+        };
+        return (await lastValueFrom(interceptor.intercept(ctx, handler))) as {
+          who: { u: string; acc: string; ro: string };
+          products: string[];
+          entries: string[];
+          sessions: string[];
+          write: string | null;
+        };
+      });
+
+    it("a signed-in GET runs read-only as the tenant role in the caller's account and sees only its rows", async () => {
+      const seen = await unfilteredRead(a.accountId, httpContext('GET'));
+      expect(seen).toEqual({
+        who: { u: TENANT_ROLE, acc: a.accountId, ro: 'on' },
+        products: [a.accountId],
+        entries: [a.accountId],
+        sessions: [a.accountId],
+        write: '25006', // read_only_sql_transaction
+      });
+      // And B's the same way: the wall follows the principal, not the connection.
+      expect((await unfilteredRead(b.accountId, httpContext('HEAD'))).products).toEqual([b.accountId]);
+    });
+
+    it('returns every connection to the pool as the owner, outside any transaction, also after a failed read', async () => {
+      const failing: CallHandler = { handle: () => from(txHost.tx.query('SELECT no_such_column FROM products')) };
+      for (let i = 0; i < 5; i++) {
+        await expect(cls.run(() => (cls.set('principal', principalOf(a.accountId)), lastValueFrom(interceptor.intercept(httpContext('GET'), failing))))).rejects.toThrow(/no_such_column/);
+        await unfilteredRead(a.accountId, httpContext('GET'));
+      }
+      await new Promise((r) => setTimeout(r, 50)); // the ends (ROLLBACK, COMMIT) are not awaited by the reads
+      const ds = t.app.get(DataSource);
+      // As many at once as the pool holds: every pooled connection answers.
+      const states = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          ds.query(`SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`),
+        ),
+      );
+      for (const [state] of states) expect(state).toEqual({ u: 'postgres', acc: '', fresh: true, s: '' });
+    });
+
+    it('leaves mutations, audited handlers and callers without a principal to their own transactions', async () => {
+      const audited = function auditedRead() {};
+      Reflect.defineMetadata(AUDITED_KEY, { action: 'product_updated', options: { target: 'product' } }, audited);
+      for (const [accountId, ctx] of [
+        [a.accountId, httpContext('POST')],
+        [a.accountId, httpContext('GET', audited)],
+        [null, httpContext('GET')],
+      ] as const) {
+        const seen = await unfilteredRead(accountId, ctx);
+        expect(seen.who).toEqual({ u: 'postgres', acc: '', ro: 'off' });
+        expect(seen.products).toEqual(expect.arrayContaining([a.accountId, b.accountId]));
+      }
+    });
+  });
+
+  describe('every signed-in GET of the contract, over HTTP', () => {
+    // GETs that read nothing of an account: the action catalog comes from the contract, not the database.
+    const NO_DATABASE = ['auditLog.actions'];
+    const ids: Record<string, string> = {};
+    const probed = CONTRACT_ROUTES.filter(({ route }) => route.method === 'GET' && !('public' in (route.metadata as object))).filter(
+      ({ name }) => !NO_DATABASE.includes(name),
+    );
+    const blackout = [...Object.keys(RowLevelSecurity1764500000000.GRANTS), 'accounts'];
+
+    /** What a read answered, in a word: a count of items, entries checked, or the status. */
+    const summary = (res: Res): string => {
+      if (res.status !== 200) return `status ${res.status}`;
+      if (Array.isArray(res.body?.items)) return `${res.body.items.length} items`;
+      if (typeof res.body?.entriesChecked === 'number') return `${res.body.entriesChecked} entries checked`;
+      return 'found';
+    };
+    const readAll = async () => {
+      const out: Record<string, string> = {};
+      for (const { name, route } of probed) {
+        const id = ids[name.split('.')[0]!];
+        out[name] = summary(await a.api.request('GET', fillPath(route, id ? { id } : {})));
+      }
+      return out;
+    };
+
+    beforeAll(async () => {
+      const f = new VendorFixtures(a.api);
+      const customer = await f.customer();
+      const order = await f.order(customer.id);
+      const template = await expectOk<{ id: string }>(a.api.post('/api/v1/permission-templates', { name: 'Readers', permissions: ['licenses:read'] }));
+      const policy = await expectOk<{ id: string }>(
+        a.api.post('/api/v1/notification-policies', { name: 'Ops', event: 'license_disabled', recipients: ['ops@vendor.test'] }),
+      );
+      const [exp] = (await expectOk<{ items: Array<{ id: string }> }>(a.api.get('/api/v1/audit-log/exports'))).items;
+      Object.assign(ids, {
+        products: a.productId,
+        licenses: a.license.id,
+        devices: a.license.id,
+        customers: customer.id,
+        orders: order.id,
+        platformUsers: a.api.session!.user.id,
+        permissionTemplates: template.id,
+        notificationPolicies: policy.id,
+        auditExports: exp!.id,
+      });
+      // A signed checkpoint for the checkpoint list (the worker's job, run here once).
+      await t.app.get(IntegrityService).sealDue();
+    });
+
+    it('covers every signed-in GET route but the catalog', () => {
+      expect(probed.length + NO_DATABASE.length).toBe(CONTRACT_ROUTES.filter(({ route }) => route.method === 'GET' && !('public' in (route.metadata as object))).length);
+      expect(probed.length).toBeGreaterThanOrEqual(26);
+    });
+
+    it("answer with the caller's data normally, and with nothing once the tenant role may see no row", async () => {
+      const normal = await readAll();
+      expect(normal).toEqual(Object.fromEntries(probed.map(({ name }) => [name, expect.stringMatching(/^(found|[1-9]\d* items|[1-9]\d* entries checked)$/)])));
+
+      for (const table of blackout) await db.query(`CREATE POLICY rls_blackout ON ${table} AS RESTRICTIVE FOR SELECT TO ${TENANT_ROLE} USING (false)`);
+      let hidden: Record<string, string>;
+      let headOfItem: number;
+      try {
+        hidden = await readAll();
+        headOfItem = (await a.api.request('HEAD', `/api/v1/products/${a.productId}`)).status;
+      } finally {
+        for (const table of blackout) await db.query(`DROP POLICY rls_blackout ON ${table}`);
+      }
+      // The owner still sees every row: only a read behind the wall can have come back empty.
+      expect((await db.query('SELECT 1 FROM products WHERE id = $1', [a.productId])).rowCount).toBe(1);
+      expect(hidden!).toEqual(Object.fromEntries(probed.map(({ name }) => [name, expect.stringMatching(/^(0 items|0 entries checked|status (401|404))$/)])));
+      expect(headOfItem).toBe(404);
+      // And the wall is lifted again: the same reads answer as before.
+      expect(await readAll()).toEqual(normal);
     });
   });
 });

@@ -14,7 +14,8 @@ export const AUDIT_EXPORT_FORMATS = ['csv', 'ndjson'] as const;
 export const ZAuditExportFormat = z.enum(AUDIT_EXPORT_FORMATS);
 export type AuditExportFormat = z.infer<typeof ZAuditExportFormat>;
 
-export const AUDIT_EXPORT_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+/** `expired`: the file was deleted after the retention period (EXPORT_RETENTION); the record stays. */
+export const AUDIT_EXPORT_STATUSES = ['queued', 'running', 'completed', 'failed', 'expired'] as const;
 export const ZAuditExportStatus = z.enum(AUDIT_EXPORT_STATUSES);
 export type AuditExportStatus = z.infer<typeof ZAuditExportStatus>;
 
@@ -73,6 +74,7 @@ export const ZAuditExport = z.object({
   downloadUrl: z.string().url().nullable().describe('a signed link, valid until downloadExpiresAt; null until completed'),
   downloadExpiresAt: ZIsoDateTime.nullable(),
   error: z.string().optional().describe('why the export failed, and what to do'),
+  expiredAt: ZIsoDateTime.optional().describe('when the file was deleted after the retention period (status expired)'),
 });
 export type AuditExport = z.infer<typeof ZAuditExport>;
 
@@ -85,9 +87,11 @@ export const auditExportsContract = c.router({
     method: 'POST',
     path: '/api/v1/audit-log/exports',
     body: ZCreateAuditExportBody,
-    responses: { 202: ZAuditExportCreated, ...ERROR_RESPONSES, 503: ZErrorBody },
+    responses: { 202: ZAuditExportCreated, ...ERROR_RESPONSES, 429: ZErrorBody, 503: ZErrorBody },
     metadata: exportPermission,
-    summary: 'Queue an export of the entries the filter matches; a link is emailed when it is done',
+    summary:
+      'Queue an export of the entries the filter matches; a link is emailed when it is done. An account has at most ' +
+      'EXPORT_MAX_ACTIVE_PER_ACCOUNT exports queued or running at once (429 with Retry-After beyond it)',
   },
   list: {
     method: 'GET',

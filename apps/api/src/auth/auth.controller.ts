@@ -6,6 +6,7 @@ import { ENV, type Env } from '../config/env';
 import { forbidden, unauthorized } from '../common/errors';
 import { requirePrincipal } from '../common/request-context';
 import { AuthService } from './auth.service';
+import { addressKey } from './client-address';
 import { clearSessionCookies, setSessionCookies } from './cookies';
 import { RateLimiter } from './rate-limiter.service';
 
@@ -27,8 +28,9 @@ export class AuthController {
   @TsRestHandler(contract.auth.signup)
   signup(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return tsRestHandler(contract.auth.signup, async ({ body }) => {
-      await this.limiter.hit(`signup:${req.ip}`, this.env.SIGNUP_RATE_LIMIT, ONE_HOUR, 'sign-ups from this address');
-      const issued = await this.auth.signup(body, { ip: req.ip, userAgent: req.headers['user-agent'] });
+      const address = addressKey(req.ip);
+      await this.limiter.hit(`signup:${address}`, this.env.SIGNUP_RATE_LIMIT, ONE_HOUR, 'sign-ups from this address');
+      const issued = await this.auth.signup(body, { ip: req.ip, userAgent: req.headers['user-agent'] }, address);
       setSessionCookies(reply, issued.token, issued.session.csrfToken, issued.expiresAt, this.secureCookies);
       return { status: 201 as const, body: issued.session };
     });
@@ -37,9 +39,15 @@ export class AuthController {
   @TsRestHandler(contract.auth.login)
   login(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return tsRestHandler(contract.auth.login, async ({ body }) => {
-      const key = `login:${req.ip}:${body.email}`;
+      // Per address (whatever the email, so new emails do not escape it) and per address + email.
+      // Both count every attempt up front (a burst cannot slip past); a success gives its count back.
+      const address = addressKey(req.ip); // an IPv6 client by its /64
+      const perAddress = `login-ip:${address}`;
+      const key = `login:${address}:${body.email}`;
+      await this.limiter.hit(perAddress, this.env.LOGIN_RATE_LIMIT_PER_IP, FIFTEEN_MINUTES, 'sign-in attempts from this address');
       await this.limiter.hit(key, this.env.LOGIN_RATE_LIMIT, FIFTEEN_MINUTES, 'sign-in attempts');
-      const issued = await this.auth.login(body);
+      const issued = await this.auth.login(body, address);
+      await this.limiter.giveBack(perAddress);
       await this.limiter.reset(key);
       setSessionCookies(reply, issued.token, issued.session.csrfToken, issued.expiresAt, this.secureCookies);
       return { status: 200 as const, body: issued.session };

@@ -16,6 +16,7 @@ import { now } from '../common/request-context';
 import { PermissionTemplatesService } from '../permission-templates/permission-templates.service';
 import { PlatformUserEntity } from '../platform-users/platform-user.entity';
 import { toUserDto } from '../platform-users/platform-users.mapper';
+import { PasswordGate } from './password-gate';
 import { permissionsOf } from './permissions';
 import { revokeSessions } from './session-revocation';
 import { Session } from './session.entity';
@@ -47,7 +48,12 @@ export class AuthService {
     private readonly security: SecurityEvents,
     private readonly templates: PermissionTemplatesService,
     @Inject(ENV) private readonly env: Env,
-  ) {}
+  ) {
+    this.gate = new PasswordGate(env.PASSWORD_HASH_CONCURRENCY, env.PASSWORD_HASH_QUEUE);
+  }
+
+  /** argon2id work on the request path (sign-in, sign-up) passes this gate: see PasswordGate. */
+  readonly gate: PasswordGate;
 
   static hashPassword(password: string): Promise<string> {
     return argon2.hash(password, { type: argon2.argon2id });
@@ -57,8 +63,8 @@ export class AuthService {
    * Runs as the owner, outside row-level security (no principal yet): it creates the account, and the
    * email must be free across all accounts.
    */
-  async signup(body: SignupBody, context: { ip?: string; userAgent?: string }): Promise<IssuedSession> {
-    const passwordHash = await AuthService.hashPassword(body.password);
+  async signup(body: SignupBody, context: { ip?: string; userAgent?: string }, address = context.ip ?? ''): Promise<IssuedSession> {
+    const passwordHash = await this.gate.run(address, () => AuthService.hashPassword(body.password));
     try {
       return await this.txHost.withTransaction(async () => {
         const users = this.txHost.tx.getRepository(PlatformUserEntity);
@@ -97,12 +103,14 @@ export class AuthService {
    * wrong password for an existing user (in a transaction of its own, bounded per user and hour). An
    * unknown email belongs to no account: it is only logged.
    */
-  async login(body: LoginBody): Promise<IssuedSession> {
+  async login(body: LoginBody, address: string): Promise<IssuedSession> {
     const user = await this.txHost.tx
       .getRepository(PlatformUserEntity)
       .findOne({ where: { email: body.email, removedAt: IsNull() } });
-    const hash = user?.passwordHash ?? (await (dummyHash ??= AuthService.hashPassword(randomBytes(16).toString('hex'))));
-    const ok = await argon2.verify(hash, body.password).catch(() => false);
+    const ok = await this.gate.run(address, async () => {
+      const hash = user?.passwordHash ?? (await (dummyHash ??= AuthService.hashPassword(randomBytes(16).toString('hex'))));
+      return argon2.verify(hash, body.password).catch(() => false);
+    });
     const account = user ? await this.accounts.get(user.accountId) : null;
     if (!user || !account) {
       this.security.signInFailedForUnknownEmail();

@@ -5,7 +5,8 @@ import { REDIS } from '../redis/redis.module';
 
 /**
  * Fixed-window limits kept in Redis, so they hold across API processes. While Redis is down the
- * window is kept in this process's memory instead: limits still apply, per process.
+ * window is kept in this process's memory instead: limits still apply, per process. Keys are
+ * `<REDIS_PREFIX>:ratelimit:<key>` (the client's keyPrefix adds the first part).
  */
 @Injectable()
 export class RateLimiter {
@@ -14,17 +15,31 @@ export class RateLimiter {
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
+  /** Counts one more; over `limit` in the window → 429 with `Retry-After` (the window's rest). */
   async hit(key: string, limit: number, windowMs: number, what: string): Promise<void> {
-    const count = await this.count(`ratelimit:${key}`, windowMs);
+    const { count, resetInMs } = await this.count(`ratelimit:${key}`, windowMs);
     if (count > limit) {
-      const minutes = Math.ceil(windowMs / 60000);
-      throw tooManyRequests(`Too many ${what}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`);
+      const minutes = Math.ceil(resetInMs / 60000);
+      throw tooManyRequests(
+        `Too many ${what}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+        Math.ceil(resetInMs / 1000),
+      );
     }
   }
 
   /** Counts one more event in the key's window and answers the count so far (never throws 429). */
   async take(key: string, windowMs: number): Promise<number> {
-    return this.count(`ratelimit:${key}`, windowMs);
+    return (await this.count(`ratelimit:${key}`, windowMs)).count;
+  }
+
+  /** Takes back one count of the window (an attempt that turned out not to count, e.g. a successful sign-in). */
+  async giveBack(key: string): Promise<void> {
+    const entry = this.local.get(`ratelimit:${key}`);
+    if (entry && entry.count > 0) entry.count -= 1;
+    // Only while the window lives: a DECR after it lapsed would leave a key without expiry below zero.
+    await this.redis
+      .eval("if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0", 1, `ratelimit:${key}`)
+      .catch(() => undefined);
   }
 
   async reset(key: string): Promise<void> {
@@ -32,20 +47,24 @@ export class RateLimiter {
     await this.redis.del(`ratelimit:${key}`).catch(() => undefined);
   }
 
-  private async count(key: string, windowMs: number): Promise<number> {
+  private async count(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
     try {
-      const [[, count]] = (await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').exec()) as [[null, number]];
-      return count;
+      const [[, count], , [, pttl]] = (await this.redis.multi().incr(key).pexpire(key, windowMs, 'NX').pttl(key).exec()) as [
+        [null, number],
+        unknown,
+        [null, number],
+      ];
+      return { count, resetInMs: pttl > 0 ? pttl : windowMs };
     } catch (err) {
       this.logger.warn(`Rate limit kept in memory: Redis unavailable (${(err as Error).message})`);
       const now = Date.now();
       const entry = this.local.get(key);
       if (!entry || entry.resetAt <= now) {
         this.local.set(key, { count: 1, resetAt: now + windowMs });
-        return 1;
+        return { count: 1, resetInMs: windowMs };
       }
       entry.count += 1;
-      return entry.count;
+      return { count: entry.count, resetInMs: entry.resetAt - now };
     }
   }
 }

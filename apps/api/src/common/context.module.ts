@@ -3,7 +3,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 import { TenantTransactionalAdapter } from '../database/tenant-scope';
-import { REQUEST_ID_KEY } from './request-id';
+import { clientRequestIdOf, REQUEST_ID_KEY } from './request-id';
 
 /**
  * nestjs-cls for the request context, and its transactional plugin over TypeORM; the adapter enters
@@ -16,6 +16,11 @@ export const ContextModule = ClsModule.forRoot({
     generateId: true,
     idGenerator: (req: Record<string | symbol, unknown>) =>
       (req[REQUEST_ID_KEY] as string | undefined) ?? ((req.raw as Record<symbol, unknown> | undefined)?.[REQUEST_ID_KEY] as string | undefined) ?? randomUUID(),
+    // The caller's own x-request-id, for log lines only (see request-id.ts).
+    setup: (cls, req: unknown) => {
+      const clientId = clientRequestIdOf(req);
+      if (clientId) cls.set('clientRequestId', clientId);
+    },
   },
   plugins: [
     new ClsPluginTransactional({

@@ -5,6 +5,9 @@ type Detail = NonNullable<ErrorBody['details']>[number];
 
 /** Throw to answer with the shared error body; `details` names the fields at fault. */
 export class ApiError extends HttpException {
+  /** Seconds for a `Retry-After` header (429, 503). */
+  retryAfterSeconds?: number;
+
   constructor(status: number, message: string, readonly details?: Detail[]) {
     super(message, status);
   }
@@ -15,7 +18,12 @@ export const notFound = (what: string) => new ApiError(HttpStatus.NOT_FOUND, `${
 export const conflict = (message: string) => new ApiError(HttpStatus.CONFLICT, message);
 export const unauthorized = (message = 'Sign in to continue') => new ApiError(HttpStatus.UNAUTHORIZED, message);
 export const forbidden = (message: string) => new ApiError(HttpStatus.FORBIDDEN, message);
-export const tooManyRequests = (message: string) => new ApiError(HttpStatus.TOO_MANY_REQUESTS, message);
+/** 429; with `retryAfterSeconds` the answer carries `Retry-After`. */
+export const tooManyRequests = (message: string, retryAfterSeconds?: number) => {
+  const err = new ApiError(HttpStatus.TOO_MANY_REQUESTS, message);
+  if (retryAfterSeconds !== undefined) err.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return err;
+};
 export const serviceUnavailable = (message: string) => new ApiError(HttpStatus.SERVICE_UNAVAILABLE, message);
 
 /** PostgreSQL's unique_violation, for turning a lost race into a 409. */

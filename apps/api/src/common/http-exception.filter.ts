@@ -35,6 +35,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       ...(details && details.length ? { details } : {}),
       requestId: String(req.id),
     };
+    if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
+    }
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 

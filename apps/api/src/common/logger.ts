@@ -1,8 +1,8 @@
 import { type LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
-import { currentRequestId } from './request-context';
+import { currentClientRequestId, currentRequestId } from './request-context';
 
-/** JSON logs; every line written inside a request carries its id as `reqId`. */
+/** JSON logs; every line written inside a request carries its id as `reqId` (and the caller's own as `clientReqId`). */
 export function createLogger(level: string): Logger {
   return pino({
     level,
@@ -10,8 +10,9 @@ export function createLogger(level: string): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     mixin(_merge, _level, logger) {
       const reqId = currentRequestId();
-      // Fastify's per-request child loggers already carry it.
-      return reqId && !('reqId' in logger.bindings()) ? { reqId } : {};
+      const clientReqId = currentClientRequestId();
+      // Fastify's per-request child loggers already carry reqId.
+      return { ...(reqId && !('reqId' in logger.bindings()) ? { reqId } : {}), ...(clientReqId ? { clientReqId } : {}) };
     },
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
   });

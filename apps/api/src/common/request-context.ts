@@ -20,6 +20,8 @@ export interface RequestStore extends ClsStore {
   ip?: string;
   userAgent?: string;
   recorder?: ChangeRecorder;
+  /** The caller's validated x-request-id: in logs beside ours, never in an audit entry. */
+  clientRequestId?: string;
   /** A clock override, used by the demo seed to replay history at past dates. */
   now?: Date;
 }
@@ -31,6 +33,11 @@ function cls() {
 export function currentRequestId(): string | undefined {
   const c = cls();
   return c.isActive() ? c.getId() : undefined;
+}
+
+export function currentClientRequestId(): string | undefined {
+  const c = cls();
+  return c.isActive() ? c.get('clientRequestId') : undefined;
 }
 
 export function currentPrincipal(): Principal | undefined {

@@ -14,6 +14,8 @@ const ZDurationSeconds = z.preprocess((v) => {
   return Number(m[1]) * unit;
 }, z.number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' }).int().positive());
 
+const ZRedisPrefix = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
+
 const ZBool = z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
 
 const ZEnv = z.object({
@@ -30,13 +32,23 @@ const ZEnv = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 7),
   COOKIE_SECURE: ZBool.optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  /** Sign-in attempts per address per 15 minutes, whatever the email (unknown emails included). */
+  LOGIN_RATE_LIMIT_PER_IP: z.coerce.number().int().positive().default(30),
+  /** Password hashes/verifications (argon2id) running at once in one process; the rest wait in a short queue. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Password hashes waiting for a slot in one process; beyond it, and beyond one address's share of it, 429. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   SIGNUP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
   /** The demo account on an empty database: off unless asked (`npm start` asks; a production start does not). */
   DEMO_SEED: ZBool.default(false),
   DEMO_ADMIN_PASSWORD: z.string().min(10).optional(),
   WEB_DIST: z.string().optional(),
-  /** Prefix of every BullMQ key: tests use their own, so a developer's running worker never takes their jobs. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/).default('keyledger'),
+  /**
+   * Prefix of every key Keyledger writes in Redis (BullMQ queues, rate limits): deployments sharing a
+   * Redis must each set their own. QUEUE_PREFIX is its older name, still read when REDIS_PREFIX is unset.
+   */
+  REDIS_PREFIX: ZRedisPrefix.optional(),
+  QUEUE_PREFIX: ZRedisPrefix.optional(),
   /** How long a job stays locked to its worker between heartbeats; a dead worker's job moves on after about this. */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Where finished exports are kept (default <DATA_DIR>/exports). */
@@ -47,12 +59,23 @@ const ZEnv = z.object({
   EXPORT_SIGNING_SECRET: z.string().min(32).optional(),
   /** How long an export's download link works. */
   EXPORT_LINK_TTL: ZDurationSeconds.default(24 * 3600),
+  /** Exports of one account queued or running at once; more answer 429. */
+  EXPORT_MAX_ACTIVE_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(3),
+  /** How long export files are kept; then the worker deletes the file and marks the export expired. */
+  EXPORT_RETENTION: ZDurationSeconds.default(7 * 86400),
   /** Ed25519 private key (PKCS#8 PEM, or that PEM base64-encoded) signing audit checkpoints; default: a key file under DATA_DIR/keys. */
   AUDIT_SIGNING_KEY: z.string().optional(),
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
-export type Env = z.infer<typeof ZEnv> & { PUBLIC_URL: string; EXPORTS_DIR: string; MAIL_DIR: string };
+export type Env = Omit<z.infer<typeof ZEnv>, 'REDIS_PREFIX' | 'QUEUE_PREFIX'> & {
+  PUBLIC_URL: string;
+  EXPORTS_DIR: string;
+  MAIL_DIR: string;
+  /** The one prefix of every Redis key (QUEUE_PREFIX is the same value, kept for older callers). */
+  REDIS_PREFIX: string;
+  QUEUE_PREFIX: string;
+};
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = ZEnv.safeParse(source);
@@ -61,8 +84,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  const prefix = env.REDIS_PREFIX ?? env.QUEUE_PREFIX ?? 'keyledger';
   return {
     ...env,
+    REDIS_PREFIX: prefix,
+    QUEUE_PREFIX: prefix,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     EXPORTS_DIR: env.EXPORTS_DIR ?? join(env.DATA_DIR, 'exports'),
     MAIL_DIR: env.MAIL_DIR ?? join(env.DATA_DIR, 'mail'),

@@ -9,6 +9,8 @@ import { AuditTimeOrder1764450000000 } from './migrations/1764450000000-audit-ti
 import { RowLevelSecurity1764500000000 } from './migrations/1764500000000-row-level-security';
 import { AuditChangesJson1764600000000 } from './migrations/1764600000000-audit-changes-json';
 import { AccessSecurityActions1764710000000 } from './migrations/1764710000000-access-security-actions';
+import { ExportRetention1764730000000 } from './migrations/1764730000000-export-retention';
+import { LeakproofLike1764740000000 } from './migrations/1764740000000-leakproof-like';
 import { ENTITIES } from './entities';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
@@ -22,6 +24,8 @@ export const MIGRATIONS = [
   RowLevelSecurity1764500000000,
   AuditChangesJson1764600000000,
   AccessSecurityActions1764710000000,
+  ExportRetention1764730000000,
+  LeakproofLike1764740000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

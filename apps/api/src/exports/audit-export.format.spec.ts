@@ -1,5 +1,6 @@
 import { type AuditEntryRow } from '../audit/audit-entry.mapper';
-import { csvCell, encodingOf, ndjsonEntry } from './audit-export.format';
+import { FORMULA_CASES } from '../../test/support/formula-cases';
+import { csvCell, encodingOf, ndjsonEntry, neutraliseFormulas } from './audit-export.format';
 
 const row = (overrides: Partial<AuditEntryRow> = {}): AuditEntryRow => ({
   account_id: '0195f0c2-7a1b-7c3d-8e4f-aaaaaaaaaaaa',
@@ -26,30 +27,29 @@ const row = (overrides: Partial<AuditEntryRow> = {}): AuditEntryRow => ({
 });
 
 describe('CSV cells', () => {
+  it.each(FORMULA_CASES)('neutralises %j as %j', (value, neutral) => {
+    expect(neutraliseFormulas(value)).toBe(neutral);
+  });
+
   it.each([
     ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
-    ['+1+2', "'+1+2"],
-    ['-2', "'-2"],
-    ['@SUM(A1)', "'@SUM(A1)"],
-    ['\tcmd', "'\tcmd"],
-    ['\rcmd', `"'\rcmd"`],
-    ['plain', 'plain'],
-    ['a=b', 'a=b'],
-    ['', ''],
-  ])('writes %j as %j', (value, cell) => {
+    ["x;=cmd|' /C calc'!A0", `"x;'=cmd|' /C calc'!A0"`],
+    ['plain', '"plain"'],
+    ['', '""'],
+  ])('quotes every cell: %j as %j', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
   });
 
-  it('writes null as an empty cell and numbers as they are', () => {
+  it('writes null as an empty, unquoted cell and numbers quoted', () => {
     expect(csvCell(null)).toBe('');
-    expect(csvCell(42)).toBe('42');
+    expect(csvCell(42)).toBe('"42"');
   });
 });
 
 describe('export encodings', () => {
   it('writes the RFC 4180 header row', () => {
     expect(encodingOf('csv').header).toBe(
-      'occurred_at,seq,action,action_label,actor_type,actor_name,actor_email,target_type,target_id,target_label,changes,request_id,ip,user_agent\r\n',
+      '"occurred_at","seq","action","action_label","actor_type","actor_name","actor_email","target_type","target_id","target_label","changes","request_id","ip","user_agent"\r\n',
     );
   });
 

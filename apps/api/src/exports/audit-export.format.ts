@@ -1,24 +1,36 @@
 /**
  * How one audit entry is written in each export format.
- * - CSV: RFC 4180 (CRLF line ends, fields quoted when they hold a quote, comma, CR or LF, quotes
- *   doubled), a header row, and every cell that a spreadsheet would run as a formula (one starting
- *   with =, +, -, @, tab or carriage return) prefixed with a single quote. The header is written
- *   here (csvRecord); the entries by PostgreSQL, to the same rules (csv-copy.ts).
+ * - CSV: RFC 4180 (CRLF line ends, quotes doubled), a header row, every cell that is not NULL in
+ *   double quotes (so a reader splitting on `;`, tab or `|` instead of `,` still finds each
+ *   separator inside quotes), and formulas neutralised — see FORMULA_GUARD. The header is written
+ *   here (csvRecord); the entries by PostgreSQL, to the same rules (csv-copy.ts), pinned against
+ *   each other by test/csv-safety.int-spec.ts.
  * - NDJSON: one entry per line, the same JSON as the API returns (which carries `hash` and
  *   `prevHash` for offline chain checks).
  */
 import { AUDIT_EXPORT_CSV_COLUMNS, type AuditExportFormat } from '@keyledger/contract';
 import { type AuditEntryRow, toAuditEntry } from '../audit/audit-entry.mapper';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * The formula rule, one regular expression for Node and PostgreSQL alike: a `'` is inserted before
+ * every formula trigger — `=` `+` `-` `@`, their full-width forms `＝` `＋` `－` `＠`, tab, CR — that
+ * starts the cell or follows a separator — `,` `;` `|` tab, CR, LF — with only spaces in between.
+ * So no piece of a cell, however a spreadsheet splits it (any locale's separator, or lines), starts
+ * with a trigger. `a-b`, `x=1` and `ann@acme.test` stay as they are; `-5`, `x;=cmd` and `a, +1`
+ * become `'-5`, `x;'=cmd` and `a, '+1`. NDJSON keeps every value exact.
+ */
+export const FORMULA_GUARD = '(?:^|(?<=[,;|\\t\\r\\n]))( *)(?=[=+@\\t\\r\uFF1D\uFF0B\uFF0D\uFF20-])';
+const FORMULA_GUARD_JS = new RegExp(FORMULA_GUARD, 'g');
 
-/** One CSV cell: neutralised against formula injection, then quoted if RFC 4180 requires it. */
+/** A text cell's content with the formula rule applied. */
+export function neutraliseFormulas(text: string): string {
+  return text.replace(FORMULA_GUARD_JS, "$1'");
+}
+
+/** One CSV cell: neutralised against formulas, then quoted (quotes doubled); null is an empty, unquoted cell. */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  let s = String(value);
-  if (FORMULA_START.test(s)) s = `'${s}`;
-  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return `"${neutraliseFormulas(String(value)).replace(/"/g, '""')}"`;
 }
 
 export function csvRecord(cells: Array<string | number | null | undefined>): string {

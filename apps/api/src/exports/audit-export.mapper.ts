@@ -47,5 +47,6 @@ export function toAuditExportDto(row: AuditExportRow, accountSlug: string, signe
     downloadUrl: link?.url ?? null,
     downloadExpiresAt: link?.expiresAt.toISOString() ?? null,
     ...(row.status === 'failed' && row.error ? { error: row.error } : {}),
+    ...(row.status === 'expired' && row.expired_at ? { expiredAt: row.expired_at.toISOString() } : {}),
   };
 }

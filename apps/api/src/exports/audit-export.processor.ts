@@ -93,6 +93,8 @@ export class AuditExportProcessor extends WorkerHost {
       throw new UnrecoverableError(`Export ${exportId} does not exist: the request that queued it did not complete`);
     }
     if (row.status === 'failed') return { exportId, status: 'failed' };
+    // Done long ago and its file since deleted (retention): nothing to build or send again.
+    if (row.status === 'expired') return { exportId, status: 'completed', rows: Number(row.rows_written) };
     if (row.status !== 'completed') {
       const running = await this.exportsRepo.markRunning(exportId);
       if (running) await this.export(job, running);

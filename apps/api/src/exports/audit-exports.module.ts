@@ -22,7 +22,7 @@ import { AuditExportsService } from './audit-exports.service';
       inject: [ENV],
       useFactory: (env: Env) => ({
         connection: { ...bullConnection(env), enableOfflineQueue: false, connectTimeout: 2000 },
-        prefix: env.QUEUE_PREFIX,
+        prefix: env.REDIS_PREFIX,
       }),
     }),
   ],

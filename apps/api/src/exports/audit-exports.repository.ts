@@ -29,6 +29,7 @@ export interface AuditExportRow {
   started_at: Date | null;
   finished_at: Date | null;
   updated_at: Date;
+  expired_at: Date | null;
 }
 
 export interface NewAuditExport {
@@ -65,6 +66,43 @@ export class AuditExportsRepository {
       `INSERT INTO audit_exports (id, account_id, requested_by_type, requested_by_id, requested_by_name, requested_by_email, format, filter)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
       [e.id, e.accountId, e.requestedBy.type, e.requestedBy.id, e.requestedBy.name, e.requestedBy.email, e.format, JSON.stringify(e.filter)],
+    );
+  }
+
+  /**
+   * The account's exports queued or running, counted under a transaction-scoped advisory lock on the
+   * account: two requests of one account counting at once take turns until the first commits, so
+   * an insert made after this count can never slip past the limit. Rows untouched for a day (a job
+   * lost with its Redis) no longer count, so a lost job cannot block an account for good.
+   */
+  async lockAndCountActive(accountId: string): Promise<number> {
+    await this.txHost.tx.query(`SELECT pg_advisory_xact_lock(hashtext('audit_exports.active'), hashtext($1))`, [accountId]);
+    const [row] = (await this.txHost.tx.query(
+      `SELECT count(*)::int AS n FROM audit_exports
+        WHERE account_id = $1 AND status IN ('queued', 'running') AND updated_at > now() - interval '1 day'`,
+      [accountId],
+    )) as Array<{ n: number }>;
+    return row?.n ?? 0;
+  }
+
+  /** Completed exports whose file is older than `retentionSeconds`, oldest first. */
+  dueForExpiry(retentionSeconds: number, limit: number): Promise<AuditExportRow[]> {
+    return this.txHost.tx.query(
+      `SELECT * FROM audit_exports
+        WHERE status = 'completed' AND finished_at < now() - make_interval(secs => $1)
+        ORDER BY finished_at LIMIT $2`,
+      [retentionSeconds, limit],
+    );
+  }
+
+  /** completed → expired once its file is gone; the row, its manifest and who asked stay. */
+  async markExpired(id: string): Promise<boolean> {
+    return (
+      (await this.one(
+        `UPDATE audit_exports SET status = 'expired', storage_key = NULL, expired_at = now(), updated_at = now()
+          WHERE id = $1 AND status = 'completed' RETURNING *`,
+        [id],
+      )) !== null
     );
   }
 

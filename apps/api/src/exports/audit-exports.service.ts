@@ -9,7 +9,8 @@ import { resolveOrThrow } from '../audit/audit-query.service';
 import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from '../auth/auth.service';
 import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
-import { ApiError, forbidden, notFound, serviceUnavailable } from '../common/errors';
+import { ENV, type Env } from '../config/env';
+import { ApiError, forbidden, notFound, serviceUnavailable, tooManyRequests } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { currentAccountId, requirePrincipal } from '../common/request-context';
 import { AUDIT_EXPORT_JOBS, QUEUES } from '../jobs/queues';
@@ -29,6 +30,12 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** `7 days`, `12 hours`, `90 seconds`: a retention period in words. */
+export function durationInWords(seconds: number): string {
+  const [n, unit] = seconds % 86400 === 0 ? [seconds / 86400, 'day'] : seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : [seconds, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
 export interface ExportDownload {
@@ -51,6 +58,7 @@ export class AuditExportsService {
     private readonly security: SecurityEvents,
     @InjectQueue(QUEUES.auditExports) private readonly queue: Queue<AuditExportJobV1>,
     @Inject(EXPORT_STORAGE) private readonly storage: ExportStorage,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   /**
@@ -62,11 +70,25 @@ export class AuditExportsService {
     const filter = resolveOrThrow(body.filter, 'body.filter');
     const id = uuidv7();
     await this.txHost.withTransaction(async () => {
+      await this.assertBelowActiveLimit(principal.accountId);
       await this.exportsRepo.insert({ id, accountId: principal.accountId, requestedBy: principal.actor, format: body.format, filter: body.filter });
       await this.security.exportRequested(principal.accountId, id, body.format, describeAuditFilter(filter));
       await this.enqueue(id);
     });
     return { id, status: 'queued' };
+  }
+
+  /** At most EXPORT_MAX_ACTIVE_PER_ACCOUNT queued or running per account; counted under the account's lock until COMMIT. */
+  private async assertBelowActiveLimit(accountId: string): Promise<void> {
+    const active = await this.exportsRepo.lockAndCountActive(accountId);
+    const max = this.env.EXPORT_MAX_ACTIVE_PER_ACCOUNT;
+    if (active >= max) {
+      throw tooManyRequests(
+        `This account already has ${active} export${active === 1 ? '' : 's'} queued or running (at most ${max} at once): ` +
+          'wait until one is done (Settings > Audit logs > Exports; its link is also emailed), then ask again',
+        30,
+      );
+    }
   }
 
   private async enqueue(exportId: string): Promise<void> {
@@ -134,6 +156,14 @@ export class AuditExportsService {
         downloader = { type: 'platform_user', id: session.user.id, name: session.user.name, email: session.user.email };
         via = 'session';
       }
+    }
+    // Before the link's own expiry: a new link would not help, the file is gone.
+    if (row.status === 'expired') {
+      throw new ApiError(
+        HttpStatus.GONE,
+        `The file of this export was deleted ${durationInWords(this.env.EXPORT_RETENTION)} after it was made (the retention period); ` +
+          'the audit log itself is kept: export it again from Settings > Audit logs',
+      );
     }
     if (check.claims.expiresAt.getTime() <= Date.now()) {
       throw new ApiError(

@@ -19,6 +19,14 @@ describe(CsvRecords.name, () => {
     expect({ rows: records.rows, firstSeq: records.firstSeq, lastSeq: records.lastSeq }).toEqual({ rows: 4, firstSeq: 1, lastSeq: 4 });
   });
 
+  it('reads the seq of records whose every cell is quoted (FORCE_QUOTE *)', () => {
+    const records = new CsvRecords();
+    const out = records.push(Buffer.from('"2026-01-01T00:00:00.000Z","41","a,b","x;\'=y"\n"2026-01-01T00:00:00.000Z","42",,""\n')).toString();
+    records.end();
+    expect(out).toBe('"2026-01-01T00:00:00.000Z","41","a,b","x;\'=y"\r\n"2026-01-01T00:00:00.000Z","42",,""\r\n');
+    expect({ rows: records.rows, firstSeq: records.firstSeq, lastSeq: records.lastSeq }).toEqual({ rows: 2, firstSeq: 41, lastSeq: 42 });
+  });
+
   it('refuses output that ends inside a record', () => {
     const records = new CsvRecords();
     records.push(Buffer.from('2026-01-01T00:00:00.000Z,1,"open\n'));

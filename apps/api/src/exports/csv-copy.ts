@@ -1,10 +1,10 @@
 /**
  * CSV exports written by PostgreSQL itself: `COPY (SELECT <cells>) TO STDOUT (FORMAT csv, FORCE_QUOTE *)`
- * formats, quotes and escapes every cell in C, and Node only hashes the bytes on their way to the
- * file — an export runs at the speed of COPY (P2 in `npm run bench`).
+ * formats, quotes (every cell but NULL) and escapes every cell in C, and Node only hashes the bytes
+ * on their way to the file — an export runs at the speed of COPY (P2 in `npm run bench`).
  *
  * What PostgreSQL does not do, the SQL and CsvRecords below do:
- * - cells a spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) get a `'` prefix;
+ * - text cells get the formula rule of audit-export.format.ts (FORMULA_GUARD, one regexp_replace);
  * - the action's label comes from the contract's catalog, through a CASE;
  * - `changes` is compact JSON as stored: the column is `json`, which keeps the writer's JSON.stringify
  *   text (migration 1764600000000);
@@ -13,8 +13,11 @@
  */
 import { AUDIT_ACTIONS, auditActionLabel } from '@keyledger/contract';
 import { escapeLiteral } from 'pg';
+import { FORMULA_GUARD } from './audit-export.format';
 
-const neutral = (cell: string) => `CASE WHEN left(${cell}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || ${cell} ELSE ${cell} END`;
+/** The SQL form of neutraliseFormulas (audit-export.format.ts) over a text expression. */
+export const neutralSql = (cell: string) => `regexp_replace(${cell}, ${escapeLiteral(FORMULA_GUARD)}, ${escapeLiteral("\\1'")}, 'g')`;
+const neutral = neutralSql;
 
 const ACTION_LABEL = `CASE e.action ${AUDIT_ACTIONS.map((a) => `WHEN ${escapeLiteral(a)} THEN ${escapeLiteral(auditActionLabel(a))}`).join(' ')} END`;
 
@@ -28,15 +31,16 @@ export const CSV_CELLS = [
   neutral('e.actor_name'),
   neutral('e.actor_email'),
   'e.target_type',
-  'e.target_id',
+  'e.target_id', // a uuid
   neutral('e.target_label'),
-  'e.changes::text',
+  neutral('e.changes::text'),
   neutral('e.request_id'),
   neutral('e.ip'),
   neutral('e.user_agent'),
 ].join(', ');
 
-export const CSV_COPY_OPTIONS = '(FORMAT csv)';
+/** Every cell but NULL quoted. */
+export const CSV_COPY_OPTIONS = '(FORMAT csv, FORCE_QUOTE *)';
 
 const LF = 0x0a;
 const QUOTE = 0x22;
@@ -101,12 +105,12 @@ export class CsvRecords {
     this.inHead = true;
   }
 
-  /** `<occurred_at>,<seq>,…`: neither cell holds a comma or a quote. */
+  /** `"<occurred_at>","<seq>",…`: neither cell holds a comma or a quote inside its quotes. */
   private seqOf(head: Buffer): number | null {
     const a = head.indexOf(0x2c);
     if (a === -1) return null;
     const b = head.indexOf(0x2c, a + 1);
     if (b === -1) return null;
-    return Number(head.toString('latin1', a + 1, b));
+    return Number(head.toString('latin1', a + 1, b).replace(/"/g, ''));
   }
 }

@@ -27,6 +27,29 @@ describe(ExportLinkSigner.name, () => {
     for (const bad of ['', 'a.b', `${account}.${exp}`, `${account}.soon.${sig}`, `${token}.x`]) expect(signer.verify(EXPORT, bad).ok).toBe(false);
   });
 
+  it('accepts only the canonical token: no uppercase id, no leading zeros, no other base64 spelling, in the token or the path', () => {
+    const token = signer.sign(EXPORT, ACCOUNT, new Date('2030-01-01T00:00:00Z'));
+    expect(signer.verify(EXPORT, token).ok).toBe(true);
+    const [account, exp, sig] = token.split('.') as [string, string, string];
+    // The signature's last character carries 2 unused bits: flipping them decodes to the same bytes.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    const respelled = sig.slice(0, -1) + alphabet[last ^ 1]!;
+    expect(Buffer.from(respelled, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+    for (const variant of [
+      `${account.toUpperCase()}.${exp}.${sig}`,
+      `${account}.0${exp}.${sig}`,
+      `${account}.${exp}.${respelled}`,
+      `${account}.${exp}.${sig}=`,
+      `${account}.+${exp}.${sig}`,
+      ` ${token}`,
+      `${token}\n`,
+    ]) {
+      expect({ variant, ok: signer.verify(EXPORT, variant).ok }).toEqual({ variant, ok: false });
+    }
+    expect(signer.verify(EXPORT.toUpperCase(), token).ok).toBe(false);
+  });
+
   it('still verifies an expired token: expiry is answered with 410, not treated as forgery', () => {
     const token = signer.sign(EXPORT, ACCOUNT, new Date(Date.now() - 1000));
     const check = signer.verify(EXPORT, token);

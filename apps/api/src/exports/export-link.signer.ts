@@ -4,7 +4,10 @@ import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join, resolve } from 'node:path';
 import { ENV, type Env } from '../config/env';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The canonical (lowercase) text of a uuid: the only form a link carries. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Unix seconds without leading zeros. */
+const EXPIRY = /^[1-9][0-9]{0,11}$/;
 
 export interface LinkClaims {
   accountId: string;
@@ -68,16 +71,22 @@ export class ExportLinkSigner {
     return { url: `${base}/api/v1/audit-log/exports/${exportId}/download?token=${encodeURIComponent(token)}`, expiresAt };
   }
 
-  /** Whether the token was made here for this export; expiry is the caller's to check (410, not 403). */
+  /**
+   * Whether the token is exactly the one made here for this export: the canonical token for its
+   * claims is rebuilt and the two strings compared in constant time, so no variant is accepted — no
+   * uppercase id (in the token or the path), no leading zeros in the expiry, no other base64 spelling
+   * of the signature. Expiry is the caller's to check (410, not 403).
+   */
   verify(exportId: string, token: string): TokenCheck {
+    if (!UUID.test(exportId)) return { ok: false };
     const parts = token.split('.');
     if (parts.length !== 3) return { ok: false };
-    const [accountId, expText, sig] = parts as [string, string, string];
-    if (!UUID.test(accountId) || !/^\d{1,12}$/.test(expText) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) return { ok: false };
-    const exp = Number(expText);
-    const given = Buffer.from(sig, 'base64url');
-    const expected = this.mac(exportId, accountId, exp);
+    const [accountId, expText] = parts as [string, string, string];
+    if (!UUID.test(accountId) || !EXPIRY.test(expText)) return { ok: false };
+    const expiresAt = new Date(Number(expText) * 1000);
+    const given = Buffer.from(token, 'utf8');
+    const expected = Buffer.from(this.sign(exportId, accountId, expiresAt), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false };
-    return { ok: true, claims: { accountId: accountId.toLowerCase(), expiresAt: new Date(exp * 1000) } };
+    return { ok: true, claims: { accountId, expiresAt } };
   }
 }

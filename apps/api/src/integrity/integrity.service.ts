@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
 import { type IntegrityReport } from '@keyledger/contract';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { currentAccountId } from '../common/request-context';
-import { enterAccount } from '../database/tenant-scope';
+import { TENANT_ROLE } from '../database/tenant-scope';
 import { SigningKeyService } from './signing-key.service';
 import { type CheckpointRow, toCheckpointDto, verifyAccountChain } from './verify-chain';
 
@@ -19,6 +21,7 @@ export class IntegrityService {
 
   constructor(
     private readonly db: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly key: SigningKeyService,
   ) {}
 
@@ -45,26 +48,29 @@ export class IntegrityService {
     return due.length;
   }
 
-  async verify(accountId = currentAccountId()): Promise<IntegrityReport> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction('REPEATABLE READ');
-      await enterAccount(runner, accountId);
-      const report = await verifyAccountChain((sql, params) => runner.query(sql, params), accountId, this.key.get().publicKey);
-      await runner.commitTransaction();
+  /**
+   * Verify the caller's chain in one REPEATABLE READ snapshot behind the row-level security wall: the
+   * request's read transaction (the handler is @ReadSnapshot), or one of its own when none is open.
+   * It uses the request's connection rather than a second one, so concurrent checks cannot starve the pool.
+   */
+  async verify(): Promise<IntegrityReport> {
+    const accountId = currentAccountId();
+    return this.txHost.withTransaction({ isolationLevel: 'REPEATABLE READ' }, async () => {
+      const tx = this.txHost.tx;
+      const [state]: Array<{ iso: string; role: string; acc: string | null }> = await tx.query(
+        `SELECT current_setting('transaction_isolation') AS iso, current_user AS role, current_setting('app.account_id', true) AS acc`,
+      );
+      if (state?.iso !== 'repeatable read' || state.role !== TENANT_ROLE || state.acc !== accountId) {
+        throw new Error(`Integrity check needs a REPEATABLE READ transaction in the caller's account, got ${JSON.stringify(state)}`);
+      }
+      const report = await verifyAccountChain((sql, params) => tx.query(sql, params), accountId, this.key.get().publicKey);
       if (!report.ok) this.logger.error({ accountId, firstBrokenSeq: report.firstBrokenSeq, reason: report.reason }, 'Audit chain broken');
       return report;
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      throw err;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
   async latestCheckpoint(accountId: string) {
-    const [row]: CheckpointRow[] = await this.db.query(
+    const [row]: CheckpointRow[] = await this.txHost.tx.query(
       'SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints WHERE account_id = $1 ORDER BY seq DESC LIMIT 1',
       [accountId],
     );
@@ -73,7 +79,7 @@ export class IntegrityService {
 
   async listCheckpoints(query: { limit: number; cursor?: string }) {
     const cursor = decodeCursor<SeqCursor>(query.cursor, isSeqCursor);
-    const rows: CheckpointRow[] = await this.db.query(
+    const rows: CheckpointRow[] = await this.txHost.tx.query(
       `SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints
         WHERE account_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
       [currentAccountId(), cursor?.s ?? Number.MAX_SAFE_INTEGER, query.limit + 1],

@@ -16,12 +16,12 @@ export function bullConnection(env: Env): ConnectionOptions {
   };
 }
 
-/** BullMQ's connection from REDIS_URL, keys under QUEUE_PREFIX; completed jobs leave Redis after a day, failed after a week. */
+/** BullMQ's connection from REDIS_URL, keys under REDIS_PREFIX; completed jobs leave Redis after a day, failed after a week. */
 export const BullRootModule = BullModule.forRootAsync({
   inject: [ENV],
   useFactory: (env: Env) => ({
     connection: bullConnection(env),
-    prefix: env.QUEUE_PREFIX,
+    prefix: env.REDIS_PREFIX,
     defaultJobOptions: {
       removeOnComplete: { age: 24 * 3600, count: 1000 },
       removeOnFail: { age: 7 * 24 * 3600 },

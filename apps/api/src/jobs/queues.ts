@@ -9,6 +9,6 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-export const MAINTENANCE_JOBS = { ping: 'ping' } as const;
+export const MAINTENANCE_JOBS = { ping: 'ping', expireExports: 'expire-exports' } as const;
 
 export const AUDIT_EXPORT_JOBS = { build: 'build' } as const;

@@ -4,9 +4,14 @@ import { ENV, type Env } from '../config/env';
 
 export const REDIS = Symbol('REDIS');
 
+/** `<REDIS_PREFIX>:`, in front of every key of the request-path client. */
+export const redisKeyPrefix = (env: Pick<Env, 'REDIS_PREFIX'>) => `${env.REDIS_PREFIX}:`;
+
 /**
  * One ioredis client for request-path use (rate limits, health). Commands fail fast while Redis is
- * down instead of queueing, so nothing a user waits on hangs on it.
+ * down instead of queueing, so nothing a user waits on hangs on it. Every key it writes starts with
+ * `<REDIS_PREFIX>:` (ioredis' keyPrefix), the same prefix as the BullMQ queues', so deployments
+ * sharing one Redis never share a counter.
  */
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
@@ -25,6 +30,7 @@ class RedisLifecycle implements OnApplicationShutdown {
       useFactory: (env: Env) => {
         const logger = new Logger('Redis');
         const client = new Redis(env.REDIS_URL, {
+          keyPrefix: redisKeyPrefix(env),
           lazyConnect: false,
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,

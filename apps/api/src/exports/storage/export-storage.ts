@@ -2,13 +2,15 @@ import { type Readable, type Writable } from 'node:stream';
 
 /**
  * Where export files live. Local folder today (EXPORTS_DIR); an S3-compatible bucket can implement
- * the same three calls (a multipart upload completed by `commit`).
+ * the same calls (a multipart upload completed by `commit`).
  */
 export interface ExportStorage {
   /** A new file under `key`: nothing is visible under that key until `commit()`. */
   create(key: string): Promise<ExportUpload>;
   /** A stored file, or null when there is none. */
   open(key: string): Promise<StoredExport | null>;
+  /** Delete a stored file; a file already gone is not an error. */
+  remove(key: string): Promise<void>;
 }
 
 export interface ExportUpload {

@@ -65,4 +65,9 @@ export class LocalExportStorage implements ExportStorage {
       throw err;
     }
   }
+
+  async remove(key: string): Promise<void> {
+    assertExportKey(key);
+    await rm(join(this.root, key), { force: true });
+  }
 }

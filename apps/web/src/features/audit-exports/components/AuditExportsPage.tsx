@@ -13,13 +13,18 @@ const STATUS_COLORS: Record<AuditExport['status'], string> = {
   running: 'blue',
   completed: 'teal',
   failed: 'red',
+  expired: 'gray',
 };
 
 function StatusBadge({ exp }: { exp: AuditExport }) {
   const label =
     exp.status === 'running' ? `Running ${exp.percent}%` : exp.status[0]!.toUpperCase() + exp.status.slice(1);
   return (
-    <Badge color={STATUS_COLORS[exp.status]} variant="light" title={exp.error}>
+    <Badge
+      color={STATUS_COLORS[exp.status]}
+      variant="light"
+      title={exp.status === 'expired' ? 'The file was deleted after the retention period; export again for a new one' : exp.error}
+    >
       {label}
     </Badge>
   );
@@ -38,7 +43,8 @@ export function AuditExportsPage() {
           Exports
         </Title>
         <Text c="dimmed" size="sm">
-          Audit log exports of this account. Download links expire; start a new export after that.
+          Audit log exports of this account. Download links expire, and files are deleted after the retention
+          period (shown as expired); start a new export after that. The audit log itself is kept.
         </Text>
       </div>
       {query.isPending ? (

@@ -59,6 +59,14 @@ export function ExportStatus({ exp }: { exp: AuditExport }) {
           )}
         </Stack>
       );
+    case 'expired':
+      return (
+        <Alert color="gray" title="Expired" role="status">
+          The file of this export was deleted after the retention period
+          {exp.expiredAt ? ` (on ${dayjs(exp.expiredAt).format('YYYY-MM-DD')})` : ''}. The audit log itself is kept:
+          export it again for a new file.
+        </Alert>
+      );
     case 'failed':
       return (
         <Alert color="red" title="The export failed" role="alert">

@@ -11,7 +11,7 @@ export const auditExportKeys = {
   detail: (id: string) => ['audit-exports', 'detail', id] as const,
 };
 
-const isDone = (e: AuditExport | undefined) => e?.status === 'completed' || e?.status === 'failed';
+const isDone = (e: AuditExport | undefined) => e?.status === 'completed' || e?.status === 'failed' || e?.status === 'expired';
 
 /** Queue an export of the entries a filter matches. */
 export function useCreateExport() {
