@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm start`: services checked, everything built, then the API (which migrates and seeds the demo
-# account on first start) and the worker run together until Ctrl-C.
+# `npm start`: services checked, everything built, then the API (which migrates and, with
+# DEMO_SEED=true as passed here unless .env or the shell says otherwise, seeds the demo account on
+# first start) and the worker run together until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
@@ -13,7 +14,7 @@ pids=()
 stop() { trap - INT TERM EXIT; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop INT TERM EXIT
 
-node apps/api/dist/main.js &
+DEMO_SEED="${DEMO_SEED:-true}" node apps/api/dist/main.js &
 pids+=($!)
 node apps/api/dist/worker.js &
 pids+=($!)

@@ -56,12 +56,22 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   return app;
 }
 
+/**
+ * What `node apps/api/dist/main.js` does: the app, listening, and the demo account only when
+ * DEMO_SEED=true (default false: a production server never creates the demo account and its staff,
+ * who share one password; `npm start` passes DEMO_SEED=true).
+ */
+export async function serve(env: Env, at: { port: number; host: string } = { port: env.PORT, host: env.HOST }): Promise<NestFastifyApplication> {
+  const app = await createApp(env);
+  await app.listen(at);
+  if (env.DEMO_SEED) await seedDemo(app, env);
+  return app;
+}
+
 async function main() {
   const env = loadEnv();
-  const app = await createApp(env);
-  await app.listen({ port: env.PORT, host: env.HOST });
+  await serve(env);
   const log = createLogger(env.LOG_LEVEL);
-  if (env.DEMO_SEED) await seedDemo(app, env);
   log.info(`Keyledger is running on ${env.PUBLIC_URL} (API docs: ${env.PUBLIC_URL}/api/docs)`);
 }
 

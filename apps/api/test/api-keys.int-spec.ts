@@ -77,7 +77,7 @@ describe('API keys', () => {
     expect(found.items.map((e) => e.id)).toContain(page.items[0]!.id);
   });
 
-  it("answers 403 where the key lacks the route's permission, and writes nothing", async () => {
+  it("answers 403 where the key lacks the route's permission, and writes nothing but the refusals", async () => {
     const key = await createKey(admin, 'Read-only products', ['products:read']);
     const bot = withKey(key.secret);
     expect((await bot.get('/api/v1/products')).status).toBe(200);
@@ -86,7 +86,13 @@ describe('API keys', () => {
     const before = (await new VendorFixtures(admin).latestEntry()).seq;
     expect((await bot.post('/api/v1/products', { name: 'Nope', code: `nope-${Date.now()}` })).status).toBe(403);
     expect((await bot.post('/api/v1/api-keys', { name: 'Escalate', permissions: ['settings:api_keys'] })).status).toBe(403);
-    expect((await new VendorFixtures(admin).latestEntry()).seq).toBe(before);
+    // Only the two refused mutations are recorded (permission_denied, by the key); the refused read is not.
+    const after = await expectOk<{ items: AuditEntry[] }>(admin.get('/api/v1/audit-log?limit=10'));
+    const written = after.items.filter((e) => e.seq > before);
+    expect(written.map((e) => [e.action, e.actor.id, e.changes.find((c) => c.field === 'permission')?.after])).toEqual([
+      ['permission_denied', key.id, 'settings:api_keys'],
+      ['permission_denied', key.id, 'products:write'],
+    ]);
   });
 
   it('lets no one give a key permissions they do not hold', async () => {

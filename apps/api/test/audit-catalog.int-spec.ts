@@ -1,13 +1,15 @@
 /**
  * The audit catalog, end to end: for every action in the contract's AUDIT_ACTIONS, the HTTP call
- * that produces it, and the entry it must write (action, actor, target, links, changes).
+ * that produces it, and the entry it must write (action, actor, target, links, changes, context).
+ * The Access and security group is covered here once each; its rules (bounds, refusals, unknown
+ * emails) are in security-events.int-spec.ts.
  * PRODUCERS is typed Record<AuditAction, …>: a new action without a producer does not compile, and
  * the last test fails if an action was never written.
  */
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry, type FieldChange, type ItemType } from '@keyledger/contract';
+import { AUDIT_ACTIONS, type AuditAction, type AuditActor, type AuditEntry, type FieldChange, type ItemType } from '@keyledger/contract';
 import { randomUUID } from 'node:crypto';
-import { startApp, type TestApp } from './support/app';
 import { ApiClient, uniqueEmail } from './support/client';
+import { type AppWithWorker, startAppWithWorker } from './support/export-jobs';
 import { expectOk, VendorFixtures } from './support/vendor';
 
 interface Expected {
@@ -16,9 +18,17 @@ interface Expected {
   links: Array<{ type: ItemType; id: string }>;
   /** Changes the entry must hold (more may be there). */
   changes: Array<Omit<FieldChange, 'after'> & { after: unknown }>;
+  /** Who the entry names (the signed-in admin unless given) and the request's source ('ui' unless given). */
+  actor?: AuditActor;
+  source?: 'ui' | 'api';
 }
 
-type Producer = (f: VendorFixtures, api: ApiClient) => Promise<Expected>;
+interface World {
+  jobs: AppWithWorker;
+  admin: { id: string; name: string; email: string; password: string };
+}
+
+type Producer = (f: VendorFixtures, api: ApiClient, w: World) => Promise<Expected>;
 
 const KEY_HINT = /^\*{4}-\*{4}-\*{4}-[A-Z0-9]{4}$/;
 const ANY_TIME = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
@@ -52,6 +62,15 @@ async function policy(api: ApiClient) {
 async function platformUser(api: ApiClient) {
   return expectOk<{ id: string; name: string; email: string }>(
     api.post('/api/v1/platform-users', { email: uniqueEmail('staff'), name: 'Sam Staff', password: 'staff-password-1' }),
+  );
+}
+
+const asAdmin = (w: World) => ({ type: 'platform_user' as const, id: w.admin.id, name: w.admin.name, email: w.admin.email });
+const adminRef = (w: World) => ref('platform_user', w.admin.id);
+
+async function apiKey(api: ApiClient, permissions: string[]) {
+  return expectOk<{ id: string; name: string; hint: string; secret: string }>(
+    api.post('/api/v1/api-keys', { name: `Deploy bot ${randomUUID().slice(0, 6)}`, permissions }),
   );
 }
 
@@ -358,37 +377,139 @@ const PRODUCERS: Record<AuditAction, Producer> = {
     await expectOk(api.post(`/api/v1/devices/${device.id}/borrow/release`));
     return { target: { type: 'device', id: device.id }, links, changes: [{ field: 'borrowedUntil', before: until, after: null }] };
   },
+
+  user_signed_in: async (_f, _api, w) => {
+    const browser = new ApiClient(w.jobs.t.url);
+    await expectOk(browser.post('/api/v1/auth/login', { email: w.admin.email, password: w.admin.password }));
+    return { target: { type: 'platform_user', id: w.admin.id, label: `${w.admin.name} <${w.admin.email}>` }, links: [adminRef(w)], changes: [{ field: 'method', before: null, after: 'password' }] };
+  },
+  user_sign_in_failed: async (_f, _api, w) => {
+    const res = await new ApiClient(w.jobs.t.url).post('/api/v1/auth/login', { email: w.admin.email, password: 'not-the-password' });
+    expect(res.status).toBe(401);
+    return { target: { type: 'platform_user', id: w.admin.id }, links: [adminRef(w)], changes: [{ field: 'reason', before: null, after: 'wrong password' }] };
+  },
+  user_signed_out: async (_f, _api, w) => {
+    const browser = new ApiClient(w.jobs.t.url);
+    await expectOk(browser.post('/api/v1/auth/login', { email: w.admin.email, password: w.admin.password }));
+    expect((await browser.post('/api/v1/auth/logout')).status).toBe(204);
+    return { target: { type: 'platform_user', id: w.admin.id }, links: [adminRef(w)], changes: [{ field: 'session', before: null, after: 'ended' }] };
+  },
+  user_password_changed: async (_f, api) => {
+    const u = await platformUser(api);
+    await expectOk(api.patch(`/api/v1/platform-users/${u.id}`, { password: 'a-new-password-2' }));
+    return {
+      target: { type: 'platform_user', id: u.id, label: `${u.name} <${u.email}>` },
+      links: [ref('platform_user', u.id)],
+      changes: [{ field: 'password', before: '[redacted]', after: '[redacted]' }],
+    };
+  },
+  user_sessions_revoked: async (_f, api, w) => {
+    const u = await platformUser(api);
+    await expectOk(new ApiClient(w.jobs.t.url).post('/api/v1/auth/login', { email: u.email, password: 'staff-password-1' }));
+    await expectOk(api.delete(`/api/v1/platform-users/${u.id}`));
+    return {
+      target: { type: 'platform_user', id: u.id },
+      links: [ref('platform_user', u.id)],
+      changes: [
+        { field: 'sessionsEnded', before: null, after: 1 },
+        { field: 'reason', before: null, after: 'user removed' },
+      ],
+    };
+  },
+  api_key_created: async (_f, api) => {
+    const key = await apiKey(api, ['products:read']);
+    return {
+      target: { type: 'api_key', id: key.id, label: key.name },
+      links: [ref('api_key', key.id)],
+      changes: [
+        { field: 'name', before: null, after: key.name },
+        { field: 'permissions', before: null, after: ['products:read'] },
+        { field: 'secret', before: null, after: '[redacted]' },
+      ],
+    };
+  },
+  api_key_revoked: async (_f, api) => {
+    const key = await apiKey(api, ['products:read']);
+    await expectOk(api.delete(`/api/v1/api-keys/${key.id}`));
+    return { target: { type: 'api_key', id: key.id, label: key.name }, links: [ref('api_key', key.id)], changes: [{ field: 'revokedAt', before: null, after: ANY_TIME }] };
+  },
+  audit_log_export_requested: async (_f, api) => {
+    const created = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: { q: 'group:licenses' } }), [202]);
+    return {
+      target: { type: 'audit_export', id: created.id, label: 'Audit log export (CSV)' },
+      links: [ref('audit_export', created.id)],
+      changes: [
+        { field: 'format', before: null, after: 'csv' },
+        { field: 'filter', before: null, after: '13 actions' },
+      ],
+    };
+  },
+  audit_log_export_downloaded: async (_f, api, w) => {
+    const created = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/exports', { format: 'ndjson', filter: {} }), [202]);
+    const done = await w.jobs.finished(api, created.id);
+    const file = await w.jobs.download(done.downloadUrl!, { 'user-agent': 'catalog-test-downloader' });
+    expect(file.status).toBe(200);
+    return {
+      target: { type: 'audit_export', id: created.id, label: 'Audit log export (NDJSON)' },
+      links: [ref('audit_export', created.id)],
+      changes: [{ field: 'via', before: null, after: 'download link, not signed in' }],
+    };
+  },
+  permission_denied: async (_f, api, w) => {
+    const key = await apiKey(api, ['products:read']);
+    const res = await fetch(`${w.jobs.t.url}/api/v1/products`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Not allowed', code: 'nope' }),
+    });
+    expect(res.status).toBe(403);
+    return {
+      actor: { type: 'api_key', id: key.id, name: key.name, email: null },
+      source: 'api',
+      target: { type: 'api_key', id: key.id, label: key.name },
+      links: [ref('api_key', key.id)],
+      changes: [
+        { field: 'route', before: null, after: 'POST /api/v1/products' },
+        { field: 'permission', before: null, after: 'products:write' },
+      ],
+    };
+  },
 };
 
 describe('the audit catalog: every action is produced by its endpoint', () => {
-  let t: TestApp;
+  let jobs: AppWithWorker;
   let api: ApiClient;
   let f: VendorFixtures;
-  let admin: { id: string; name: string; email: string };
+  let w: World;
 
   beforeAll(async () => {
-    t = await startApp();
-    api = new ApiClient(t.url);
-    admin = (await api.signup()).user;
+    jobs = await startAppWithWorker();
+    api = new ApiClient(jobs.t.url);
+    const signedUp = await api.signup();
+    w = { jobs, admin: { ...signedUp.user, password: signedUp.password } };
     f = new VendorFixtures(api);
   });
-  afterAll(() => t.close());
+  afterAll(() => jobs.close());
 
   it.each(AUDIT_ACTIONS)('%s', async (action) => {
     const produce = PRODUCERS[action];
     expect(produce).toBeDefined();
-    const expected = await produce(f, api);
-    const entry: AuditEntry = await f.latestEntry();
+    const expected = await produce(f, api, w);
+    // The newest entry of this action (an action may write more than one entry, e.g. a password
+    // change through PATCH /platform-users/:id is also a platform_user_updated).
+    const page = await expectOk<{ items: AuditEntry[] }>(api.get(`/api/v1/audit-log?action=${action}&limit=1`));
+    const entry = page.items[0]!;
+    expect(entry).toBeDefined();
 
     expect(entry.action).toBe(action);
-    expect(entry.actor).toEqual({ type: 'platform_user', id: admin.id, name: admin.name, email: admin.email });
+    expect(entry.actor).toEqual(expected.actor ?? asAdmin(w));
     expect(entry.target).toMatchObject({ type: expected.target.type, id: expected.target.id });
     if (expected.target.label instanceof RegExp) expect(entry.target.label).toMatch(expected.target.label);
     else if (expected.target.label !== undefined) expect(entry.target.label).toBe(expected.target.label);
     expect(entry.links.map((l) => ({ type: l.type, id: l.id }))).toEqual(expected.links);
     expect(entry.links.every((l) => l.label.length > 0)).toBe(true);
     expect(entry.changes).toEqual(expect.arrayContaining(expected.changes.map((c) => expect.objectContaining(c))));
-    expect(entry.context).toMatchObject({ source: 'ui', requestId: expect.any(String) });
+    expect(entry.context).toMatchObject({ source: expected.source ?? 'ui', requestId: expect.any(String), ip: '127.0.0.1', userAgent: expect.any(String) });
   });
 
   it('wrote every action of the catalog, and no change leaks a license key', async () => {

@@ -23,16 +23,27 @@ describe('the audit write path', () => {
     return res.body.items;
   }
 
-  /** Runs a mutation and returns its response with the one entry it wrote. */
-  async function audited<T>(c: ApiClient, call: () => Promise<Res<T>>): Promise<{ res: Res<T>; entry: AuditEntry }> {
+  /**
+   * Runs a mutation and returns its response with the one entry it wrote (besides access-and-security
+   * entries it names in `alongside`, e.g. a password change next to the user update).
+   */
+  async function audited<T>(
+    c: ApiClient,
+    call: () => Promise<Res<T>>,
+    alongside: string[] = [],
+  ): Promise<{ res: Res<T>; entry: AuditEntry; others: AuditEntry[] }> {
     const before = (await entries(c))[0]?.seq ?? 0;
     const res = await call();
     expect(res.status).toBeLessThan(300);
-    const after = (await entries(c)).filter((e) => e.seq > before);
+    const all = (await entries(c)).filter((e) => e.seq > before);
+    const others = all.filter((e) => alongside.includes(e.action));
+    expect(others.map((e) => e.action).sort()).toEqual([...alongside].sort());
+    for (const o of others) expect(o.context.requestId).toBe(res.headers.get('x-request-id'));
+    const after = all.filter((e) => !alongside.includes(e.action));
     expect(after).toHaveLength(1);
     const entry = after[0]!;
     expect(entry.context.requestId).toBe(res.headers.get('x-request-id'));
-    return { res, entry };
+    return { res, entry, others };
   }
 
   const newProduct = (c: ApiClient, name = 'Studio', code = `st-${Math.random().toString(36).slice(2, 8)}`) =>
@@ -113,7 +124,11 @@ describe('the audit write path', () => {
     );
     expect(JSON.stringify(added.entry)).not.toMatch(/argon2|first-password/);
 
-    const updated = await audited(c, () => c.patch(`/api/v1/platform-users/${ann.id}`, { name: 'Ann B', password: 'second-password-2' }));
+    const updated = await audited(c, () => c.patch(`/api/v1/platform-users/${ann.id}`, { name: 'Ann B', password: 'second-password-2' }), [
+      'user_password_changed',
+    ]);
+    expect(updated.others[0]).toMatchObject({ actor: { id: admin.id }, target: { type: 'platform_user', id: ann.id } });
+    expect(JSON.stringify(updated.others)).not.toMatch(/argon2|second-password/);
     expect(updated.entry.action).toBe('platform_user_updated');
     expect(updated.entry.changes).toEqual(
       expect.arrayContaining([
@@ -286,13 +301,14 @@ describe('reading the audit log', () => {
     expect(await actions('action=product_created')).toEqual(['product_created', 'product_created']);
     expect(await actions('action=product_updated,product_deactivated')).toEqual(['product_deactivated', 'product_updated']);
     expect(await actions('group=platform_users')).toEqual(['platform_user_added', 'platform_user_added']);
-    expect(await actions(`actorEmail=${annEmail}`)).toEqual(['product_updated', 'product_created']);
+    // Ann's sign-in is hers too (Access and security).
+    expect(await actions(`actorEmail=${annEmail}`)).toEqual(['product_updated', 'product_created', 'user_signed_in']);
     expect(await actions(`itemType=product&itemId=${render.id}`)).toEqual(['product_deactivated', 'product_created']);
     expect(await actions('text=REFUND')).toEqual(['product_updated']);
     expect(await actions(`q=${encodeURIComponent(`action:product_* actor:${annEmail} refund`)}`)).toEqual(['product_updated']);
     const today = new Date().toISOString().slice(0, 10);
     expect(await actions(`q=${encodeURIComponent(`created:<${today}`)}`)).toEqual([]);
-    expect((await actions(`from=${today}`)).length).toBe(6);
+    expect((await actions(`from=${today}`)).length).toBe(7); // the sign-up, Ann added, her sign-in, 4 product actions
   });
 
   it('answers 400 naming what is wrong in a filter, cursor or search string', async () => {
@@ -322,8 +338,10 @@ describe('reading the audit log', () => {
   it('serves the catalog of actions with groups and labels', async () => {
     const res = await c.get('/api/v1/audit-log/actions');
     expect(res.status).toBe(200);
-    expect(res.body.groups).toHaveLength(8);
-    expect(res.body.groups.flatMap((g: { actions: unknown[] }) => g.actions)).toHaveLength(42);
+    // The seed page's 8 groups and 42 actions, and Keyledger's Access and security group (10 actions).
+    expect(res.body.groups).toHaveLength(9);
+    expect(res.body.groups.flatMap((g: { actions: unknown[] }) => g.actions)).toHaveLength(52);
+    expect(res.body.groups[8]).toMatchObject({ id: 'access_security', label: 'Access and Security' });
     expect(res.body.groups[6].actions).toContainEqual({ action: 'license_disabled', label: 'License disabled' });
   });
 });

@@ -2,12 +2,14 @@ import { type AuditExport, type IntegrityReport } from '@keyledger/contract';
 import { entryHash, loadPublicKey, verifyCheckpoint, verifyExportFile } from '@keyledger/verify';
 import { Queue, QueueEvents } from 'bullmq';
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Client } from 'pg';
 import { bullConnection } from '../src/jobs/bull';
-import { QUEUES } from '../src/jobs/queues';
+import { AUDIT_EXPORT_JOBS, QUEUES } from '../src/jobs/queues';
+import { AUDIT_EXPORT_JOB_OPTIONS } from '../src/exports/audit-export.job';
 import { startWorker, type TestWorker } from './support/worker';
 import { readRunState } from './support/test-db';
 import { run as auditVerifyCli } from '../src/cli/audit-verify';
@@ -59,6 +61,26 @@ describe('tamper evidence', () => {
     return path;
   }
 
+  /**
+   * The same export built by the real worker, for an account that can no longer write entries (a
+   * forged entry beyond the head holds the seq its next entry needs, so requesting an export, itself
+   * an entry, fails): the row is inserted and the job queued as the export service does, and the
+   * file is read where the worker stored it (a download is an entry too).
+   */
+  async function exportBuiltByWorker(accountId: string): Promise<string> {
+    const id = randomUUID();
+    await db.query(
+      `INSERT INTO audit_exports (id, account_id, requested_by_type, requested_by_id, requested_by_name, requested_by_email, format, filter)
+       VALUES ($1, $2, 'system', NULL, 'integrity test', NULL, 'ndjson', '{}')`,
+      [id, accountId],
+    );
+    const job = await queue.add(AUDIT_EXPORT_JOBS.build, { v: 1, exportId: id }, { ...AUDIT_EXPORT_JOB_OPTIONS, jobId: id });
+    await job.waitUntilFinished(events, 60_000);
+    const row = await db.query<{ status: string; storage_key: string }>('SELECT status, storage_key FROM audit_exports WHERE id = $1', [id]);
+    expect(row.rows[0]!.status).toBe('completed');
+    return join(t.env.EXPORTS_DIR, row.rows[0]!.storage_key);
+  }
+
   /** A fresh account with `n` products: entries 1 (sign-up) .. n + 1. */
   async function accountWithEntries(n: number) {
     const c = new ApiClient(t.url);
@@ -102,14 +124,14 @@ describe('tamper evidence', () => {
     }
   }
 
-  async function expectBrokenAt(c: ApiClient, accountId: string, k: number) {
+  async function expectBrokenAt(c: ApiClient, accountId: string, k: number, exportFile = () => exportAll(c)) {
     const report = await online(c);
     expect(report).toMatchObject({ ok: false, firstBrokenSeq: k });
     expect(report.reason).toEqual(expect.any(String));
     const byCli = await cli(accountId);
     expect(byCli.code).toBe(1);
     expect(byCli.report).toMatchObject({ ok: false, firstBrokenSeq: k });
-    const offline = await verifyExportFile(await exportAll(c), loadPublicKey(readFileSync(keyFile, 'utf8')));
+    const offline = await verifyExportFile(await exportFile(), loadPublicKey(readFileSync(keyFile, 'utf8')));
     expect(offline).toMatchObject({ ok: false, firstBrokenSeq: k });
   }
 
@@ -182,7 +204,11 @@ describe('tamper evidence', () => {
        FROM audit_entries WHERE account_id = $1 AND seq = 4`,
       [accountId, forged.id, forged.occurredAt, hash],
     );
-    await expectBrokenAt(c, accountId, 5);
+    // The forgery holds the seq of the account's next entry: every audited action now fails and
+    // writes nothing, an export request included (it is an entry too).
+    expect((await c.post('/api/v1/audit-log/exports', { format: 'ndjson', filter: {} })).status).toBe(500);
+    expect((await db.query('SELECT count(*)::int AS n FROM audit_entries WHERE account_id = $1', [accountId])).rows[0].n).toBe(5);
+    await expectBrokenAt(c, accountId, 5, () => exportBuiltByWorker(accountId));
   });
 
   it('reports a checkpoint with a forged signature', async () => {
@@ -226,7 +252,11 @@ describe('tamper evidence', () => {
     const { c } = await sealed(4);
     const path = await exportAll(c);
     const ok = await promisify(execFile)('node', [VERIFY_BIN, path, '--public-key', keyFile]);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, entries: 5, checkpoint: { seq: 5, signatureValid: true, matchesEntry: true } });
+    // The sign-up, 4 products, and the export's own request (audit_log_export_requested, committed before
+    // the job ran); the checkpoint is the sealed one (5) or, if the worker's job signed again meanwhile, 6.
+    const report = JSON.parse(ok.stdout) as { checkpoint: { seq: number } };
+    expect(report).toMatchObject({ ok: true, entries: 6, checkpoint: { signatureValid: true, matchesEntry: true } });
+    expect([5, 6]).toContain(report.checkpoint.seq);
     const text = readFileSync(path, 'utf8');
     writeFileSync(path, text.replace('"Product 2"', '"Product X"'));
     const broken = await promisify(execFile)('node', [VERIFY_BIN, path, '--public-key', keyFile]).then(

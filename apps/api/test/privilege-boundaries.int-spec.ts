@@ -67,12 +67,16 @@ async function member(permissions: readonly Permission[] | null, opts: { isAdmin
   return { id: user.id, email, name, templateId, api };
 }
 
-/** Everything a refused grant must leave alone: the account's audit head, users, templates, keys and sessions. */
+/**
+ * Everything a refused grant must leave alone: the account's audit log, users, templates, keys and
+ * sessions. The one entry a refusal may write is its own `permission_denied` (the auth guard records a
+ * mutation refused for lack of a route permission, bounded per actor): those are left out of the count.
+ */
 async function snapshot(account = accountId): Promise<Record<string, string>> {
   const agg = (table: string, alias: string) =>
     `(SELECT md5(coalesce(string_agg(${alias}::text, ',' ORDER BY ${alias}.id), '')) FROM ${table} ${alias} WHERE ${alias}.account_id = $1)`;
   const { rows } = await db.query(
-    `SELECT (SELECT last_seq::text FROM audit_heads WHERE account_id = $1) AS seq,
+    `SELECT (SELECT count(*)::text FROM audit_entries WHERE account_id = $1 AND action <> 'permission_denied') AS entries,
             ${agg('platform_users', 'u')} AS users, ${agg('permission_templates', 'pt')} AS templates,
             ${agg('api_keys', 'k')} AS keys, ${agg('sessions', 's')} AS sessions`,
     [account],

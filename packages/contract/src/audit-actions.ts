@@ -1,9 +1,11 @@
 /**
  * The audit taxonomy: every action Keyledger records, as data.
  *
- * Spelled exactly as on the page the product is built from (shared/seed/audit-log.txt), in its
- * eight groups. Entries store the action's name, and the database checks it against this list:
- * renaming or removing an action needs a migration that rewrites the check (and never the entries).
+ * The first eight groups are spelled exactly as on the page the product is built from
+ * (shared/seed/audit-log.txt); the ninth, Access and security, is Keyledger's own: sign-ins, sign-outs,
+ * passwords, sessions, API keys, audit-log exports and refused requests. Entries store the action's
+ * name, and the database checks it against this list: adding, renaming or removing an action needs a
+ * migration that rewrites the check (and never the entries).
  */
 import { z } from 'zod';
 
@@ -16,7 +18,11 @@ export const AUDIT_ACTION_GROUPS = [
   { id: 'orders', label: 'Orders' },
   { id: 'licenses', label: 'Licenses' },
   { id: 'devices', label: 'Devices' },
+  { id: 'access_security', label: 'Access and Security' },
 ] as const;
+
+/** The groups of the seed page (the ninth, access_security, is not on it). */
+export const SEED_ACTION_GROUP_COUNT = 8;
 
 export type AuditActionGroupId = (typeof AUDIT_ACTION_GROUPS)[number]['id'];
 export const ZAuditActionGroup = z.enum(
@@ -77,6 +83,17 @@ export const AUDIT_ACTION_CATALOG = {
   device_blacklisted: { group: 'devices', label: 'Device blacklisted' },
   device_borrowed: { group: 'devices', label: 'Device borrowed' },
   device_borrow_released: { group: 'devices', label: 'Device borrow released' },
+
+  user_signed_in: { group: 'access_security', label: 'User signed in' },
+  user_sign_in_failed: { group: 'access_security', label: 'User sign-in failed' },
+  user_signed_out: { group: 'access_security', label: 'User signed out' },
+  user_password_changed: { group: 'access_security', label: 'User password changed' },
+  user_sessions_revoked: { group: 'access_security', label: 'User sessions revoked' },
+  api_key_created: { group: 'access_security', label: 'API key created' },
+  api_key_revoked: { group: 'access_security', label: 'API key revoked' },
+  audit_log_export_requested: { group: 'access_security', label: 'Audit log export requested' },
+  audit_log_export_downloaded: { group: 'access_security', label: 'Audit log export downloaded' },
+  permission_denied: { group: 'access_security', label: 'Permission denied' },
 } as const satisfies Record<string, { group: AuditActionGroupId; label: string }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_CATALOG;

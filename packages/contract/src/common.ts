@@ -74,7 +74,11 @@ export const PERMISSIONS = [
 export const ZPermission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof ZPermission>;
 
-/** The kinds of item an audit entry can be about or linked to. */
+/**
+ * The kinds of item an audit entry can be about or linked to. `api_key` and `audit_export` are the
+ * targets of the access-and-security entries; they have no page and no history route of their own
+ * (their entries are found with `item:api_key:<id>` in the account's audit log).
+ */
 export const ITEM_TYPES = [
   'platform_user',
   'permission_template',
@@ -84,6 +88,8 @@ export const ITEM_TYPES = [
   'order',
   'license',
   'device',
+  'api_key',
+  'audit_export',
 ] as const;
 export const ZItemType = z.enum(ITEM_TYPES);
 export type ItemType = z.infer<typeof ZItemType>;

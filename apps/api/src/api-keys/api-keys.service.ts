@@ -16,6 +16,7 @@ import { uuidv7 } from '../common/ids';
 import { mapPage, newestFirstPage, type Page } from '../common/keyset';
 import { now, type Principal, requirePrincipal } from '../common/request-context';
 import { PlatformUsersService } from '../platform-users/platform-users.service';
+import { SecurityEvents } from '../audit/security-events.service';
 import { ApiKeyEntity } from './api-key.entity';
 
 const hashToken = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -56,6 +57,7 @@ export class ApiKeysService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly users: PlatformUsersService,
+    private readonly security: SecurityEvents,
   ) {}
 
   private get repo() {
@@ -91,8 +93,12 @@ export class ApiKeysService {
       createdAt: now(),
       revokedAt: null,
     });
-    // In a transaction of its own, like every write of a signed-in caller: behind row-level security.
-    await this.txHost.withTransaction(() => this.repo.insert(key));
+    // In a transaction of its own, like every write of a signed-in caller: behind row-level security;
+    // its audit entry (name, permissions, hint; never the secret) in the same transaction.
+    await this.txHost.withTransaction(async () => {
+      await this.repo.insert(key);
+      await this.security.apiKeyCreated(key);
+    });
     return { ...toApiKeyDto(key, principal.permissions), secret };
   }
 
@@ -102,7 +108,9 @@ export class ApiKeysService {
       const key = await this.repo.findOne({ where: { id, accountId: requirePrincipal().accountId } });
       if (!key) throw notFound('API key');
       if (key.revokedAt) throw conflict('This API key is already revoked');
-      await this.repo.update({ id: key.id }, { revokedAt: now() });
+      const revokedAt = now();
+      await this.repo.update({ id: key.id }, { revokedAt });
+      await this.security.apiKeyRevoked(key, revokedAt);
     });
   }
 

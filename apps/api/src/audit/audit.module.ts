@@ -5,11 +5,20 @@ import { AuditLogController } from './audit-log.controller';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
 import { AuditedExecutor } from './audited-executor';
+import { RateLimiter } from '../auth/rate-limiter.service';
+import { SecurityEvents } from './security-events.service';
 
 @Global()
 @Module({
   controllers: [AuditLogController],
-  providers: [AuditService, AuditQueryService, AuditedExecutor, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
-  exports: [AuditService, AuditQueryService, AuditedExecutor],
+  providers: [
+    AuditService,
+    AuditQueryService,
+    AuditedExecutor,
+    RateLimiter,
+    SecurityEvents,
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+  ],
+  exports: [AuditService, AuditQueryService, AuditedExecutor, RateLimiter, SecurityEvents],
 })
 export class AuditModule {}

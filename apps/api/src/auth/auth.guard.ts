@@ -2,12 +2,13 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { TsRestAppRouteMetadataKey } from '@ts-rest/nest';
 import { type AppRoute } from '@ts-rest/core';
-import { type Permission, type RouteMetadata } from '@keyledger/contract';
+import { type AuditActor, type Permission, type RouteMetadata } from '@keyledger/contract';
 import { type FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { forbidden, unauthorized } from '../common/errors';
 import { type RequestStore } from '../common/request-context';
 import { ApiKeysService } from '../api-keys/api-keys.service';
+import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE } from './cookies';
 
@@ -26,6 +27,7 @@ export class AuthGuard implements CanActivate {
     private readonly auth: AuthService,
     private readonly apiKeys: ApiKeysService,
     private readonly cls: ClsService<RequestStore>,
+    private readonly security: SecurityEvents,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -43,7 +45,7 @@ export class AuthGuard implements CanActivate {
     if ('public' in meta) return true;
 
     const bearer = bearerToken(req.headers.authorization);
-    if (bearer !== undefined) return this.admitApiKey(bearer, meta);
+    if (bearer !== undefined) return this.admitApiKey(bearer, meta, req.method, appRoute);
 
     const token = req.cookies?.[SESSION_COOKIE];
     if (!token) throw unauthorized();
@@ -56,28 +58,32 @@ export class AuthGuard implements CanActivate {
       }
     }
     const { permissions } = resolved;
+    const actor = { type: 'platform_user' as const, id: resolved.user.id, name: resolved.user.name, email: resolved.user.email };
     if ('permission' in meta && !permissions.has(meta.permission)) {
+      await this.recordRefusal(req.method, appRoute, resolved.account.id, actor, meta.permission);
       throw forbidden(`You need the ${meta.permission} permission for this`);
     }
     this.cls.set('principal', {
       accountId: resolved.account.id,
       userId: resolved.user.id,
       sessionId: resolved.session.id,
-      actor: { type: 'platform_user', id: resolved.user.id, name: resolved.user.name, email: resolved.user.email },
+      actor,
       permissions,
       source: 'ui',
     });
     return true;
   }
 
-  private async admitApiKey(secret: string, meta: RouteMetadata): Promise<boolean> {
+  private async admitApiKey(secret: string, meta: RouteMetadata, method: string, appRoute: AppRoute): Promise<boolean> {
     const resolved = secret ? await this.apiKeys.resolve(secret) : null;
     if (!resolved) throw unauthorized('Unknown or revoked API key');
     const { key, effective } = resolved;
     // A key acts for its creator, computed per request: their removal ends it, their lost permissions are its.
     if (!effective) throw unauthorized("This API key no longer works: its creator was removed (or was not a signed-in user); a user must create a new key");
     const permissions: ReadonlySet<Permission> = effective;
+    const actor = { type: 'api_key' as const, id: key.id, name: key.name, email: null };
     if ('permission' in meta && !permissions.has(meta.permission)) {
+      await this.recordRefusal(method, appRoute, key.accountId, actor, meta.permission);
       throw forbidden(
         key.permissions.includes(meta.permission)
           ? `This API key needs the ${meta.permission} permission for this, and its creator no longer holds it`
@@ -88,11 +94,20 @@ export class AuthGuard implements CanActivate {
       accountId: key.accountId,
       userId: null,
       sessionId: null,
-      actor: { type: 'api_key', id: key.id, name: key.name, email: null },
+      actor,
       permissions,
       source: 'api',
     });
     return true;
+  }
+
+  /**
+   * A mutation refused for lack of a permission goes into the account's audit log (bounded per actor
+   * and hour by SecurityEvents); refused reads are only answered. The 403 itself is unchanged.
+   */
+  private async recordRefusal(method: string, appRoute: AppRoute, accountId: string, actor: AuditActor, permission: Permission) {
+    if (SAFE_METHODS.has(method)) return;
+    await this.security.permissionDenied(accountId, actor, `${appRoute.method} ${appRoute.path}`, permission);
   }
 }
 

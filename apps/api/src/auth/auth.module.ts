@@ -6,12 +6,12 @@ import { PermissionTemplatesModule } from '../permission-templates/permission-te
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { RateLimiter } from './rate-limiter.service';
 
 @Module({
   imports: [PermissionTemplatesModule, ApiKeysModule],
   controllers: [AuthController],
-  providers: [AuthService, AccountsService, RateLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  // RateLimiter comes from the global AuditModule (SecurityEvents bounds entries with it too).
+  providers: [AuthService, AccountsService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, AccountsService],
 })
 export class AuthModule {}

@@ -8,6 +8,7 @@ import { type ChangePasswordBody, type LoginBody, type Permission, type Session 
 import { AccountsService, toAccountDto } from '../accounts/accounts.service';
 import { Account } from '../accounts/account.entity';
 import { AuditService } from '../audit/audit.service';
+import { SecurityEvents, userActor } from '../audit/security-events.service';
 import { ENV, type Env } from '../config/env';
 import { badRequest, conflict, isUniqueViolation, unauthorized } from '../common/errors';
 import { uuidv7 } from '../common/ids';
@@ -44,6 +45,7 @@ export class AuthService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly accounts: AccountsService,
     private readonly audit: AuditService,
+    private readonly security: SecurityEvents,
     private readonly templates: PermissionTemplatesService,
     @Inject(ENV) private readonly env: Env,
   ) {
@@ -95,7 +97,12 @@ export class AuthService {
     }
   }
 
-  /** By email across accounts, before any account is known: as the owner, outside row-level security. */
+  /**
+   * By email across accounts, before any account is known: as the owner, outside row-level security.
+   * Recorded in the account's audit log: a success (with the new session, in its transaction) and a
+   * wrong password for an existing user (in a transaction of its own, bounded per user and hour). An
+   * unknown email belongs to no account: it is only logged.
+   */
   async login(body: LoginBody, address: string): Promise<IssuedSession> {
     const user = await this.txHost.tx
       .getRepository(PlatformUserEntity)
@@ -104,17 +111,27 @@ export class AuthService {
       const hash = user?.passwordHash ?? (await (dummyHash ??= AuthService.hashPassword(randomBytes(16).toString('hex'))));
       return argon2.verify(hash, body.password).catch(() => false);
     });
-    if (!user || !ok) throw unauthorized('Email or password is incorrect');
-    const account = await this.accounts.get(user.accountId);
-    if (!account) throw unauthorized('Email or password is incorrect');
-    return this.issue(user, account);
+    const account = user ? await this.accounts.get(user.accountId) : null;
+    if (!user || !account) {
+      this.security.signInFailedForUnknownEmail();
+      throw unauthorized('Email or password is incorrect');
+    }
+    if (!ok) {
+      await this.security.signInFailed(user);
+      throw unauthorized('Email or password is incorrect');
+    }
+    return this.txHost.withTransaction(async () => {
+      const issued = await this.issue(user, account);
+      await this.security.signedIn(user);
+      return issued;
+    });
   }
 
   /**
    * A signed-in user changes their own password: the current one must match, and every other session
    * of theirs ends (this one stays). One transaction, behind row-level security, with the user's row
    * locked so two concurrent changes cannot both pass with the same current password. Returns how many
-   * sessions were ended.
+   * sessions were ended. Recorded: user_password_changed, and user_sessions_revoked when others ended.
    */
   async changePassword(userId: string, currentSessionId: string, body: ChangePasswordBody): Promise<{ revokedSessions: number }> {
     const passwordHash = await AuthService.hashPassword(body.newPassword);
@@ -128,12 +145,23 @@ export class AuthService {
         ]);
       }
       await users.update({ id: user.id }, { passwordHash, updatedAt: now() });
-      return { revokedSessions: await revokeSessions(this.txHost.tx, user.id, currentSessionId) };
+      await this.security.passwordChanged(user, userActor(user));
+      const revokedSessions = await revokeSessions(this.txHost.tx, user.id, currentSessionId);
+      await this.security.sessionsRevoked(user, revokedSessions, 'password changed', userActor(user));
+      return { revokedSessions };
     });
   }
 
+  /** Ends the caller's session; the first time, with a sign-out entry in the same transaction. */
   async logout(sessionId: string): Promise<void> {
-    await this.txHost.tx.getRepository(Session).update({ id: sessionId }, { revokedAt: now() });
+    await this.txHost.withTransaction(async () => {
+      const sessions = this.txHost.tx.getRepository(Session);
+      const ended = await sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: now() });
+      if (!ended.affected) return;
+      const session = await sessions.findOneOrFail({ where: { id: sessionId } });
+      const user = await this.txHost.tx.getRepository(PlatformUserEntity).findOneOrFail({ where: { id: session.userId } });
+      await this.security.signedOut(user);
+    });
   }
 
   /**

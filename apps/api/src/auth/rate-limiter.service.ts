@@ -27,6 +27,11 @@ export class RateLimiter {
     }
   }
 
+  /** Counts one more event in the key's window and answers the count so far (never throws 429). */
+  async take(key: string, windowMs: number): Promise<number> {
+    return (await this.count(`ratelimit:${key}`, windowMs)).count;
+  }
+
   /** Takes back one count of the window (an attempt that turned out not to count, e.g. a successful sign-in). */
   async giveBack(key: string): Promise<void> {
     const entry = this.local.get(`ratelimit:${key}`);

@@ -39,7 +39,8 @@ const ZEnv = z.object({
   /** Password hashes waiting for a slot in one process; beyond it, and beyond one address's share of it, 429. */
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   SIGNUP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
-  DEMO_SEED: ZBool.default(true),
+  /** The demo account on an empty database: off unless asked (`npm start` asks; a production start does not). */
+  DEMO_SEED: ZBool.default(false),
   DEMO_ADMIN_PASSWORD: z.string().min(10).optional(),
   WEB_DIST: z.string().optional(),
   /**

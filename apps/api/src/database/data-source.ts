@@ -8,6 +8,7 @@ import { ApiKeys1764400000000 } from './migrations/1764400000000-api-keys';
 import { AuditTimeOrder1764450000000 } from './migrations/1764450000000-audit-time-order';
 import { RowLevelSecurity1764500000000 } from './migrations/1764500000000-row-level-security';
 import { AuditChangesJson1764600000000 } from './migrations/1764600000000-audit-changes-json';
+import { AccessSecurityActions1764710000000 } from './migrations/1764710000000-access-security-actions';
 import { ExportRetention1764730000000 } from './migrations/1764730000000-export-retention';
 import { LeakproofLike1764740000000 } from './migrations/1764740000000-leakproof-like';
 import { ENTITIES } from './entities';
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   AuditTimeOrder1764450000000,
   RowLevelSecurity1764500000000,
   AuditChangesJson1764600000000,
+  AccessSecurityActions1764710000000,
   ExportRetention1764730000000,
   LeakproofLike1764740000000,
 ];

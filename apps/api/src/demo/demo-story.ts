@@ -1,13 +1,20 @@
 /**
  * The demo account's 90 days, told through the real services: staff set up permissions and
  * notifications, launch products, sell licenses; end users activate them (through the License API's
- * service) and report consumption; support resets, blacklists and lends devices. Every staff action
- * goes through `act` (one audited unit of work, like an HTTP call); the story only chooses what
- * happens next, with a seeded PRNG so every machine gets the same history.
+ * service) and report consumption; support resets, blacklists and lends devices; staff sign in and
+ * out (now and then with a wrong password), an admin manages API keys, an auditor exports the log.
+ * Every staff action goes through `act` (one audited unit of work, like an HTTP call) or, for the
+ * access-and-security events that their services record themselves, `access`; the story only chooses
+ * what happens next, with a seeded PRNG so every machine gets the same history.
  */
 import { type AuditAction, type ItemType, type LicenseType, type Permission } from '@keyledger/contract';
+import { type ApiKeysService } from '../api-keys/api-keys.service';
+import { type SecurityEvents } from '../audit/security-events.service';
+import { type AuthService } from '../auth/auth.service';
 import { type ActivationsService } from '../devices/activations.service';
+import { type AuditExportsService } from '../exports/audit-exports.service';
 import { type DevicesService } from '../devices/devices.service';
+import { ApiError } from '../common/errors';
 import { type CustomersService } from '../customers/customers.service';
 import { type LicenseCustomFieldsService } from '../licenses/license-custom-fields.service';
 import { type LicenseUsersService } from '../licenses/license-users.service';
@@ -33,9 +40,13 @@ export interface DemoServices {
   customFields: LicenseCustomFieldsService;
   devices: DevicesService;
   activations: ActivationsService;
+  auth: AuthService;
+  apiKeys: ApiKeysService;
+  exports: AuditExportsService;
+  security: SecurityEvents;
 }
 
-export type Actor = Pick<PlatformUserEntity, 'id' | 'name' | 'email'>;
+export type Actor = Pick<PlatformUserEntity, 'id' | 'name' | 'email' | 'accountId'>;
 
 export interface DemoStage {
   services: DemoServices;
@@ -47,12 +58,16 @@ export interface DemoStage {
   as: (actor: Actor) => void;
   /** One audited unit of work: the action, what it is done to (`id` unless it creates it), the work. */
   act: <T>(action: AuditAction, target: ItemType, id: string | undefined, work: () => Promise<T>) => Promise<T>;
+  /** A step whose service records its own access-and-security entry (sign-in, API key, export…): clock, IP and browser moved as for `act`. */
+  access: <T>(work: () => Promise<T>) => Promise<T>;
   /** The demo's own sign-up (the account's first admin). */
   admin: Actor;
   staffPassword: string;
 }
 
 const DAY_MINUTES = 24 * 60;
+/** The address the story's sign-ins queue their password hashing under (AuthService's PasswordGate). */
+const DEMO_ADDRESS = 'demo-seed';
 
 const FIRST_NAMES = ['Ada', 'Ben', 'Chloe', 'Dmitri', 'Elif', 'Farah', 'Goran', 'Hana', 'Ivo', 'Jun', 'Kemal', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Uma', 'Viktor', 'Wen', 'Yusuf', 'Zoe'];
 const LAST_NAMES = ['Novak', 'Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Schmidt', 'Rossi', 'Kowalski', 'Haddad', 'Silva', 'Nguyen', 'Fischer', 'Petrov', 'Garcia', 'Byrne'];
@@ -122,6 +137,7 @@ class DemoStory {
   /** Active devices per license, counted once per event. */
   private activeDevices = new Map<string, number>();
   private sequence = 1000;
+  private auditor!: Actor;
 
   constructor(private readonly stage: DemoStage) {
     this.s = stage.services;
@@ -141,6 +157,9 @@ class DemoStory {
   }
   private inDays(days: number) {
     return new Date(this.stage.now().getTime() + days * 86_400_000);
+  }
+  private get everyone(): Actor[] {
+    return [...new Set([...this.staff.support, ...this.staff.sales, ...this.staff.admins])];
   }
   private asOneOf(team: Actor[]) {
     this.stage.as(this.pick(team)!);
@@ -187,9 +206,22 @@ class DemoStory {
     const tom = await add('Tom Temp', 'tom@acme.test', support);
     await act('platform_user_updated', 'platform_user', cleo.id, () => users.update(cleo.id, { name: 'Cleo Operations' }));
     await act('platform_user_updated', 'platform_user', eve.id, () => users.update(eve.id, { name: 'Eve Auditor (external)' }));
-    this.stage.advance(3 * DAY_MINUTES);
-    await act('platform_user_removed', 'platform_user', tom.id, () => users.remove(tom.id));
+    // Bob forgot his password: the admin sets it again (to the staff's demo password).
+    await act('platform_user_updated', 'platform_user', bob.id, () => users.update(bob.id, { password: staffPassword }));
+    this.stage.advance(DAY_MINUTES);
+    await this.signIn(tom, 0);
+    this.stage.advance(2 * DAY_MINUTES);
+    as(admin);
+    await act('platform_user_removed', 'platform_user', tom.id, () => users.remove(tom.id)); // ends Tom's session too
     this.staff = { support: [ann, cleo], sales: [bob, dana], admins: [admin, cleo] };
+    this.auditor = eve;
+
+    // Keys for the management API: one kept, one tried and revoked.
+    const { apiKeys } = this.s;
+    await this.stage.access(() => apiKeys.create({ name: 'CRM license sync', permissions: ['customers:read', 'orders:read', 'licenses:read'] }));
+    const trial = await this.stage.access(() => apiKeys.create({ name: 'Billing prototype', permissions: ['orders:read'] }));
+    this.stage.advance(this.int(60, 600));
+    await this.stage.access(() => apiKeys.revoke(trial.id));
 
     const created = [];
     for (const p of [
@@ -261,6 +293,8 @@ class DemoStory {
       [2, () => this.releaseBorrow()],
       [1, () => this.tendProducts()],
       [0.4, () => this.tendSettings()],
+      [1, () => this.signIn(this.pick(this.everyone)!, 0.15)],
+      [0.1, () => this.refusedAttempt()],
     ];
     let roll = this.stage.random() * options.reduce((sum, [w]) => sum + w, 0);
     for (const [weight, event] of options) {
@@ -565,9 +599,49 @@ class DemoStory {
     await act('user_permission_template_updated', 'permission_template', template.id, () => this.s.templates.update(template.id, { description }));
   }
 
-  /** Leave every product sellable at the end: active, not archived. */
+  /**
+   * A staff member signs in (through AuthService, with its argon2 check), sometimes after a mistyped
+   * password, and now and then signs out again instead of letting the session expire.
+   */
+  private async signIn(who: Actor, typo: number) {
+    const { auth } = this.s;
+    this.stage.as(who);
+    if (this.chance(typo)) {
+      await this.stage.access(() => auth.login({ email: who.email, password: `${this.stage.staffPassword}!` }, DEMO_ADDRESS).catch(() => undefined));
+    }
+    const issued = await this.stage.access(() => auth.login({ email: who.email, password: this.stage.staffPassword }, DEMO_ADDRESS));
+    if (this.chance(0.3)) {
+      this.stage.advance(this.int(20, 240));
+      const live = await auth.resolve(issued.token);
+      if (live) await this.stage.access(() => auth.logout(live.session.id));
+    }
+  }
+
+  /** Someone tries what their template does not allow; the auth guard refuses it and records the refusal. */
+  private async refusedAttempt() {
+    const who = this.pick(this.staff.sales)!;
+    this.stage.as(who);
+    await this.stage.access(() =>
+      this.s.security.permissionDenied(
+        this.stage.admin.accountId,
+        { type: 'platform_user', id: who.id, name: who.name, email: who.email },
+        'POST /api/v1/products',
+        'products:write',
+      ),
+    );
+  }
+
+  /** Leave every product sellable at the end: active, not archived; the auditor asks for this quarter's export. */
   private async wrapUp() {
     const { act } = this.stage;
+    this.stage.as(this.auditor);
+    await this.stage.access(() =>
+      this.s.exports.create({ format: 'csv', filter: { q: 'group:licenses' } }).catch((err: unknown) => {
+        // The export queue is Redis: without it the demo goes on without an export (as the API answers 503).
+        if (err instanceof ApiError && err.getStatus() === 503) return undefined;
+        throw err;
+      }),
+    );
     this.stage.as(this.stage.admin);
     for (const product of this.products) {
       if (product.status !== 'active') {

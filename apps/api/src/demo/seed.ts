@@ -3,13 +3,16 @@ import { ClsService } from 'nestjs-cls';
 import { randomBytes } from 'node:crypto';
 import { PERMISSIONS } from '@keyledger/contract';
 import { AccountsService } from '../accounts/accounts.service';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditedExecutor } from '../audit/audited-executor';
+import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from '../auth/auth.service';
 import { type Env } from '../config/env';
 import { type RequestStore } from '../common/request-context';
 import { CustomersService } from '../customers/customers.service';
 import { ActivationsService } from '../devices/activations.service';
 import { DevicesService } from '../devices/devices.service';
+import { AuditExportsService } from '../exports/audit-exports.service';
 import { LicenseCustomFieldsService } from '../licenses/license-custom-fields.service';
 import { LicenseUsersService } from '../licenses/license-users.service';
 import { LicensesService } from '../licenses/licenses.service';
@@ -50,6 +53,10 @@ function services(app: INestApplication): DemoServices {
     customFields: app.get(LicenseCustomFieldsService),
     devices: app.get(DevicesService),
     activations: app.get(ActivationsService),
+    auth: app.get(AuthService),
+    apiKeys: app.get(ApiKeysService),
+    exports: app.get(AuditExportsService),
+    security: app.get(SecurityEvents),
   };
 }
 
@@ -77,6 +84,13 @@ export async function seedDemo(app: INestApplication, env: Env): Promise<void> {
       clock = Math.min(clock + minutes * MINUTE, Date.now() - 1000);
       cls.set('now', new Date(clock));
     };
+    /** One request's worth of context: a moment later, from one of the office's addresses and browsers. */
+    const visit = () => {
+      advance(0.2 + random() * 3);
+      cls.set('ip', `10.0.${1 + Math.floor(random() * 4)}.${1 + Math.floor(random() * 40)}`);
+      cls.set('userAgent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36');
+      entries++;
+    };
     advance(0);
     const { session } = await app.get(AuthService).signup(
       { accountName: DEMO_ACCOUNT.name, name: 'Alex Admin', email: DEMO_ACCOUNT.adminEmail, password },
@@ -97,11 +111,12 @@ export async function seedDemo(app: INestApplication, env: Env): Promise<void> {
           source: 'ui',
         }),
       act: (action, target, id, work) => {
-        advance(0.2 + random() * 3);
-        cls.set('ip', `10.0.${1 + Math.floor(random() * 4)}.${1 + Math.floor(random() * 40)}`);
-        cls.set('userAgent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36');
-        entries++;
+        visit();
         return executor.run(action, { target }, id ? { id } : {}, work);
+      },
+      access: (work) => {
+        visit();
+        return work();
       },
       admin: session.user,
       staffPassword: password,

@@ -2,10 +2,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { type AuditExport, type AuditExportCreated, type CreateAuditExportBody } from '@keyledger/contract';
+import { type AuditActor, type AuditExport, type AuditExportCreated, type CreateAuditExportBody, describeAuditFilter } from '@keyledger/contract';
 import { type Queue } from 'bullmq';
 import { AccountsService } from '../accounts/accounts.service';
 import { resolveOrThrow } from '../audit/audit-query.service';
+import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from '../auth/auth.service';
 import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
 import { ENV, type Env } from '../config/env';
@@ -54,6 +55,7 @@ export class AuditExportsService {
     private readonly accounts: AccountsService,
     private readonly auth: AuthService,
     private readonly signer: ExportLinkSigner,
+    private readonly security: SecurityEvents,
     @InjectQueue(QUEUES.auditExports) private readonly queue: Queue<AuditExportJobV1>,
     @Inject(EXPORT_STORAGE) private readonly storage: ExportStorage,
     @Inject(ENV) private readonly env: Env,
@@ -65,11 +67,12 @@ export class AuditExportsService {
    */
   async create(body: CreateAuditExportBody): Promise<AuditExportCreated> {
     const principal = requirePrincipal();
-    resolveOrThrow(body.filter, 'body.filter');
+    const filter = resolveOrThrow(body.filter, 'body.filter');
     const id = uuidv7();
     await this.txHost.withTransaction(async () => {
       await this.assertBelowActiveLimit(principal.accountId);
       await this.exportsRepo.insert({ id, accountId: principal.accountId, requestedBy: principal.actor, format: body.format, filter: body.filter });
+      await this.security.exportRequested(principal.accountId, id, body.format, describeAuditFilter(filter));
       await this.enqueue(id);
     });
     return { id, status: 'queued' };
@@ -129,6 +132,8 @@ export class AuditExportsService {
   /**
    * The file behind a signed link. The token, not a session, authorises it (it arrives by email);
    * a session of another account still gets 404, as it would for any of that account's items.
+   * Each download is an audit entry (written before the file is sent): by the signed-in user of the
+   * account when the request carries their session, else by the requester the link was mailed to.
    */
   async openDownload(id: string, token: string, sessionToken: string | undefined): Promise<ExportDownload> {
     const check = this.signer.verify(id, token);
@@ -137,9 +142,20 @@ export class AuditExportsService {
     }
     const row = await this.exportsRepo.findInAccount(check.claims.accountId, id);
     if (!row) throw notFound('Export');
+    let downloader: AuditActor = {
+      type: row.requested_by_type,
+      id: row.requested_by_id,
+      name: row.requested_by_name,
+      email: row.requested_by_email,
+    };
+    let via: 'session' | 'link' = 'link';
     if (sessionToken) {
       const session = await this.auth.resolve(sessionToken);
       if (session && session.account.id !== row.account_id) throw notFound('Export');
+      if (session) {
+        downloader = { type: 'platform_user', id: session.user.id, name: session.user.name, email: session.user.email };
+        via = 'session';
+      }
     }
     // Before the link's own expiry: a new link would not help, the file is gone.
     if (row.status === 'expired') {
@@ -158,6 +174,12 @@ export class AuditExportsService {
     if (row.status !== 'completed' || !row.storage_key) throw notFound('Export file');
     const file = await this.storage.open(row.storage_key);
     if (!file) throw new ApiError(HttpStatus.GONE, 'The file of this export is no longer kept: export the audit log again');
+    try {
+      await this.security.exportDownloaded(row.account_id, row.id, row.format, downloader, via);
+    } catch (err) {
+      file.stream.destroy();
+      throw err;
+    }
     return {
       file,
       fileName: exportFileName(await this.slugOf(row.account_id), row),

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In, IsNull } from 'typeorm';
 import { type CreatePlatformUserBody, type Permission, type UpdatePlatformUserBody } from '@keyledger/contract';
+import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from '../auth/auth.service';
 import { assertCanAssignTemplate, assertOutranks, refused, type UserAct } from '../auth/grants';
 import { permissionsOf } from '../auth/permissions';
@@ -29,6 +30,7 @@ export class PlatformUsersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly templates: PermissionTemplatesService,
+    private readonly security: SecurityEvents,
   ) {}
 
   private get repo() {
@@ -134,7 +136,10 @@ export class PlatformUsersService {
     if (password !== undefined) user.passwordHash = await AuthService.hashPassword(password);
     const saved = await this.save(user);
     // Sessions follow credentials: a password set by someone else ends every session of the user.
-    if (password !== undefined) await revokeSessions(this.txHost.tx, user.id);
+    if (password !== undefined) {
+      await this.security.passwordChanged(saved);
+      await this.security.sessionsRevoked(saved, await revokeSessions(this.txHost.tx, user.id), 'password changed');
+    }
     return saved;
   }
 
@@ -147,7 +152,7 @@ export class PlatformUsersService {
     if (user.isAdmin) await this.assertStillAdmin(caller, user.id);
     user.removedAt = now();
     await this.save(user);
-    await revokeSessions(this.txHost.tx, user.id);
+    await this.security.sessionsRevoked(user, await revokeSessions(this.txHost.tx, user.id), 'user removed');
   }
 
   /** The caller: admin only when a signed-in user who is an admin now (API keys never are). */

@@ -56,6 +56,33 @@ describe(AuditEntryDrawer.name, () => {
     expect(within(request).getByText('ui')).toBeInTheDocument();
   });
 
+  it('shows an Access and security entry about an API key as plain text: API keys have no page', async () => {
+    const key = {
+      type: 'api_key' as const,
+      id: '0193aa00-0000-7000-8000-000000000001',
+      label: 'Deploy bot',
+    };
+    renderWithProviders(
+      <AuditEntryDrawer
+        entry={makeAuditEntry({
+          action: 'api_key_created',
+          target: key,
+          links: [key],
+          changes: [
+            { field: 'name', before: null, after: 'Deploy bot' },
+            { field: 'secret', before: null, after: '[redacted]' },
+          ],
+        })}
+        onClose={() => {}}
+      />,
+    );
+
+    expect(await screen.findByText('API key created')).toBeInTheDocument();
+    expect(screen.getAllByText('Deploy bot').length).toBeGreaterThan(0);
+    expect(screen.queryByRole('link', { name: 'Deploy bot' })).not.toBeInTheDocument();
+    expect(screen.queryAllByRole('link')).toEqual([]);
+  });
+
   it('renders nothing when no entry is open', () => {
     renderWithProviders(<AuditEntryDrawer entry={null} onClose={() => {}} />);
     expect(screen.queryByRole('table', { name: 'Changes' })).not.toBeInTheDocument();

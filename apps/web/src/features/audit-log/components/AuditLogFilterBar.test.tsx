@@ -59,6 +59,18 @@ describe(AuditLogFilterBar.name, () => {
     expect(onChange).toHaveBeenLastCalledWith({ action: ['license_created', 'device_reset'] });
   });
 
+  it('offers the Access and security actions and their item types', async () => {
+    const { onChange, user } = setup({});
+    await user.click(await screen.findByRole('textbox', { name: 'Item type' }));
+    await user.click(screen.getByRole('option', { name: 'API key' }));
+    expect(onChange).toHaveBeenLastCalledWith({ itemType: 'api_key' });
+
+    await user.click(screen.getByRole('textbox', { name: 'Actions' }));
+    expect(screen.getByText('Access and Security')).toBeInTheDocument();
+    await user.click(screen.getByRole('option', { name: 'User sign-in failed' }));
+    expect(onChange).toHaveBeenLastCalledWith({ action: ['user_sign_in_failed'] });
+  });
+
   it('does not apply a partial email address', async () => {
     const { onChange, user } = setup({});
     await user.type(await screen.findByRole('textbox', { name: 'Actor email' }), 'ann@{Enter}');

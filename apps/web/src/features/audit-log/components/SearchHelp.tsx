@@ -4,6 +4,7 @@ import { HelpIcon } from '../../../components/Icons';
 const EXAMPLES: [string, string][] = [
   ['action:license_*', 'actions by name; * matches any part, commas for several'],
   ['group:licenses', 'every action of a group'],
+  ['group:access_security', 'sign-ins, passwords, API keys, exports, refusals'],
   ['actor:ann@acme.test', 'done by this user (email or user id)'],
   ['item:license', 'done to any license'],
   ['item:license:<id>', 'done to one license'],

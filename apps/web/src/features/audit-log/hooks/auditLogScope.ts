@@ -44,6 +44,8 @@ async function fetchItemPage(
     case 'permission_template':
     case 'notification_policy':
     case 'device':
+    case 'api_key':
+    case 'audit_export':
       // No per-item route: the item's own entries only.
       return tsr.auditLog.list.query({
         query: { itemType: scope.itemType, itemId: scope.itemId, cursor, limit },

@@ -11,6 +11,7 @@ export const GROUP_COLORS: Record<AuditActionGroupId, MantineColor> = {
   orders: 'orange',
   licenses: 'green',
   devices: 'pink',
+  access_security: 'red',
 };
 
 export function actionColor(action: AuditAction): MantineColor {

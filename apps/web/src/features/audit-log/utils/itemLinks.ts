@@ -19,6 +19,8 @@ export function itemRoute(type: ItemType): ItemRoute | null {
     case 'permission_template':
     case 'notification_policy':
     case 'device':
+    case 'api_key':
+    case 'audit_export':
       return null;
   }
 }
@@ -32,6 +34,8 @@ const ITEM_TYPE_LABELS: Record<ItemType, string> = {
   order: 'Order',
   license: 'License',
   device: 'Device',
+  api_key: 'API key',
+  audit_export: 'Audit log export',
 };
 
 export function itemTypeLabel(type: ItemType): string {
