@@ -412,6 +412,7 @@ export function fuzzRequests(routes: ContractRoute[], ctx: FuzzContext): fc.Arbi
 
 /* ---------------------------------------------------------------- expectations */
 
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function badTextPaths(value: Json, root: string, out: string[]): void {
@@ -419,7 +420,7 @@ function badTextPaths(value: Json, root: string, out: string[]): void {
   while (stack.length) {
     const [v, p] = stack.pop()!;
     if (typeof v === 'string') {
-      if (BAD_TEXT.test(v)) out.push(p);
+      if (BAD_TEXT.test(v) || v.length > 20_000) out.push(p);
     } else if (v && typeof v === 'object') {
       for (const [k, c] of Object.entries(v as Record<string, Json>)) {
         const key = JSON.stringify(k).slice(1, -1);
@@ -428,6 +429,19 @@ function badTextPaths(value: Json, root: string, out: string[]): void {
       }
     }
   }
+}
+
+function depthOf(v: Json): number {
+  let max = 0;
+  const stack: Array<[Json, number]> = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (x && typeof x === 'object') {
+      max = Math.max(max, d + 1);
+      for (const c of Object.values(x as Record<string, Json>)) stack.push([c, d + 1]);
+    }
+  }
+  return max;
 }
 
 const issuePaths = (prefix: string, issues: Array<{ path: Array<string | number> }>) =>
@@ -465,6 +479,7 @@ export function expectationOf(req: FuzzRequest): Expectation {
       return refuse([400], [], 'malformed JSON');
     }
     if (raw.includes('"__proto__":')) return refuse([400], [], 'prototype poisoning');
+    if (depthOf(parsedBody) > 32) return refuse([400], ['body'], 'nested deeper than 32');
   }
   if (req.rawParam) {
     // Malformed percent-encoding is refused by the router; %2e%2e walks to another (or no) route.
@@ -487,7 +502,7 @@ export function expectationOf(req: FuzzRequest): Expectation {
   badTextPaths(params, 'params', bad);
   badTextPaths(query, 'query', bad);
   if (body) badTextPaths(parsedBody, 'body', bad);
-  if (bad.length) return refuse([400], bad, 'NUL or lone surrogate');
+  if (bad.length) return refuse([400], bad, 'NUL, lone surrogate or over 20,000 characters');
 
   const tooLong = Object.entries(params).filter(([, v]) => v.length > 100);
   // The router refuses it (400); a GET falls through to the web app's catch-all instead (404).
