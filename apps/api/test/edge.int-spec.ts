@@ -74,6 +74,24 @@ describe('text PostgreSQL cannot store', () => {
     expect(res.status).toBe(200);
   });
 
+  it('answers malformed UTF-8 in a query or a body below 500 (decoded as U+FFFD or kept as text)', async () => {
+    for (const q of ['%ED%A0%80', '%FF', '%', '%C0%80']) {
+      const res = await admin.get(`/api/v1/audit-log?text=${q}`);
+      expect([q, res.status < 500, typeof res.body === 'object']).toEqual([q, true, true]);
+    }
+    const raw = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from([0xed, 0xa0, 0x80, 0xc0, 0x80]), Buffer.from('","code":"utf8-bad"}')]);
+    const res = await fetch(`${t.url}/api/v1/products`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        'x-csrf-token': admin.cookies.get('kl_csrf')!,
+      },
+      body: raw,
+    });
+    expect(res.status).toBeLessThan(500);
+  });
+
   it('refuses a NUL in a header with the shared error body (Node refuses it before the app)', async () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(new URL(t.url).port), '127.0.0.1', () => {

@@ -140,6 +140,9 @@ function describeCase(req: FuzzRequest) {
 /** What is wrong with the answer to `req`, or null. */
 function check(req: FuzzRequest, a: Answer): string | null {
   const exp = expectationOf(req);
+  if (a.status === 0) {
+    return exp.statuses.some((st) => st === 413 || st === 431) ? null : `an answer, not a connection error (${JSON.stringify(a.body)})`;
+  }
   if (a.status >= 500) return 'a 5xx';
   if (a.status >= 400 && !isErrorBody(a)) return 'an error without the shared error body';
   if (!exp.reject) return null;

@@ -42,7 +42,14 @@ export async function send(baseUrl: string, session: ApiClient, apiKey: string, 
   }
   Object.assign(h, headers);
   const started = performance.now();
-  const res = await fetch(baseUrl + path, { method: req.route.method, headers: h, body });
+  let res: Response;
+  try {
+    res = await fetch(baseUrl + path, { method: req.route.method, headers: h, body });
+  } catch (err) {
+    // The server may close the connection on a body it refuses to read (over 1 MB, headers over 16 KB).
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    return { status: 0, body: { connectionError: cause }, requestId: null, ms: performance.now() - started };
+  }
   const text = await res.text();
   const ms = performance.now() - started;
   let parsed: unknown = text;
