@@ -6,7 +6,7 @@
  * a 4xx naming the field at fault and changes nothing in the account (audit entries counted and
  * every row checksummed before and after); the event loop stays responsive throughout.
  *
- * FUZZ_RUNS (default 300) sets the number of cases, FUZZ_SEED (default 20261202) the seed: CI runs
+ * FUZZ_RUNS (default 500) sets the number of cases, FUZZ_SEED (default 20261202) the seed: CI runs
  * the same cases every time; `FUZZ_RUNS=20000 npx jest test/fuzz.int-spec.ts` for a long run.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -24,7 +24,7 @@ import { type Answer, isErrorBody, send } from './support/fuzz-send';
 import { typedClient } from './support/typed-client';
 import { type RealIds } from './support/zod-arbitrary';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 500);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 
 let t: TestApp;

@@ -269,7 +269,11 @@ const targets = (req: FuzzRequest) => {
 };
 
 function setField(req: FuzzRequest, part: 'query' | 'body', path: Path, value: Json, label: string): FuzzRequest {
-  if (part === 'query') return tag(req, label, { query: { ...req.query, [String(path[0])]: value as string | string[] } });
+  if (part === 'query') {
+    // Any cursor but a well-formed one from the forged list is not a cursor the list returned.
+    const cursor = path[0] === 'cursor' ? { cursorValid: false } : {};
+    return tag(req, label, { query: { ...req.query, [String(path[0])]: value as string | string[] }, ...cursor });
+  }
   return tag(req, label, { body: setAt(req.body ?? {}, path, value) });
 }
 
@@ -548,7 +552,7 @@ export function expectationOf(req: FuzzRequest): Expectation {
 
   // A service looks the item up (404 for an unknown id) before it reads the cursor or the filter.
   const late = req.paramsMutated ? [...statuses, 404] : statuses;
-  if (req.cursorValid === false) return refuse(late, ['query.cursor'], 'forged cursor');
+  if (query.cursor !== undefined && req.cursorValid !== true) return refuse(late, ['query.cursor'], 'forged cursor');
   if (req.name === 'auditLog.list' && parsedQuery) {
     const { limit: _l, cursor: _c, ...filter } = parsedQuery;
     const res = resolveAuditFilter(filter as AuditLogFilter);
