@@ -8,6 +8,8 @@ import { type Env, loadEnv } from './config/env';
 import { AppModule } from './app.module';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { HttpExceptionFilter } from './common/http-exception.filter';
+import { registerInputGuard } from './common/input-guard';
+import { clientErrorHandler, frameworkErrors } from './common/framework-errors';
 import { clientRequestIdOf, genReqId } from './common/request-id';
 import { migrate } from './database/data-source';
 import { seedDemo } from './demo/seed';
@@ -20,7 +22,14 @@ export const BODY_LIMIT = 1024 * 1024;
 export async function createApp(env: Env): Promise<NestFastifyApplication> {
   const logger = createLogger(env.LOG_LEVEL);
   await migrate(env.DATABASE_URL);
-  const adapter = new FastifyAdapter({ loggerInstance: logger, genReqId, bodyLimit: BODY_LIMIT, trustProxy: false });
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    frameworkErrors,
+    clientErrorHandler,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
     logger: new PinoNestLogger(logger),
     abortOnError: false, // throw to the caller instead of exiting the process
@@ -34,6 +43,7 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     const clientId = clientRequestIdOf(req);
     if (clientId) reply.header('x-client-request-id', clientId);
   });
+  registerInputGuard(fastify);
   await app.register(fastifyCookie);
   await app.register(helmet, {
     contentSecurityPolicy: {

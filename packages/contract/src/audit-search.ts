@@ -14,7 +14,7 @@ import {
   ZAuditActionGroup,
   auditActionsInGroup,
 } from './audit-actions';
-import { ZItemType, type ItemType, ITEM_TYPES } from './common';
+import { DATE_RANGE_MESSAGE, MAX_INSTANT, ZItemType, type ItemType, ITEM_TYPES, parseIsoInstant } from './common';
 
 /** One value or many (`?action=a&action=b` or `?action=a,b`). */
 const ZActionList = z.preprocess((v) => {
@@ -25,7 +25,7 @@ const ZActionList = z.preprocess((v) => {
 const ZDateBound = z
   .string()
   .trim()
-  .refine((s) => parseDateBound(s) !== null, 'must be an ISO-8601 date or date-time (e.g. 2026-01-31)');
+  .refine((s) => parseDateBound(s) !== null, `must be an ISO-8601 date or date-time (e.g. 2026-01-31) that ${DATE_RANGE_MESSAGE}`);
 
 export const ZAuditLogFilter = z
   .object({
@@ -65,23 +65,47 @@ export type ResolveResult = { ok: true; value: ResolvedAuditFilter } | { ok: fal
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A date (taken as UTC midnight) or a date-time with offset; null when invalid. */
+/**
+ * A date (taken as UTC midnight) or a date-time with offset, between 1970-01-01 and 9999-12-31 with
+ * an offset within ±14:00; null when invalid (see parseIsoInstant).
+ */
 export function parseDateBound(s: string): Date | null {
-  if (DATE_ONLY.test(s)) {
-    const d = new Date(`${s}T00:00:00.000Z`);
-    return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s ? null : d;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(s)) return null;
-  const d = new Date(s);
-  return Number.isNaN(d.getTime()) ? null : d;
+  return parseIsoInstant(s);
 }
 
-/** Split on whitespace, keeping "quoted phrases" (and key:"quoted values") together. */
+/**
+ * Split on whitespace, keeping "quoted phrases" (and key:"quoted values") together; a quote without
+ * its partner separates words. One pass over the string (no regular expression to backtrack).
+ */
 export function tokenizeSearch(q: string): string[] {
   const tokens: string[] = [];
-  const re = /(?:[^\s"]+|"[^"]*")+/g;
-  for (const m of q.matchAll(re)) tokens.push(m[0].replace(/"/g, ''));
-  return tokens.filter((t) => t.length > 0);
+  let current = '';
+  let i = 0;
+  const flush = () => {
+    if (current.length > 0) tokens.push(current);
+    current = '';
+  };
+  while (i < q.length) {
+    const ch = q[i]!;
+    if (ch === '"') {
+      const close = q.indexOf('"', i + 1);
+      if (close === -1) {
+        flush();
+        i += 1;
+        continue;
+      }
+      current += q.slice(i + 1, close);
+      i = close + 1;
+    } else if (/\s/.test(ch)) {
+      flush();
+      i += 1;
+    } else {
+      current += ch;
+      i += 1;
+    }
+  }
+  flush();
+  return tokens;
 }
 
 const SEARCH_KEYS = ['action', 'group', 'actor', 'item', 'created'] as const;
@@ -90,10 +114,31 @@ function intersect(a: AuditAction[] | undefined, b: AuditAction[]): AuditAction[
   return a === undefined ? b : a.filter((x) => b.includes(x));
 }
 
+/**
+ * Whether `name` matches a glob where `*` stands for any run of characters. Linear in the pattern:
+ * the literal pieces between stars are found left to right, each after the previous one (greedy
+ * leftmost is optimal for `*`-only globs), so no input makes it backtrack.
+ */
+export function globMatches(pattern: string, name: string): boolean {
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) return pattern === name;
+  const first = pieces[0]!;
+  const last = pieces[pieces.length - 1]!;
+  if (first.length + last.length > name.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+  let at = first.length;
+  const end = name.length - last.length;
+  for (let k = 1; k < pieces.length - 1; k++) {
+    const piece = pieces[k]!;
+    if (piece === '') continue;
+    const found = name.indexOf(piece, at);
+    if (found === -1 || found + piece.length > end) return false;
+    at = found + piece.length;
+  }
+  return true;
+}
+
 function matchActions(pattern: string): AuditAction[] {
-  if (!pattern.includes('*')) return (AUDIT_ACTIONS as readonly string[]).includes(pattern) ? [pattern as AuditAction] : [];
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return AUDIT_ACTIONS.filter((a) => re.test(a));
+  return AUDIT_ACTIONS.filter((a) => globMatches(pattern, a));
 }
 
 /** Fold `q` and the explicit fields into one resolved filter, or say exactly what is wrong. */
@@ -124,8 +169,15 @@ export function resolveAuditFilter(filter: AuditLogFilter): ResolveResult {
   if (filter.actorEmail) setScalar('actorEmail', filter.actorEmail, 'actorEmail');
   if (filter.itemType) setScalar('itemType', filter.itemType, 'itemType');
   if (filter.itemId) setScalar('itemId', filter.itemId, 'itemId');
-  if (filter.from) raiseFrom(parseDateBound(filter.from)!);
-  if (filter.to) lowerTo(parseDateBound(filter.to)!);
+  // The schema has checked them already; a filter stored before a rule tightened is checked again here.
+  for (const key of ['from', 'to'] as const) {
+    const raw = filter[key];
+    if (!raw) continue;
+    const d = parseDateBound(raw);
+    if (!d) issues.push({ path: key, message: `"${raw.slice(0, 40)}" is not a date that ${DATE_RANGE_MESSAGE}` });
+    else if (key === 'from') raiseFrom(d);
+    else lowerTo(d);
+  }
   if (filter.text) texts.push(filter.text);
 
   for (const token of tokenizeSearch(filter.q ?? '')) {
@@ -183,17 +235,21 @@ export function resolveAuditFilter(filter: AuditLogFilter): ResolveResult {
         const raw = m?.[2] ?? '';
         const d = parseDateBound(raw);
         if (!d) {
-          issues.push({ path, message: `"${raw}" is not a date; use created:>=2026-01-01 (or <, <=, >, =)` });
+          issues.push({ path, message: `"${raw}" is not a date that ${DATE_RANGE_MESSAGE}; use created:>=2026-01-01 (or <, <=, >, =)` });
           break;
         }
+        // The end of a day (or millisecond) past 9999-12-31 is no later than MAX_INSTANT for the database.
         const span = DATE_ONLY.test(raw) ? DAY_MS : 1;
+        const after = new Date(Math.min(d.getTime() + span, MAX_INSTANT.getTime()));
         if (op === '>=') raiseFrom(d);
-        else if (op === '>') raiseFrom(new Date(d.getTime() + span));
-        else if (op === '<') lowerTo(d);
-        else if (op === '<=') lowerTo(new Date(d.getTime() + span));
+        else if (op === '>') {
+          if (d.getTime() + span > MAX_INSTANT.getTime()) issues.push({ path, message: `nothing can be created after ${raw}` });
+          else raiseFrom(after);
+        } else if (op === '<') lowerTo(d);
+        else if (op === '<=') lowerTo(after);
         else {
           raiseFrom(d);
-          lowerTo(new Date(d.getTime() + span));
+          lowerTo(after);
         }
         break;
       }

@@ -23,7 +23,57 @@ export const ERROR_RESPONSES = {
 } as const;
 
 export const ZUuid = z.string().uuid();
-export const ZIsoDateTime = z.string().datetime({ offset: true });
+
+/** The instants the API takes: within PostgreSQL's timestamptz and a sane calendar (years 1970–9999). */
+export const MIN_INSTANT = new Date('1970-01-01T00:00:00.000Z');
+export const MAX_INSTANT = new Date('9999-12-31T23:59:59.999Z');
+export const DATE_RANGE_MESSAGE = 'must be between 1970-01-01 and 9999-12-31, with an offset within ±14:00';
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?$/;
+
+/**
+ * `2026-01-31` (UTC midnight) or a date-time with an offset (`Z`, `+02:00`): every field checked
+ * (no 30 February, no hour 24, offsets within ±14:00) and the instant within MIN/MAX_INSTANT; null
+ * otherwise. A date-time needs its offset; `requireTime` refuses a bare date. Linear: one anchored
+ * pattern without nested repetition.
+ */
+export function parseIsoInstant(s: string, requireTime = false): Date | null {
+  if (s.length > 40) return null;
+  const m = ISO_INSTANT.exec(s);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec, frac, off] = m;
+  const hasTime = h !== undefined;
+  if (requireTime && !hasTime) return null;
+  if (hasTime && off === undefined) return null;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h ?? 0);
+  const minute = Number(mi ?? 0);
+  const second = Number(sec ?? 0);
+  const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const check = new Date(local);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  let offsetMinutes = 0;
+  if (off && off !== 'Z') {
+    const digits = off.slice(1).replace(':', '');
+    const oh = Number(digits.slice(0, 2));
+    const om = Number(digits.slice(2) || '0');
+    if (om > 59 || oh > 14 || (oh === 14 && om > 0)) return null;
+    offsetMinutes = (off[0] === '-' ? -1 : 1) * (oh * 60 + om);
+  }
+  const t = local - offsetMinutes * 60_000;
+  if (t < MIN_INSTANT.getTime() || t > MAX_INSTANT.getTime()) return null;
+  return new Date(t);
+}
+
+/** An ISO-8601 date-time with offset, as the API takes it (see parseIsoInstant) and gives it. */
+export const ZIsoDateTime = z
+  .string()
+  .datetime({ offset: true })
+  .refine((s) => parseIsoInstant(s, true) !== null, DATE_RANGE_MESSAGE);
 
 export const ZIdParams = z.object({ id: ZUuid });
 

@@ -13,16 +13,11 @@ import {
   type ResolvedAuditFilter,
   resolveAuditFilter,
 } from '@keyledger/contract';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeCursor, encodeCursor, isSeqCursor, type SeqCursor } from '../common/cursor';
 import { badRequest } from '../common/errors';
 import { currentAccountId } from '../common/request-context';
 import { AUDIT_ENTRY_COLUMNS, type AuditEntryRow, toAuditEntry } from './audit-entry.mapper';
 
-interface SeqCursor extends Record<string, number> {
-  s: number;
-}
-const isSeqCursor = (v: Record<string, unknown>): v is SeqCursor =>
-  typeof v.s === 'number' && Number.isSafeInteger(v.s) && v.s > 0;
 
 /** A WHERE clause over audit_entries `e`, with its parameters. */
 export interface EntryConditions {

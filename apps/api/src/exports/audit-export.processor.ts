@@ -27,6 +27,18 @@ export interface AuditExportProgress {
   percent: number;
 }
 
+/**
+ * An error's message as the requester may read it: never the database's own words (they name tables,
+ * columns and values), which go to the log only.
+ */
+export function publicCause(err: Error): string {
+  const code = (err as { code?: unknown }).code;
+  const fromDatabase =
+    (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) || ['QueryFailedError', 'DatabaseError'].includes(err.name);
+  if (fromDatabase) return `the database could not read the entries${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`;
+  return err.message.slice(0, 300);
+}
+
 /** What the requester reads when an export fails for good: the cause, and what to do about it. */
 export function failureMessage(err: Error, attempts: number, exportId: string): string {
   const code = (err as NodeJS.ErrnoException).code;
@@ -41,7 +53,7 @@ export function failureMessage(err: Error, attempts: number, exportId: string): 
   } else if (code && /^(08|53|57)/.test(code)) {
     cause = 'the database was unavailable';
   } else {
-    cause = err.message.slice(0, 300);
+    cause = publicCause(err);
   }
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   return `The export could not be completed${tries}: ${cause}. The audit log itself is unaffected. ${todo}, quoting export ${exportId}.`;
@@ -182,7 +194,7 @@ export class AuditExportProcessor extends WorkerHost {
       await this.cls.run(async () => {
         if (!final) {
           this.logger.warn(`Export ${exportId}: attempt ${job.attemptsMade} failed (${err.message}); retrying`);
-          await this.exportsRepo.requeue(exportId, `Attempt ${job.attemptsMade} failed: ${err.message.slice(0, 300)}; retrying`);
+          await this.exportsRepo.requeue(exportId, `Attempt ${job.attemptsMade} failed: ${publicCause(err)}; retrying`);
           return;
         }
         this.logger.error({ exportId, err }, `Export ${exportId} failed for good`);

@@ -3,16 +3,12 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { DataSource } from 'typeorm';
 import { type IntegrityReport } from '@keyledger/contract';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { decodeCursor, encodeCursor, isSeqCursor, type SeqCursor } from '../common/cursor';
 import { currentAccountId } from '../common/request-context';
 import { TENANT_ROLE } from '../database/tenant-scope';
 import { SigningKeyService } from './signing-key.service';
 import { type CheckpointRow, toCheckpointDto, verifyAccountChain } from './verify-chain';
 
-interface SeqCursor extends Record<string, number> {
-  s: number;
-}
-const isSeqCursor = (v: Record<string, unknown>): v is SeqCursor => typeof v.s === 'number' && Number.isSafeInteger(v.s);
 
 /** Checkpoints (signed chain heads) and verification of an account's chain. */
 @Injectable()
