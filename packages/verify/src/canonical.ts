@@ -37,6 +37,10 @@ export function canonicalJson(value: unknown): string {
       }
       return `${out}}`;
     }
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+    case 'undefined':
     default:
       throw new Error(`no canonical form for ${typeof value}`);
   }
