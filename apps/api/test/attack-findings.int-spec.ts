@@ -122,6 +122,24 @@ describe('findings (fixed)', () => {
     await expectOk(owner.patch(`/api/v1/platform-users/${admin.id}`, { permissionTemplateId: small.id }));
   });
 
+  it("finding: a template editor cannot strip a stronger member's template of what the editor lacks, then reset their password", async () => {
+    const manager = await member(['settings:users', 'settings:templates', 'products:read']);
+    const stronger = await member(['products:read', 'audit_log:export']);
+    // Was 200, after which the stronger user held only products:read and the password reset was allowed.
+    await expectRefused(() => manager.api.put(`/api/v1/permission-templates/${stronger.templateId}/permissions`, { permissions: ['products:read'] }), 403, [
+      'permissions',
+      '1 user holds audit_log:export',
+    ]);
+    await expectRefused(() => manager.api.patch(`/api/v1/platform-users/${stronger.id}`, { password: 'taken-over-12345' }), 403, ['password']);
+    // What the editor holds may still go, and anything from a template nobody (but admins) uses.
+    await expectOk(manager.api.put(`/api/v1/permission-templates/${stronger.templateId}/permissions`, { permissions: ['audit_log:export'] }));
+    const unused = await template(owner, ['orders:write']);
+    await expectOk(owner.patch(`/api/v1/platform-users/${(await member(null, { isAdmin: true })).id}`, { permissionTemplateId: unused.id }));
+    await expectOk(manager.api.put(`/api/v1/permission-templates/${unused.id}/permissions`, { permissions: [] }));
+    // An admin may take anything away.
+    await expectOk(owner.put(`/api/v1/permission-templates/${stronger.templateId}/permissions`, { permissions: [] }));
+  });
+
   it("finding: an API key cannot change its creator's password or email (and so become a sign-in that mints keys)", async () => {
     const staff = await member(['settings:users', 'settings:api_keys', 'products:read']);
     const weaker = await member(['products:read']);
