@@ -140,6 +140,27 @@ describe('findings (fixed)', () => {
     await expectOk(owner.put(`/api/v1/permission-templates/${stronger.templateId}/permissions`, { permissions: [] }));
   });
 
+  it('finding: a sign-in with the old password racing a password change leaves no live session', async () => {
+    // Sign-in verified against the hash it read before argon2's work, then opened its session after the
+    // change had ended the others: 5 sessions of 6 opened with the old password stayed live. Whatever the
+    // interleaving, a session opened with the old password must be dead once both are done.
+    for (let i = 0; i < 6; i++) {
+      const m = await member(['products:read']);
+      const attacker = new ApiClient(t.url);
+      const change =
+        i % 2 === 0
+          ? m.api.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'changed-password-1' })
+          : owner.patch(`/api/v1/platform-users/${m.id}`, { password: 'changed-password-1' });
+      const [changed, login] = await Promise.all([
+        change,
+        new Promise((resolve) => setTimeout(resolve, i * 5)).then(() => attacker.post('/api/v1/auth/login', { email: m.email, password: PASSWORD })),
+      ]);
+      expect(changed.status).toBeLessThan(300);
+      expect([200, 401]).toContain(login.status);
+      expect((await attacker.get('/api/v1/products')).status).toBe(401);
+    }
+  });
+
   it("finding: an API key cannot change its creator's password or email (and so become a sign-in that mints keys)", async () => {
     const staff = await member(['settings:users', 'settings:api_keys', 'products:read']);
     const weaker = await member(['products:read']);
