@@ -438,17 +438,22 @@ describe('the grant matrix', () => {
     const holderOf = new Map<string, Member>();
     const grantOf = new Map<Permission, string>();
     const targetTemplate = new Map<Permission, string>();
-    // One user every holder tries to give a template to: each p has its own template, so every try is a change.
+    const targetUser = new Map<Permission, string>();
+    // The user the isAdmin attempts aim at.
     const target = (await member(null, { signIn: false })).id;
     const started = Date.now();
     await Promise.all(
       PERMISSIONS.map(async (p) => {
-        const [lacks, holds, grant, empty] = await Promise.all([
+        // Each p has its own template and its own user to give it to, so every try is a change, made to a
+        // user holding nothing yet (changing the template of a user who holds more is refused on its own).
+        const [lacks, holds, grant, empty, user] = await Promise.all([
           member(PERMISSIONS.filter((q) => q !== p)),
           member([...new Set([...MANAGE, p])]),
           template(owner, [p]),
           template(owner, []),
+          member(null, { signIn: false }),
         ]);
+        targetUser.set(p, user.id);
         holderOf.set(`${p}:false`, lacks);
         holderOf.set(`${p}:true`, holds);
         grantOf.set(p, grant.id);
@@ -466,7 +471,7 @@ describe('the grant matrix', () => {
         case 'user create':
           return api.post('/api/v1/platform-users', { email: uniqueEmail('grant'), name: 'Granted', password: PASSWORD, permissionTemplateId: grantOf.get(p) });
         case 'user update':
-          return api.patch(`/api/v1/platform-users/${target}`, { permissionTemplateId: grantOf.get(p) });
+          return api.patch(`/api/v1/platform-users/${targetUser.get(p)}`, { permissionTemplateId: grantOf.get(p) });
         case 'API key create':
           return api.post('/api/v1/api-keys', { name: `Grant ${p}`, permissions: [p] });
       }

@@ -121,6 +121,14 @@ export class AuthService {
       throw unauthorized('Email or password is incorrect');
     }
     return this.txHost.withTransaction(async () => {
+      // The password was checked against the hash read before the (slow) verification: a password change
+      // or removal committed meanwhile would miss this new session. Lock the row (a concurrent change
+      // waits for this session, then ends it) and refuse if the hash is no longer the one verified.
+      const current: Array<{ password_hash: string }> = await this.txHost.tx.query(
+        'SELECT password_hash FROM platform_users WHERE id = $1 AND removed_at IS NULL FOR SHARE',
+        [user.id],
+      );
+      if (current[0]?.password_hash !== user.passwordHash) throw unauthorized('Email or password is incorrect');
       const issued = await this.issue(user, account);
       await this.security.signedIn(user);
       return issued;

@@ -38,30 +38,33 @@ export function assertCanAssignTemplate(held: ReadonlySet<Permission>, template:
 }
 
 /** What a caller does to another user's credentials or existence. */
-export type UserAct = 'email' | 'password' | 'remove';
+export type UserAct = 'email' | 'password' | 'template' | 'remove';
 
 const ON_ADMIN: Record<UserAct, string> = {
   email: "change an admin's email",
   password: "change an admin's password",
+  template: "change an admin's permission template",
   remove: 'remove an admin',
 };
 const ON_MEMBER: Record<UserAct, string> = {
   email: 'change their email',
   password: 'change their password',
+  template: 'change their permission template',
   remove: 'remove them',
 };
 
 /**
  * Refuses to act on the credentials (email, password) or the existence of a user who holds more than
  * the caller: an admin's only an admin may change, and a member's only someone holding at least what
- * they hold. Otherwise a user manager could take over, or lock out, a stronger account.
+ * they hold. Otherwise a user manager could take over, or lock out, a stronger account. The template
+ * too: else a manager would first give a stronger user a smaller one, then change their password.
  */
 export function assertOutranks(
   caller: { isAdmin: boolean; permissions: ReadonlySet<Permission> },
   target: { isAdmin: boolean; name: string; permissions: ReadonlySet<Permission> },
   act: UserAct,
 ): void {
-  const field = act === 'remove' ? 'id' : act;
+  const field = act === 'remove' ? 'id' : act === 'template' ? 'permissionTemplateId' : act;
   if (target.isAdmin) {
     if (!caller.isAdmin) throw refused(field, `only an admin can ${ON_ADMIN[act]}`);
     return;

@@ -11,7 +11,7 @@ import {
 import { conflict, isUniqueViolation, notFound } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { mapPage, newestFirstPage, type Page } from '../common/keyset';
-import { assertCanGrant } from '../auth/grants';
+import { assertCanGrant, notHeld, refused } from '../auth/grants';
 import { currentAccountId, now, requirePrincipal } from '../common/request-context';
 import { PermissionTemplateEntity } from './permission-template.entity';
 import { TEMPLATE_USERS, type TemplateUsers } from './template-users.port';
@@ -97,16 +97,29 @@ export class PermissionTemplatesService {
 
   /**
    * The caller may add only permissions they hold; those the template already grants may stay, and
-   * any may be taken away. So nobody raises their own permissions through their own template either:
+   * any may be taken away, but those the caller does not hold only while no user holds them through it. So nobody raises their own permissions through their own template either:
    * a non-admin holds exactly their template's. The row is locked until COMMIT, so two concurrent
    * changes compare against each other's result.
    */
   async setPermissions(id: string, permissions: Permission[]): Promise<PermissionTemplateEntity> {
     const template = await this.getLive(id, 'pessimistic_write');
+    const held = requirePrincipal().permissions;
     assertCanGrant(
-      requirePrincipal().permissions,
+      held,
       permissions.filter((p) => !template.permissions.includes(p)),
     );
+    // Taking away what the caller does not hold, from users who hold it through this template, would make
+    // them weaker than the caller: the way to then change their password (or remove them) anyway.
+    const takenBeyond = notHeld(held, template.permissions.filter((p) => !permissions.includes(p)));
+    if (takenBeyond.length) {
+      const users = await this.users.countMembersWithTemplate(id);
+      if (users > 0) {
+        throw refused(
+          'permissions',
+          `${users} user${users === 1 ? '' : 's'} hold${users === 1 ? 's' : ''} ${takenBeyond.join(', ')} through this template, which you do not hold, so you cannot take ${takenBeyond.length === 1 ? 'it' : 'them'} away`,
+        );
+      }
+    }
     template.permissions = permissions;
     template.updatedAt = now();
     return this.save(template);

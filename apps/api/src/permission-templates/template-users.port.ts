@@ -6,4 +6,6 @@ export const TEMPLATE_USERS = Symbol('TEMPLATE_USERS');
 
 export interface TemplateUsers {
   countWithTemplate(templateId: string): Promise<number>;
+  /** The live non-admin users of the account it grants its permissions to (admins hold everything anyway). */
+  countMembersWithTemplate(templateId: string): Promise<number>;
 }

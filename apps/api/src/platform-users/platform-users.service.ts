@@ -21,6 +21,8 @@ const EMAIL_TAKEN = 'email: a user with this email already exists';
 /** Who is acting, as far as granting goes: an admin (a signed-in user, never an API key) and what they hold. */
 interface Caller {
   userId: string | null;
+  /** For an API key, the user it acts for (its creator): their credentials are the key's own, not its to change. */
+  keyCreatorId: string | null;
   isAdmin: boolean;
   permissions: ReadonlySet<Permission>;
 }
@@ -100,8 +102,8 @@ export class PlatformUsersService {
   /**
    * The rules, checked before anything is written: only an admin sets or clears `isAdmin`; nobody
    * takes away their own admin rights, and the account keeps at least one admin; a template may be
-   * assigned only by someone holding all it grants; the email or password of a user who holds more
-   * than the caller (an admin, for a non-admin) cannot be changed; one's own password is changed only
+   * assigned only by someone holding all it grants; the email, password or template of a user who holds
+   * more than the caller (an admin, for a non-admin) cannot be changed; one's own password is changed only
    * through POST /api/v1/auth/password (which asks for the current one). A new password ends every
    * session of the user.
    */
@@ -120,8 +122,19 @@ export class PlatformUsersService {
       throw refused('password', 'change your own password with POST /api/v1/auth/password, which asks for the current one');
     }
     const emailChange = body.email !== undefined && body.email !== user.email;
-    const acts: UserAct[] = [...(emailChange && !self ? (['email'] as const) : []), ...(body.password !== undefined ? (['password'] as const) : [])];
+    const templateChange = body.permissionTemplateId !== undefined && body.permissionTemplateId !== user.permissionTemplateId;
+    const acts: UserAct[] = [
+      ...(emailChange && !self ? (['email'] as const) : []),
+      ...(body.password !== undefined ? (['password'] as const) : []),
+      ...(templateChange && !self ? (['template'] as const) : []),
+    ];
     for (const act of acts) assertOutranks(caller, await this.subject(user), act);
+    // A key acts for its creator: like the creator, it changes neither their password nor their email
+    // (else a leaked key turns into the creator's sign-in, which can then mint keys).
+    if (user.id === caller.keyCreatorId && (body.password !== undefined || emailChange)) {
+      const field = body.password !== undefined ? 'password' : 'email';
+      throw refused(field, `an API key cannot change the ${field} of the user who created it; they change it themself, signed in`);
+    }
     if (body.permissionTemplateId !== undefined) {
       const template = await this.assertTemplate(body.permissionTemplateId);
       if (template && body.permissionTemplateId !== user.permissionTemplateId) assertCanAssignTemplate(caller.permissions, template);
@@ -159,13 +172,17 @@ export class PlatformUsersService {
   private async caller(): Promise<Caller> {
     const principal = requirePrincipal();
     if (principal.actor.type !== 'platform_user' || !principal.userId) {
-      return { userId: null, isAdmin: false, permissions: principal.permissions };
+      const keys: Array<{ created_by_id: string | null }> =
+        principal.actor.type === 'api_key'
+          ? await this.txHost.tx.query('SELECT created_by_id FROM api_keys WHERE id = $1 AND account_id = $2', [principal.actor.id, principal.accountId])
+          : [];
+      return { userId: null, keyCreatorId: keys[0]?.created_by_id ?? null, isAdmin: false, permissions: principal.permissions };
     }
     const rows: Array<{ is_admin: boolean }> = await this.txHost.tx.query(
       'SELECT is_admin FROM platform_users WHERE id = $1 AND account_id = $2 AND removed_at IS NULL',
       [principal.userId, principal.accountId],
     );
-    return { userId: principal.userId, isAdmin: rows[0]?.is_admin === true, permissions: principal.permissions };
+    return { userId: principal.userId, keyCreatorId: null, isAdmin: rows[0]?.is_admin === true, permissions: principal.permissions };
   }
 
   /** What the user holds now, for comparing with the caller. */

@@ -16,4 +16,10 @@ export class TemplateUsersReader implements TemplateUsers {
       .getRepository(PlatformUserEntity)
       .count({ where: { accountId: currentAccountId(), permissionTemplateId: templateId, removedAt: IsNull() } });
   }
+
+  countMembersWithTemplate(templateId: string): Promise<number> {
+    return this.txHost.tx
+      .getRepository(PlatformUserEntity)
+      .count({ where: { accountId: currentAccountId(), permissionTemplateId: templateId, removedAt: IsNull(), isAdmin: false } });
+  }
 }
