@@ -22,8 +22,8 @@ import { entryHash, GENESIS_HASH } from '@keyledger/verify';
 const { migrate } = require('../../apps/api/dist/database/data-source') as { migrate: (url: string) => Promise<string[]> };
 
 export const PG_BASE = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-export const BENCH_DB = 'keyledger_bench';
-export const BENCH_DB_SMALL = 'keyledger_bench_small';
+export const BENCH_DB = process.env.BENCH_DB ?? 'keyledger_bench';
+export const BENCH_DB_SMALL = process.env.BENCH_DB_SMALL ?? 'keyledger_bench_small';
 export const dbUrl = (name: string) => `${PG_BASE}/${name}`;
 
 /** The large account: fixed id so the benchmark finds it. */
