@@ -172,9 +172,10 @@ describe('findings (fixed)', () => {
     await expectRefused(() => bot.patch(`/api/v1/platform-users/${staff.id}`, { email: uniqueEmail('stolen') }), 403, ['email', 'API key']);
     expect((await new ApiClient(t.url).post('/api/v1/auth/login', { email: staff.email, password: 'by-the-key-12345' })).status).toBe(401);
     expect((await staff.api.get('/api/v1/products')).status).toBe(200);
-    // Other changes to its creator, and a weaker user's password, stay within the key's permissions.
+    // Other changes to its creator stay within the key's permissions; no password is a key's to set,
+    // not even a weaker user's (credential-boundaries.int-spec.ts).
     await expectOk(bot.patch(`/api/v1/platform-users/${staff.id}`, { name: 'Renamed by key' }));
-    await expectOk(bot.patch(`/api/v1/platform-users/${weaker.id}`, { password: 'reset-by-key-123' }));
+    await expectRefused(() => bot.patch(`/api/v1/platform-users/${weaker.id}`, { password: 'reset-by-key-123' }), 403, ['password', 'API key']);
   });
 });
 
@@ -237,7 +238,7 @@ describe('attempts that were refused', () => {
     const staff = await member(['products:read']);
     await expectRefused(() => bot.patch(`/api/v1/platform-users/${staff.id}`, { isAdmin: true }), 403, ['isAdmin']);
     await expectRefused(() => bot.post('/api/v1/platform-users', { email: uniqueEmail('k'), name: 'k', password: PASSWORD, isAdmin: true }), 403, ['isAdmin']);
-    await expectRefused(() => bot.patch(`/api/v1/platform-users/${admin.id}`, { password: 'key-sets-admin-1' }), 403, ["admin's password"]);
+    await expectRefused(() => bot.patch(`/api/v1/platform-users/${admin.id}`, { password: 'key-sets-admin-1' }), 403, ['password', 'API key']);
     await expectRefused(() => bot.delete(`/api/v1/platform-users/${admin.id}`), 403, ['remove an admin']);
   });
 
