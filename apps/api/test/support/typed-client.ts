@@ -24,8 +24,12 @@ export function typedClient(api: ApiClient, headers: Record<string, string> = {}
 
 export type TypedClient = ReturnType<typeof typedClient>;
 
+/** The query the typed `auditLog.list` takes. */
+export type AuditLogListQuery = NonNullable<NonNullable<Parameters<TypedClient['auditLog']['list']>[0]>['query']>;
+
 type Answer = { status: number; body: unknown };
-type Success<R> = Extract<R, { status: 200 | 201 | 202 | 204 }>;
+/** The 2xx answers of a typed call's answer union. */
+export type Success<R> = Extract<R, { status: 200 | 201 | 202 | 204 }>;
 
 function describeAnswer(res: Answer) {
   return `${res.status}: ${JSON.stringify(res.body)}`;
