@@ -271,7 +271,7 @@ async function snapshot() {
     '/api/v1/audit-log/exports?limit=200',
   ];
   const bodies = await Promise.all(lists.map((p) => expectOk(api.get(p))));
-  const entries = await expectOk<{ items: Array<{ seq: number }> }>(api.get('/api/v1/audit-log?limit=1'));
+  const entries = ok(await api.auditLog.list({ query: { limit: 1 } }), 200);
   return { seq: entries.items[0]!.seq, lists: Object.fromEntries(lists.map((p, i) => [p, bodies[i]])) };
 }
 
@@ -282,21 +282,17 @@ beforeAll(async () => {
   tag = randomUUID().slice(0, 8);
   f = new VendorFixtures(api);
   const order = await f.order();
-  const withManager = await expectOk<{ managers: Array<{ id: string }> }>(api.post(`/api/v1/orders/${order.id}/managers`, { email: `it-${tag}@buyer.test` }));
+  const withManager = ok(await api.orders.addManager({ params: { id: order.id }, body: { email: `it-${tag}@buyer.test` } }), 201);
   const product = await f.product();
   let license = await f.license({ orderId: order.id, productId: product.id });
-  license = await expectOk<License>(api.post(`/api/v1/licenses/${license.id}/users`, { email: `user-${tag}@buyer.test` }));
-  license = await expectOk<License>(api.post(`/api/v1/licenses/${license.id}/custom-fields`, { name: 'seat', value: '1' }));
+  license = ok(await api.licenses.assignUser({ params: { id: license.id }, body: { email: `user-${tag}@buyer.test` } }), 201);
+  license = ok(await api.licenses.createCustomField({ params: { id: license.id }, body: { name: 'seat', value: '1' } }), 201);
   const device = await f.device(license.key);
-  const template = await expectOk<{ id: string }>(api.post('/api/v1/permission-templates', { name: 'Desk', permissions: ['licenses:read'] }));
-  const policy = await expectOk<{ id: string }>(
-    api.post('/api/v1/notification-policies', { name: 'Expiry', event: 'license_expiring', recipients: ['sales@vendor.test'] }),
-  );
-  const user = await expectOk<{ id: string }>(
-    api.post('/api/v1/platform-users', { email: `staff-${tag}@vendor.test`, name: 'Staff', password: 'staff-password-1', permissionTemplateId: template.id }),
-  );
-  const apiKey = await expectOk<{ id: string }>(api.post('/api/v1/api-keys', { name: 'Key', permissions: ['products:read'] }));
-  const exported = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: {} }), [202]);
+  const template = ok(await api.permissionTemplates.create({ body: { name: 'Desk', permissions: ['licenses:read'] } }), 201);
+  const policy = ok(await api.notificationPolicies.create({ body: { name: 'Expiry', event: 'license_expiring', recipients: ['sales@vendor.test'] } }), 201);
+  const user = ok(await api.platformUsers.create({ body: { email: `staff-${tag}@vendor.test`, name: 'Staff', password: 'staff-password-1', permissionTemplateId: template.id } }), 201);
+  const apiKey = ok(await api.apiKeys.create({ body: { name: 'Key', permissions: ['products:read'] } }), 201);
+  const exported = ok(await api.auditExports.create({ body: { format: 'csv', filter: {} } }), 202);
   ids = {
     customer: order.customerId,
     order: order.id,

@@ -58,8 +58,8 @@ async function tenant(): Promise<Tenant> {
   const product = await f.product();
   const license = await f.license({ productId: product.id });
   await f.device(license.key);
-  await expectOk(api.post('/api/v1/api-keys', { name: 'ci', permissions: ['products:read'] }));
-  await expectOk(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: {} }), [202]);
+  ok(await api.apiKeys.create({ body: { name: 'ci', permissions: ['products:read'] } }), 201);
+  ok(await api.auditExports.create({ body: { format: 'csv', filter: {} } }), 202);
   return { api, accountId: api.session!.account.id, productId: product.id, license };
 }
 
@@ -277,13 +277,13 @@ describe("the application's transactions", () => {
     });
 
     it("an audited mutation writes as the tenant role in the caller's account", async () => {
-      await expectOk(a.api.patch(`/api/v1/products/${a.productId}`, { name: 'rls-probe' }));
+      ok(await a.api.products.update({ params: { id: a.productId }, body: { name: 'rls-probe' } }), 200);
       const { rows } = await db.query('SELECT name FROM products WHERE id = $1', [a.productId]);
       expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
     });
 
     it("creating an API key (not audited, but in a transaction) writes as the tenant role in the caller's account", async () => {
-      const key = await expectOk<{ id: string }>(a.api.post('/api/v1/api-keys', { name: 'rls-probe', permissions: ['products:read'] }));
+      const key = ok(await a.api.apiKeys.create({ body: { name: 'rls-probe', permissions: ['products:read'] } }), 201);
       const { rows } = await db.query('SELECT name FROM api_keys WHERE id = $1', [key.id]);
       expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
     });
@@ -426,11 +426,9 @@ describe('reads (TenantReadInterceptor)', () => {
       const f = new VendorFixtures(a.api);
       const customer = await f.customer();
       const order = await f.order(customer.id);
-      const template = await expectOk<{ id: string }>(a.api.post('/api/v1/permission-templates', { name: 'Readers', permissions: ['licenses:read'] }));
-      const policy = await expectOk<{ id: string }>(
-        a.api.post('/api/v1/notification-policies', { name: 'Ops', event: 'license_disabled', recipients: ['ops@vendor.test'] }),
-      );
-      const [exp] = (await expectOk<{ items: Array<{ id: string }> }>(a.api.get('/api/v1/audit-log/exports'))).items;
+      const template = ok(await a.api.permissionTemplates.create({ body: { name: 'Readers', permissions: ['licenses:read'] } }), 201);
+      const policy = ok(await a.api.notificationPolicies.create({ body: { name: 'Ops', event: 'license_disabled', recipients: ['ops@vendor.test'] } }), 201);
+      const [exp] = (ok(await a.api.auditExports.list(), 200)).items;
       Object.assign(ids, {
         products: a.productId,
         licenses: a.license.id,
