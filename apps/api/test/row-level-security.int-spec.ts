@@ -36,10 +36,13 @@ import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';
 import { CONTRACT_ROUTES, fillPath } from './support/contract-routes';
 import { connectDb } from './support/db';
-import { expectOk, VendorFixtures } from './support/vendor';
+import { VendorFixtures } from './support/vendor';
+import { ok, typedClient, type TypedClient } from './support/typed-client';
 
 interface Tenant {
-  api: ApiClient;
+  /** The untyped client: the fixtures, the contract-driven read matrix and a HEAD (outside the contract). */
+  client: ApiClient;
+  api: TypedClient;
   accountId: string;
   productId: string;
   license: License;
@@ -52,15 +55,16 @@ let b: Tenant;
 let tables: string[];
 
 async function tenant(): Promise<Tenant> {
-  const api = new ApiClient(t.url);
-  await api.signup();
-  const f = new VendorFixtures(api);
+  const client = new ApiClient(t.url);
+  await client.signup();
+  const api = typedClient(client);
+  const f = new VendorFixtures(client);
   const product = await f.product();
   const license = await f.license({ productId: product.id });
   await f.device(license.key);
   ok(await api.apiKeys.create({ body: { name: 'ci', permissions: ['products:read'] } }), 201);
   ok(await api.auditExports.create({ body: { format: 'csv', filter: {} } }), 202);
-  return { api, accountId: api.session!.account.id, productId: product.id, license };
+  return { client, api, accountId: client.session!.account.id, productId: product.id, license };
 }
 
 /** Run `work` in a transaction that has entered `accountId` (the application's own helper), then roll back. */
@@ -289,7 +293,7 @@ describe("the application's transactions", () => {
     });
 
     it("a License API activation writes the device in the license's account, once the key has named it", async () => {
-      const res = await new VendorFixtures(b.api).activate(b.license.key, `hw-${randomUUID()}`, { name: 'rls-probe' });
+      const res = await new VendorFixtures(b.client).activate(b.license.key, `hw-${randomUUID()}`, { name: 'rls-probe' });
       expect(res.status).toBe(201);
       const { rows } = await db.query('SELECT name, account_id FROM devices WHERE id = $1', [res.body.device.id]);
       expect(rows[0]).toEqual({ name: `rls-probe ${TENANT_ROLE} ${b.accountId}`, account_id: b.accountId });
@@ -417,13 +421,13 @@ describe('reads (TenantReadInterceptor)', () => {
       const out: Record<string, string> = {};
       for (const { name, route } of probed) {
         const id = ids[name.split('.')[0]!];
-        out[name] = summary(await a.api.request('GET', fillPath(route, id ? { id } : {})));
+        out[name] = summary(await a.client.request('GET', fillPath(route, id ? { id } : {})));
       }
       return out;
     };
 
     beforeAll(async () => {
-      const f = new VendorFixtures(a.api);
+      const f = new VendorFixtures(a.client);
       const customer = await f.customer();
       const order = await f.order(customer.id);
       const template = ok(await a.api.permissionTemplates.create({ body: { name: 'Readers', permissions: ['licenses:read'] } }), 201);
@@ -435,7 +439,7 @@ describe('reads (TenantReadInterceptor)', () => {
         devices: a.license.id,
         customers: customer.id,
         orders: order.id,
-        platformUsers: a.api.session!.user.id,
+        platformUsers: a.client.session!.user.id,
         permissionTemplates: template.id,
         notificationPolicies: policy.id,
         auditExports: exp!.id,
@@ -458,7 +462,7 @@ describe('reads (TenantReadInterceptor)', () => {
       let headOfItem: number;
       try {
         hidden = await readAll();
-        headOfItem = (await a.api.request('HEAD', `/api/v1/products/${a.productId}`)).status;
+        headOfItem = (await a.client.request('HEAD', `/api/v1/products/${a.productId}`)).status;
       } finally {
         for (const table of blackout) await db.query(`DROP POLICY rls_blackout ON ${table}`);
       }
