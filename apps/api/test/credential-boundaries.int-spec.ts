@@ -11,7 +11,7 @@ import { type Permission } from '@keyledger/contract';
 import { ApiClient, uniqueEmail } from './support/client';
 import { connectDb } from './support/db';
 import { type AppWithWorker, startAppWithWorker } from './support/export-jobs';
-import { type TypedClient, typedClient } from './support/typed-client';
+import { ok, type TypedClient, typedClient } from './support/typed-client';
 
 let w: AppWithWorker;
 let db: Client;
@@ -34,27 +34,22 @@ afterAll(async () => {
   await w?.close();
 });
 
-function must<T extends { status: number }, S extends T['status']>(res: T, status: S): Extract<T, { status: S }> {
-  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify((res as { body?: unknown }).body)}`);
-  return res as Extract<T, { status: S }>;
-}
-
 async function template(permissions: Permission[]) {
-  return must(await ownerApi.permissionTemplates.create({ body: { name: `T ${randomUUID().slice(0, 8)}`, permissions } }), 201).body;
+  return ok(await ownerApi.permissionTemplates.create({ body: { name: `T ${randomUUID().slice(0, 8)}`, permissions } }), 201);
 }
 
 /** A staff member with `permissions`, signed in. */
 async function member(permissions: Permission[]) {
   const tpl = await template(permissions);
   const email = uniqueEmail('staff');
-  const user = must(await ownerApi.platformUsers.create({ body: { email, name: `Staff ${email.slice(6, 14)}`, password: PASSWORD, permissionTemplateId: tpl.id } }), 201).body;
+  const user = ok(await ownerApi.platformUsers.create({ body: { email, name: `Staff ${email.slice(6, 14)}`, password: PASSWORD, permissionTemplateId: tpl.id } }), 201);
   const api = new ApiClient(w.t.url);
-  must(await typedClient(api).auth.login({ body: { email, password: PASSWORD } }), 200);
+  ok(await typedClient(api).auth.login({ body: { email, password: PASSWORD } }), 200);
   return { user, api, typed: typedClient(api), templateId: tpl.id };
 }
 
 async function keyOf(by: ApiClient, permissions: Permission[]) {
-  const created = must(await typedClient(by).apiKeys.create({ body: { name: `key ${randomUUID().slice(0, 6)}`, permissions } }), 201).body;
+  const created = ok(await typedClient(by).apiKeys.create({ body: { name: `key ${randomUUID().slice(0, 6)}`, permissions } }), 201);
   return typedClient(new ApiClient(w.t.url), { authorization: `Bearer ${created.secret}` });
 }
 
@@ -90,23 +85,23 @@ describe('an API key sets no password', () => {
     expect(await counts()).toEqual(before);
 
     // The old password of the weaker user still signs in; the key's own reach is otherwise unchanged.
-    must(await typedClient(new ApiClient(w.t.url)).auth.login({ body: { email: weaker.user.email, password: PASSWORD } }), 200);
-    const renamed = must(await key.platformUsers.update({ params: { id: weaker.user.id }, body: { name: 'Renamed by key' } }), 200);
-    expect(renamed.body.name).toBe('Renamed by key');
+    ok(await typedClient(new ApiClient(w.t.url)).auth.login({ body: { email: weaker.user.email, password: PASSWORD } }), 200);
+    const renamed = ok(await key.platformUsers.update({ params: { id: weaker.user.id }, body: { name: 'Renamed by key' } }), 200);
+    expect(renamed.name).toBe('Renamed by key');
   });
 
   it('a signed-in user with settings:users still creates users and sets passwords below their own rank', async () => {
     const manager = await member(['settings:users', 'audit_log:read']);
     const readerTemplate = await template(['audit_log:read']);
     const email = uniqueEmail('made');
-    must(await manager.typed.platformUsers.create({ body: { email, name: 'Made', password: 'made-password-1', permissionTemplateId: readerTemplate.id } }), 201);
-    must(await typedClient(new ApiClient(w.t.url)).auth.login({ body: { email, password: 'made-password-1' } }), 200);
+    ok(await manager.typed.platformUsers.create({ body: { email, name: 'Made', password: 'made-password-1', permissionTemplateId: readerTemplate.id } }), 201);
+    ok(await typedClient(new ApiClient(w.t.url)).auth.login({ body: { email, password: 'made-password-1' } }), 200);
   });
 });
 
 describe('a download link carries no rights of its own', () => {
   async function finishedExport(by: ApiClient) {
-    const created = must(await typedClient(by).auditExports.create({ body: { format: 'csv', filter: {} } }), 202).body;
+    const created = ok(await typedClient(by).auditExports.create({ body: { format: 'csv', filter: {} } }), 202);
     const done = await w.finished(by, created.id);
     expect(done.status).toBe('completed');
     return done.downloadUrl!;
@@ -117,15 +112,15 @@ describe('a download link carries no rights of its own', () => {
     const link = await finishedExport(exporter.api);
     expect((await w.download(link)).status).toBe(200);
 
-    must(await ownerApi.permissionTemplates.setPermissions({ params: { id: exporter.templateId }, body: { permissions: ['audit_log:read'] } }), 200);
+    ok(await ownerApi.permissionTemplates.setPermissions({ params: { id: exporter.templateId }, body: { permissions: ['audit_log:read'] } }), 200);
     const demoted = await w.download(link);
     expect(demoted.status).toBe(403);
     expect(demoted.body.toString()).toMatch(/can no longer export the audit log \(audit_log:export\)/);
 
-    must(await ownerApi.permissionTemplates.setPermissions({ params: { id: exporter.templateId }, body: { permissions: ['audit_log:read', 'audit_log:export'] } }), 200);
+    ok(await ownerApi.permissionTemplates.setPermissions({ params: { id: exporter.templateId }, body: { permissions: ['audit_log:read', 'audit_log:export'] } }), 200);
     expect((await w.download(link)).status).toBe(200);
 
-    must(await ownerApi.platformUsers.remove({ params: { id: exporter.user.id } }), 204);
+    ok(await ownerApi.platformUsers.remove({ params: { id: exporter.user.id } }), 204);
     expect((await w.download(link)).status).toBe(403);
   });
 
@@ -142,10 +137,10 @@ describe('a download link carries no rights of its own', () => {
   it("follows an API key requester's effective permissions: its creator's loss is the link's", async () => {
     const creator = await member(['audit_log:read', 'audit_log:export', 'settings:api_keys']);
     const key = await keyOf(creator.api, ['audit_log:read', 'audit_log:export']);
-    const created = must(await key.auditExports.create({ body: { format: 'ndjson', filter: {} } }), 202).body;
+    const created = ok(await key.auditExports.create({ body: { format: 'ndjson', filter: {} } }), 202);
     const done = await w.finished(owner, created.id);
     expect((await w.download(done.downloadUrl!)).status).toBe(200);
-    must(await ownerApi.permissionTemplates.setPermissions({ params: { id: creator.templateId }, body: { permissions: ['audit_log:read'] } }), 200);
+    ok(await ownerApi.permissionTemplates.setPermissions({ params: { id: creator.templateId }, body: { permissions: ['audit_log:read'] } }), 200);
     expect((await w.download(done.downloadUrl!)).status).toBe(403);
   });
 });
