@@ -6,7 +6,9 @@
  * PRODUCERS is typed Record<AuditAction, …>: a new action without a producer does not compile, and
  * the last test fails if an action was never written.
  */
-import { AUDIT_ACTIONS, type AuditAction, type AuditActor, type AuditEntry, type FieldChange, type ItemType } from '@keyledger/contract';
+import { AUDIT_ACTIONS, type AuditAction, type AuditActor, type AuditContext, type AuditEntry, type FieldChange, type ItemType } from '@keyledger/contract';
+import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
+import { connectDb } from './support/db';
 import { randomUUID } from 'node:crypto';
 import { ApiClient, uniqueEmail } from './support/client';
 import { type AppWithWorker, startAppWithWorker } from './support/export-jobs';
@@ -21,11 +23,14 @@ interface Expected {
   /** Who the entry names (the signed-in admin unless given) and the request's source ('ui' unless given). */
   actor?: AuditActor;
   source?: 'ui' | 'api';
+  /** The whole context, for entries no request made (the system's). */
+  context?: Partial<AuditContext>;
 }
 
 interface World {
   jobs: AppWithWorker;
   admin: { id: string; name: string; email: string; password: string };
+  accountId: string;
 }
 
 type Producer = (f: VendorFixtures, api: ApiClient, w: World) => Promise<Expected>;
@@ -474,6 +479,33 @@ const PRODUCERS: Record<AuditAction, Producer> = {
       ],
     };
   },
+  // Last in the catalog: it breaks the shared account's chain (an entry changed as a superuser would),
+  // and the worker's incremental verifier finds it and writes the entry as the system.
+  audit_log_integrity_broken: async (_f, api, w) => {
+    const db = await connectDb();
+    try {
+      await db.query('BEGIN');
+      await db.query('SET LOCAL session_replication_role = replica');
+      await db.query(`UPDATE audit_entries SET target_label = 'Forged' WHERE account_id = $1 AND seq = 2`, [w.accountId]);
+      await db.query('COMMIT');
+      await w.jobs.t.app.get(IntegrityVerifier).verifyIncrementally(w.accountId);
+      expect((await api.get('/api/v1/audit-log/integrity')).body).toMatchObject({ ok: false, firstBrokenSeq: 2 });
+      const run = await db.query<{ id: string }>(`SELECT id FROM audit_integrity_runs WHERE account_id = $1 AND kind = 'incremental'`, [w.accountId]);
+      const runId = run.rows[0]!.id;
+      return {
+        actor: { type: 'system', id: null, name: 'Keyledger', email: null },
+        context: { source: 'system', requestId: null, ip: null, userAgent: null },
+        target: { type: 'audit_verification', id: runId, label: 'Audit log integrity check' },
+        links: [ref('audit_verification', runId)],
+        changes: [
+          { field: 'firstBrokenSeq', before: null, after: 2 },
+          { field: 'foundBy', before: null, after: 'incremental verification' },
+        ],
+      };
+    } finally {
+      await db.end();
+    }
+  },
 };
 
 describe('the audit catalog: every action is produced by its endpoint', () => {
@@ -486,7 +518,7 @@ describe('the audit catalog: every action is produced by its endpoint', () => {
     jobs = await startAppWithWorker();
     api = new ApiClient(jobs.t.url);
     const signedUp = await api.signup();
-    w = { jobs, admin: { ...signedUp.user, password: signedUp.password } };
+    w = { jobs, admin: { ...signedUp.user, password: signedUp.password }, accountId: signedUp.account.id };
     f = new VendorFixtures(api);
   });
   afterAll(() => jobs.close());
@@ -509,7 +541,7 @@ describe('the audit catalog: every action is produced by its endpoint', () => {
     expect(entry.links.map((l) => ({ type: l.type, id: l.id }))).toEqual(expected.links);
     expect(entry.links.every((l) => l.label.length > 0)).toBe(true);
     expect(entry.changes).toEqual(expect.arrayContaining(expected.changes.map((c) => expect.objectContaining(c))));
-    expect(entry.context).toMatchObject({ source: expected.source ?? 'ui', requestId: expect.any(String), ip: '127.0.0.1', userAgent: expect.any(String) });
+    expect(entry.context).toMatchObject(expected.context ?? { source: expected.source ?? 'ui', requestId: expect.any(String), ip: '127.0.0.1', userAgent: expect.any(String) });
   });
 
   it('wrote every action of the catalog, and no change leaks a license key', async () => {

@@ -97,24 +97,33 @@ export class IntegrityVerifier {
       const from = Number(status?.verified_through_seq ?? 0);
       const fromHash = status?.verified_through_hash ?? GENESIS_HASH;
       outcome = { verifiedSeq: from, verifiedHash: fromHash, count: 0, broken: null, checkpoint: null, checkpointSeq: null };
-      if (from > 0) {
-        const anchor = await repo.hashAt(accountId, from);
-        if (anchor === null) outcome.broken = { seq: from, reason: `entry #${from} is missing (it was verified before)` };
-        else if (anchor !== fromHash) outcome.broken = { seq: from, reason: `entry #${from} does not match the hash it was verified with: it was changed` };
-      }
-      if (!outcome.broken && head.seq < from) outcome.broken = { seq: head.seq + 1, reason: `the chain head is behind entry #${from}, which was verified: entries were removed` };
+      if (head.seq < from) outcome.broken = { seq: head.seq + 1, reason: `the chain head is behind entry #${from}, which was verified: entries were removed` };
       if (!outcome.broken) {
         const toHead = head.seq - from <= maxEntries;
         const end = toHead ? { seq: head.seq, head: { hash: head.hash } } : { seq: from + maxEntries };
-        const checkpoints = await repo.checkpointsBetween(accountId, from, end.seq);
+        // Every checkpoint signed since the last one checked, up to the end of this pass (one may
+        // name an entry verified earlier: its stored hash is compared then), and one beyond the head.
+        const checkpoints = await repo.checkpointsBetween(accountId, Number(status?.checkpoint_seq ?? 0), end.seq);
         const beyond = toHead ? await repo.latestCheckpoint(accountId) : null;
-        const range = await verifyRange(repo, accountId, from + 1, end, { startHash: fromHash, watch: checkpoints.map((c) => Number(c.seq)) });
-        outcome.count = range.count;
+        // The pass starts at the verified entry itself, re-hashed from its stored fields: a change to
+        // it since (content or hash) is found here, not only by the next full verification.
+        const start = Math.max(1, from);
+        const range = await verifyRange(repo, accountId, start, end, { watch: [...checkpoints.map((c) => Number(c.seq)), from] });
+        outcome.count = Math.max(0, range.count - (from > 0 ? 1 : 0));
         outcome.verifiedSeq = range.verifiedThroughSeq;
         outcome.verifiedHash = range.lastHash ?? fromHash;
-        if (!range.ok) outcome.broken = { seq: range.firstBrokenSeq!, reason: range.reason! };
+        const anchor = from > 0 ? new Map(range.hashesAt).get(from) : undefined;
+        if (from > 0 && (range.ok || range.firstBrokenSeq! > from) && anchor !== fromHash) {
+          outcome.broken = { seq: from, reason: `entry #${from} does not match the hash it was verified with: it was changed` };
+          outcome.verifiedSeq = from - 1;
+        } else if (!range.ok) outcome.broken = { seq: range.firstBrokenSeq!, reason: range.reason! };
         else {
           const hashes = new Map(range.hashesAt);
+          hashes.set(from, fromHash);
+          for (const c of checkpoints) {
+            const seq = Number(c.seq);
+            if (!hashes.has(seq)) hashes.set(seq, (await repo.hashAt(accountId, seq)) ?? 'missing');
+          }
           const rows = beyond && Number(beyond.seq) > end.seq ? [...checkpoints, beyond] : checkpoints;
           for (const row of rows) {
             const check = checkCheckpoint(row, accountId, this.key.get().publicKey, head.seq, (s) => hashes.get(s));
@@ -164,7 +173,8 @@ export class IntegrityVerifier {
   async runFull(runId: string): Promise<FullVerificationReport | null> {
     const repo = this.repo();
     const run = await repo.runById(runId);
-    if (!run || run.kind !== 'full' || run.status === 'completed' || run.status === 'failed') return null;
+    if (!run) throw new Error(`Verification run ${runId} not found (not committed yet?): retried`);
+    if (run.kind !== 'full' || run.status === 'completed' || run.status === 'failed') return null;
     const accountId = run.account_id;
     let lastWrite = 0;
     let report: FullVerificationReport;
@@ -265,7 +275,12 @@ export class IntegrityVerifier {
       } catch {
         continue; // another worker queued one meanwhile (one active run per account)
       }
-      await enqueue(id);
+      try {
+        await enqueue(id);
+      } catch (err) {
+        await repo.failRun(id, 'The job queue (Redis) could not be reached; nothing was verified.');
+        throw err;
+      }
       n += 1;
     }
     return n;

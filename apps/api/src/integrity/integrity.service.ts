@@ -134,21 +134,28 @@ export class IntegrityService {
     if (active) return toVerificationDto(active);
     const id = uuidv7();
     try {
-      await this.txHost.withTransaction(async () => {
-        await this.repo().insertRun({
+      // Committed before the job is queued, so the worker always finds the run it is asked to do.
+      await this.txHost.withTransaction(() =>
+        this.repo().insertRun({
           id,
           accountId,
           kind: 'full',
           trigger: 'manual',
           requestedBy: { type: principal.actor.type, id: principal.actor.id, name: principal.actor.email ?? principal.actor.name },
-        });
-        await this.enqueue(id);
-      });
+        }),
+      );
     } catch (err) {
       if ((err as { code?: string }).code === '23505') {
         const raced = await this.repo().activeFullRun(accountId);
         if (raced) return toVerificationDto(raced);
       }
+      throw err;
+    }
+    try {
+      await this.enqueue(id);
+    } catch (err) {
+      // Not queued: the run is closed as failed (by the owner: the tenant role only inserts runs), so it does not block the next request.
+      await new AuditChainRepository((sql, params) => this.db.query(sql, params)).failRun(id, 'The job queue (Redis) could not be reached; nothing was verified.');
       throw err;
     }
     const row = await this.repo().run(accountId, id);

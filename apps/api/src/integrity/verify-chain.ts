@@ -46,14 +46,19 @@ export async function verifyRange(
   const verifier = new ChainVerifier({ startSeq: fromSeq, startHash: fromSeq === 1 ? GENESIS_HASH : options.startHash, watch: options.watch ?? [] });
   const batch = options.batch ?? CHAIN_BATCH;
   let firstPrevHash: string | null = null;
-  let after = fromSeq - 1;
-  for (;;) {
-    const rows = await repo.chainBatch(accountId, after, batch, end.head ? undefined : end.seq);
+  const read = (after: number) => repo.chainBatch(accountId, after, batch, end.head ? undefined : end.seq);
+  // The next batch is asked for before this one is hashed: PostgreSQL reads while this thread hashes.
+  let pending: Promise<Awaited<ReturnType<typeof read>>> | null = read(fromSeq - 1);
+  while (pending) {
+    const rows: Awaited<ReturnType<typeof read>> = await pending;
+    pending = rows.length === batch ? read(Number(rows[rows.length - 1]!.seq)) : null;
     if (firstPrevHash === null && rows[0]) firstPrevHash = rows[0].prev_hash;
     for (const r of rows) if (!verifier.push(toChainedEntry(accountId, r))) break;
     options.onProgress?.(verifier.state.count);
-    if (rows.length < batch || !verifier.state.ok) break;
-    after = Number(rows[rows.length - 1]!.seq);
+    if (!verifier.state.ok) {
+      await pending?.catch(() => undefined);
+      break;
+    }
   }
   if (end.head) verifier.expectEnd(end.seq, end.head.hash ?? undefined);
   else verifier.expectEnd(end.seq);
