@@ -215,19 +215,27 @@ export class AuditChainRepository {
     accountId: string,
     b: { verifiedSeq: number; verifiedHash: string; firstBrokenSeq: number; reason: string; by: 'incremental' | 'full'; checkpointSeq: number | null; checkpointValid: boolean | null; entries: number },
   ): Promise<boolean> {
-    const rows = await this.query<{ news: boolean }>(
-      `WITH before AS (SELECT first_broken_seq FROM audit_integrity_status WHERE account_id = $1 FOR UPDATE)
-       INSERT INTO audit_integrity_status AS s (account_id, verified_through_seq, verified_through_hash, verified_at, checkpoint_seq, checkpoint_valid,
-           last_run_entries, first_broken_seq, broken_reason, broken_at, broken_by)
-       VALUES ($1, $2, $3, now(), $7, $8, $9, $4, $5, now(), $6)
-       ON CONFLICT (account_id) DO UPDATE SET verified_through_seq = $2, verified_through_hash = $3, verified_at = now(),
+    const params = [accountId, b.verifiedSeq, b.verifiedHash, b.firstBrokenSeq, b.reason, b.by, b.checkpointSeq, b.checkpointValid, b.entries];
+    // The old break comes from the FROM subquery (the row before this statement), under its row lock.
+    const updated = await this.query<{ old: string | null }>(
+      `UPDATE audit_integrity_status s SET verified_through_seq = $2, verified_through_hash = $3, verified_at = now(),
          checkpoint_seq = COALESCE($7, s.checkpoint_seq), checkpoint_valid = CASE WHEN $7::bigint IS NULL THEN s.checkpoint_valid ELSE $8 END,
          last_run_entries = $9, first_broken_seq = $4, broken_reason = $5,
-         broken_at = CASE WHEN s.first_broken_seq IS DISTINCT FROM $4 THEN now() ELSE s.broken_at END, broken_by = $6
-       RETURNING (SELECT COALESCE(bool_or(first_broken_seq IS NULL OR first_broken_seq > $4), true) FROM before) AS news`,
-      [accountId, b.verifiedSeq, b.verifiedHash, b.firstBrokenSeq, b.reason, b.by, b.checkpointSeq, b.checkpointValid, b.entries],
+         broken_at = CASE WHEN o.old IS DISTINCT FROM $4 THEN now() ELSE s.broken_at END, broken_by = $6
+       FROM (SELECT first_broken_seq AS old FROM audit_integrity_status WHERE account_id = $1 FOR UPDATE) o
+       WHERE s.account_id = $1
+       RETURNING o.old`,
+      params,
     );
-    return rows[0]?.news ?? true;
+    if (updated.length) return updated[0]!.old === null || Number(updated[0]!.old) > b.firstBrokenSeq;
+    const inserted = await this.query(
+      `INSERT INTO audit_integrity_status (account_id, verified_through_seq, verified_through_hash, verified_at, checkpoint_seq, checkpoint_valid,
+           last_run_entries, first_broken_seq, broken_reason, broken_at, broken_by)
+       VALUES ($1, $2, $3, now(), $7, $8, $9, $4, $5, now(), $6)
+       ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
+      params,
+    );
+    return inserted.length ? true : this.saveBroken(accountId, b);
   }
 
   // ---- audit_integrity_runs ----
