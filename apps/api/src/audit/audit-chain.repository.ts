@@ -189,6 +189,36 @@ export class AuditChainRepository {
 
   // ---- audit_integrity_status ----
 
+  /**
+   * Everything GET /audit-log/integrity shows, in one statement (one round trip): the stored status,
+   * the head, the latest full run and the checkpoint the status was checked against.
+   */
+  async statusView(accountId: string): Promise<{ status: IntegrityStatusRow | null; head: ChainHead | null; latestFull: IntegrityRunRow | null; checkpoint: CheckpointRow | null }> {
+    const [row] = await this.query<{ status: IntegrityStatusRow | null; last_seq: string | null; last_hash: string | null; latest_run: Record<string, unknown> | null; checkpoint: CheckpointRow | null }>(
+      `SELECT (SELECT to_jsonb(s) FROM audit_integrity_status s WHERE s.account_id = a.id) AS status,
+              h.last_seq, h.last_hash,
+              (SELECT to_jsonb(r) FROM (SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE account_id = a.id AND kind = 'full' ORDER BY requested_at DESC, id DESC LIMIT 1) r) AS latest_run,
+              (SELECT to_jsonb(c) FROM audit_checkpoints c JOIN audit_integrity_status s ON s.account_id = c.account_id AND c.seq = s.checkpoint_seq
+                WHERE c.account_id = a.id) AS checkpoint
+         FROM (SELECT $1::uuid AS id) a LEFT JOIN audit_heads h ON h.account_id = a.id`,
+      [accountId],
+    );
+    const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+    const status = row?.status
+      ? { ...row.status, verified_at: date(row.status.verified_at), broken_at: date(row.status.broken_at) }
+      : null;
+    const r = row?.latest_run;
+    const latestFull = r
+      ? ({ ...r, requested_at: date(r.requested_at)!, started_at: date(r.started_at), finished_at: date(r.finished_at) } as unknown as IntegrityRunRow)
+      : null;
+    return {
+      status,
+      head: row?.last_seq === null || row?.last_seq === undefined ? null : { seq: Number(row.last_seq), hash: row.last_hash },
+      latestFull,
+      checkpoint: row?.checkpoint ?? null,
+    };
+  }
+
   async status(accountId: string): Promise<IntegrityStatusRow | null> {
     const [row] = await this.query<IntegrityStatusRow>('SELECT * FROM audit_integrity_status WHERE account_id = $1', [accountId]);
     return row ?? null;

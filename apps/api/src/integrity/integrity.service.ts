@@ -94,14 +94,12 @@ export class IntegrityService {
 
   /**
    * The caller's stored integrity status (what the worker's verifiers recorded), the sealed head and
-   * the latest full verification: a handful of primary-key reads, whatever the chain's length. Nothing
+   * the latest full verification: one statement of key lookups, whatever the chain's length. Nothing
    * is re-hashed here.
    */
   async status(): Promise<IntegrityReport> {
     const accountId = currentAccountId();
-    const repo = this.repo();
-    const [status, head, latest] = [await repo.status(accountId), await repo.head(accountId), await repo.latestFullRun(accountId)];
-    const cpRow = status?.checkpoint_seq ? await repo.checkpointAt(accountId, Number(status.checkpoint_seq)) : null;
+    const { status, head, latestFull: latest, checkpoint: cpRow } = await this.repo().statusView(accountId);
     const verified = Number(status?.verified_through_seq ?? 0);
     const headSeq = head?.seq ?? 0;
     const broken = status?.first_broken_seq ? Number(status.first_broken_seq) : null;

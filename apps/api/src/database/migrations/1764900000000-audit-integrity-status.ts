@@ -47,6 +47,9 @@ const CURRENT = `NULLIF(current_setting('app.account_id', true), '')::uuid`;
 export class AuditIntegrityStatus1764900000000 implements MigrationInterface {
   name = 'AuditIntegrityStatus1764900000000';
 
+  /** The tenant role's grants on this migration's tables (as RowLevelSecurity1764500000000.GRANTS for the earlier ones). */
+  static readonly GRANTS: Record<string, string> = { audit_integrity_status: 'SELECT', audit_integrity_runs: 'SELECT, INSERT' };
+
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TABLE audit_integrity_status (
@@ -89,7 +92,7 @@ export class AuditIntegrityStatus1764900000000 implements MigrationInterface {
     await q.query(
       `CREATE UNIQUE INDEX audit_integrity_runs_one_active ON audit_integrity_runs (account_id) WHERE kind = 'full' AND status IN ('queued', 'running')`,
     );
-    for (const [table, privileges] of [['audit_integrity_status', 'SELECT'], ['audit_integrity_runs', 'SELECT, INSERT']] as const) {
+    for (const [table, privileges] of Object.entries(AuditIntegrityStatus1764900000000.GRANTS)) {
       await q.query(`GRANT ${privileges} ON ${table} TO ${ROLE}`);
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await q.query(`CREATE POLICY tenant_isolation ON ${table} TO ${ROLE} USING (account_id = ${CURRENT}) WITH CHECK (account_id = ${CURRENT})`);
