@@ -480,7 +480,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
     };
   },
   // Last in the catalog: it breaks the shared account's chain (an entry changed as a superuser would),
-  // and the worker's incremental verifier finds it and writes the entry as the system.
+  // and a full verification finds it and writes the entry as the system.
   audit_log_integrity_broken: async (_f, api, w) => {
     const db = await connectDb();
     try {
@@ -488,10 +488,15 @@ const PRODUCERS: Record<AuditAction, Producer> = {
       await db.query('SET LOCAL session_replication_role = replica');
       await db.query(`UPDATE audit_entries SET target_label = 'Forged' WHERE account_id = $1 AND seq = 2`, [w.accountId]);
       await db.query('COMMIT');
-      await w.jobs.t.app.get(IntegrityVerifier).verifyIncrementally(w.accountId);
+      // A full verification (the worker's job, run here in the test process): the incremental verifier
+      // may have verified entry 2 before it was changed, and does not read it again.
+      const runId = randomUUID();
+      await db.query(
+        `INSERT INTO audit_integrity_runs (id, account_id, kind, trigger, requested_by_type, requested_by_name) VALUES ($1, $2, 'full', 'manual', 'system', 'catalog test')`,
+        [runId, w.accountId],
+      );
+      await w.jobs.t.app.get(IntegrityVerifier).runFull(runId);
       expect((await api.get('/api/v1/audit-log/integrity')).body).toMatchObject({ ok: false, firstBrokenSeq: 2 });
-      const run = await db.query<{ id: string }>(`SELECT id FROM audit_integrity_runs WHERE account_id = $1 AND kind = 'incremental'`, [w.accountId]);
-      const runId = run.rows[0]!.id;
       return {
         actor: { type: 'system', id: null, name: 'Keyledger', email: null },
         context: { source: 'system', requestId: null, ip: null, userAgent: null },
@@ -499,7 +504,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
         links: [ref('audit_verification', runId)],
         changes: [
           { field: 'firstBrokenSeq', before: null, after: 2 },
-          { field: 'foundBy', before: null, after: 'incremental verification' },
+          { field: 'foundBy', before: null, after: 'full verification' },
         ],
       };
     } finally {

@@ -247,22 +247,27 @@ export class AuditChainRepository {
   ): Promise<boolean> {
     const params = [accountId, b.verifiedSeq, b.verifiedHash, b.firstBrokenSeq, b.reason, b.by, b.checkpointSeq, b.checkpointValid, b.entries];
     // The old break comes from the FROM subquery (the row before this statement), under its row lock.
+    // A top-level SELECT over the UPDATE (not UPDATE … RETURNING): every executor answers it with plain rows.
     const updated = await this.query<{ old: string | null }>(
-      `UPDATE audit_integrity_status s SET verified_through_seq = $2, verified_through_hash = $3, verified_at = now(),
-         checkpoint_seq = COALESCE($7, s.checkpoint_seq), checkpoint_valid = CASE WHEN $7::bigint IS NULL THEN s.checkpoint_valid ELSE $8 END,
-         last_run_entries = $9, first_broken_seq = $4, broken_reason = $5,
-         broken_at = CASE WHEN o.old IS DISTINCT FROM $4 THEN now() ELSE s.broken_at END, broken_by = $6
-       FROM (SELECT first_broken_seq AS old FROM audit_integrity_status WHERE account_id = $1 FOR UPDATE) o
-       WHERE s.account_id = $1
-       RETURNING o.old`,
+      `WITH u AS (
+         UPDATE audit_integrity_status s SET verified_through_seq = $2, verified_through_hash = $3, verified_at = now(),
+           checkpoint_seq = COALESCE($7, s.checkpoint_seq), checkpoint_valid = CASE WHEN $7::bigint IS NULL THEN s.checkpoint_valid ELSE $8 END,
+           last_run_entries = $9, first_broken_seq = $4, broken_reason = $5,
+           broken_at = CASE WHEN o.old IS DISTINCT FROM $4 THEN now() ELSE s.broken_at END, broken_by = $6
+         FROM (SELECT first_broken_seq AS old FROM audit_integrity_status WHERE account_id = $1 FOR UPDATE) o
+         WHERE s.account_id = $1
+         RETURNING o.old)
+       SELECT old FROM u`,
       params,
     );
     if (updated.length) return updated[0]!.old === null || Number(updated[0]!.old) > b.firstBrokenSeq;
     const inserted = await this.query(
-      `INSERT INTO audit_integrity_status (account_id, verified_through_seq, verified_through_hash, verified_at, checkpoint_seq, checkpoint_valid,
-           last_run_entries, first_broken_seq, broken_reason, broken_at, broken_by)
-       VALUES ($1, $2, $3, now(), $7, $8, $9, $4, $5, now(), $6)
-       ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
+      `WITH i AS (
+         INSERT INTO audit_integrity_status (account_id, verified_through_seq, verified_through_hash, verified_at, checkpoint_seq, checkpoint_valid,
+             last_run_entries, first_broken_seq, broken_reason, broken_at, broken_by)
+         VALUES ($1, $2, $3, now(), $7, $8, $9, $4, $5, now(), $6)
+         ON CONFLICT (account_id) DO NOTHING RETURNING account_id)
+       SELECT account_id FROM i`,
       params,
     );
     return inserted.length ? true : this.saveBroken(accountId, b);
