@@ -263,6 +263,12 @@ export class IntegrityVerifier {
     }
   }
 
+  /** Closes a run that could not finish (its job failed for good) as failed, if it is still open. */
+  async failRun(runId: string, error: string): Promise<void> {
+    const run = await this.repo().runById(runId);
+    if (run && (run.status === 'queued' || run.status === 'running')) await this.repo().failRun(runId, error);
+  }
+
   /** Queues the scheduled full verification of every account with entries (skipping those with one queued or running). */
   async scheduleFull(enqueue: (runId: string) => Promise<void>): Promise<number> {
     const repo = this.repo();

@@ -1,4 +1,4 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, Queue } from 'bullmq';
 import { ENV, type Env } from '../config/env';
@@ -35,6 +35,8 @@ export class IntegrityProcessor extends WorkerHost {
 /** Full re-verifications: one job per run row; the work happens in worker threads, so this event loop stays free. */
 @Processor(QUEUES.auditVerifications)
 export class FullVerificationProcessor extends WorkerHost {
+  private readonly logger = new Logger(FullVerificationProcessor.name);
+
   constructor(private readonly verifier: IntegrityVerifier) {
     super();
   }
@@ -44,6 +46,15 @@ export class FullVerificationProcessor extends WorkerHost {
     const { runId } = ZFullVerificationJobV1.parse(job.data);
     const report = await this.verifier.runFull(runId);
     return { ok: report?.ok ?? null, entriesChecked: report?.entriesChecked ?? 0, ...(report?.firstBrokenSeq ? { firstBrokenSeq: report.firstBrokenSeq } : {}) };
+  }
+
+  /** After the last attempt (a killed worker's job stalls out too): the run is closed as failed, so it does not block the next one. */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job | undefined, err: Error): Promise<void> {
+    if (!job || job.name !== AUDIT_VERIFICATION_JOBS.full || job.finishedOn === undefined) return;
+    const parsed = ZFullVerificationJobV1.safeParse(job.data);
+    if (!parsed.success) return;
+    await this.verifier.failRun(parsed.data.runId, err.message).catch((e: unknown) => this.logger.error({ runId: parsed.data.runId, err: e }, 'Could not record the failed verification'));
   }
 }
 
