@@ -36,7 +36,7 @@ function idsFor(path: string, ids: Record<string, string>): Record<string, strin
     'api-keys': ids.apiKey,
     'audit-log': ids.export,
   };
-  const id = byResource[resource];
+  const id = path.includes('/integrity/verifications/') ? ids.verification : byResource[resource];
   if (!id) throw new Error(`no id of account A for ${path}`);
   return { id, managerId: ids.manager!, licenseUserId: ids.licenseUser!, fieldId: ids.field! };
 }
@@ -85,6 +85,7 @@ async function tenant(): Promise<Tenant> {
   );
   const apiKey = await expectOk<ApiKeyCreated>(api.post('/api/v1/api-keys', { name: `${tag} key`, permissions: ['products:read'] }));
   const exported = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: { text: tag } }), [202]);
+  const verification = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/integrity/verifications', {}), [202]);
   return {
     api,
     f,
@@ -105,6 +106,7 @@ async function tenant(): Promise<Tenant> {
       platformUser: user.id,
       apiKey: apiKey.id,
       export: exported.id,
+      verification: verification.id,
     },
   };
 }
