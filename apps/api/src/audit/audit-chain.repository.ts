@@ -172,13 +172,6 @@ export class AuditChainRepository {
     return row ?? null;
   }
 
-  checkpointsBetween(accountId: string, afterSeq: number, throughSeq: number): Promise<CheckpointRow[]> {
-    return this.query<CheckpointRow>(
-      `SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints WHERE account_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`,
-      [accountId, afterSeq, throughSeq],
-    );
-  }
-
   async checkpointAt(accountId: string, seq: number): Promise<CheckpointRow | null> {
     const [row] = await this.query<CheckpointRow>(
       'SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints WHERE account_id = $1 AND seq = $2',

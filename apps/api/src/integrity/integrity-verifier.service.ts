@@ -101,9 +101,11 @@ export class IntegrityVerifier {
       if (!outcome.broken) {
         const toHead = head.seq - from <= maxEntries;
         const end = toHead ? { seq: head.seq, head: { hash: head.hash } } : { seq: from + maxEntries };
-        // Every checkpoint signed since the last one checked, up to the end of this pass (one may
-        // name an entry verified earlier: its stored hash is compared then), and one beyond the head.
-        const checkpoints = await repo.checkpointsBetween(accountId, Number(status?.checkpoint_seq ?? 0), end.seq);
+        // The latest checkpoint up to the end of this pass, when it is newer than the one checked last
+        // (it may name an entry verified earlier: its stored hash is compared then), and one beyond the
+        // head. The latest suffices: through the chain, its hash covers every entry before it.
+        const latestInPass = await repo.latestCheckpoint(accountId, end.seq);
+        const checkpoints = latestInPass && Number(latestInPass.seq) > Number(status?.checkpoint_seq ?? 0) ? [latestInPass] : [];
         const beyond = toHead ? await repo.latestCheckpoint(accountId) : null;
         // The pass starts at the verified entry itself, re-hashed from its stored fields: a change to
         // it since (content or hash) is found here, not only by the next full verification.
