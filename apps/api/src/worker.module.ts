@@ -11,6 +11,7 @@ import { BullRootModule, processorProvider } from './jobs/bull';
 import { MaintenanceProcessor } from './jobs/maintenance.processor';
 import { CheckpointProcessor, CheckpointScheduler } from './integrity/checkpoint.processor';
 import { IntegrityModule } from './integrity/integrity.module';
+import { FullVerificationProcessor, IntegrityProcessor, IntegrityScheduler } from './integrity/integrity.processor';
 import { QUEUES, type QueueName } from './jobs/queues';
 
 /** One processor per declared queue: a queue missing here is a type error. */
@@ -18,6 +19,8 @@ export const PROCESSORS: Record<QueueName, Type> = {
   [QUEUES.maintenance]: MaintenanceProcessor,
   [QUEUES.auditExports]: AuditExportProcessor,
   [QUEUES.auditCheckpoints]: CheckpointProcessor,
+  [QUEUES.auditIntegrity]: IntegrityProcessor,
+  [QUEUES.auditVerifications]: FullVerificationProcessor,
 };
 
 /** Fail fast when a declared queue has no processor (or a processor reads an undeclared queue). */
@@ -44,7 +47,7 @@ export class WorkerModule {
         AuditExportsWorkerModule,
         IntegrityModule,
       ],
-      providers: [...Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)), CheckpointScheduler, AuditExportRetentionScheduler],
+      providers: [...Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)), CheckpointScheduler, IntegrityScheduler, AuditExportRetentionScheduler],
     };
   }
 }

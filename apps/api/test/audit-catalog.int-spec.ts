@@ -6,7 +6,9 @@
  * PRODUCERS is typed Record<AuditAction, …>: a new action without a producer does not compile, and
  * the last test fails if an action was never written.
  */
-import { AUDIT_ACTIONS, type AuditAction, type Permission, type AuditActor, type AuditEntry, type FieldChange, type ItemType } from '@keyledger/contract';
+import { AUDIT_ACTIONS, type AuditAction, type AuditActor, type AuditContext, type AuditEntry, type FieldChange, type ItemType, type Permission } from '@keyledger/contract';
+import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
+import { connectDb } from './support/db';
 import { randomUUID } from 'node:crypto';
 import { ApiClient, uniqueEmail } from './support/client';
 import { type AppWithWorker, startAppWithWorker } from './support/export-jobs';
@@ -22,6 +24,8 @@ interface Expected {
   /** Who the entry names (the signed-in admin unless given) and the request's source ('ui' unless given). */
   actor?: AuditActor;
   source?: 'ui' | 'api';
+  /** The whole context, for entries no request made (the system's). */
+  context?: Partial<AuditContext>;
 }
 
 interface World {
@@ -29,6 +33,7 @@ interface World {
   /** The admin's untyped client (the export helpers take it). */
   client: ApiClient;
   admin: { id: string; name: string; email: string; password: string };
+  accountId: string;
 }
 
 type Producer = (f: VendorFixtures, api: TypedClient, w: World) => Promise<Expected>;
@@ -461,6 +466,38 @@ const PRODUCERS: Record<AuditAction, Producer> = {
       ],
     };
   },
+  // Last in the catalog: it breaks the shared account's chain (an entry changed as a superuser would),
+  // and a full verification finds it and writes the entry as the system.
+  audit_log_integrity_broken: async (_f, api, w) => {
+    const db = await connectDb();
+    try {
+      await db.query('BEGIN');
+      await db.query('SET LOCAL session_replication_role = replica');
+      await db.query(`UPDATE audit_entries SET target_label = 'Forged' WHERE account_id = $1 AND seq = 2`, [w.accountId]);
+      await db.query('COMMIT');
+      // A full verification (the worker's job, run here in the test process): the incremental verifier
+      // may have verified entry 2 before it was changed, and does not read it again.
+      const runId = randomUUID();
+      await db.query(
+        `INSERT INTO audit_integrity_runs (id, account_id, kind, trigger, requested_by_type, requested_by_name) VALUES ($1, $2, 'full', 'manual', 'system', 'catalog test')`,
+        [runId, w.accountId],
+      );
+      await w.jobs.t.app.get(IntegrityVerifier).runFull(runId);
+      expect(ok(await api.auditIntegrity.verify(), 200)).toMatchObject({ ok: false, firstBrokenSeq: 2 });
+      return {
+        actor: { type: 'system', id: null, name: 'Keyledger', email: null },
+        context: { source: 'system', requestId: null, ip: null, userAgent: null },
+        target: { type: 'audit_verification', id: runId, label: 'Audit log integrity check' },
+        links: [ref('audit_verification', runId)],
+        changes: [
+          { field: 'firstBrokenSeq', before: null, after: 2 },
+          { field: 'foundBy', before: null, after: 'full verification' },
+        ],
+      };
+    } finally {
+      await db.end();
+    }
+  },
 };
 
 describe('the audit catalog: every action is produced by its endpoint', () => {
@@ -474,7 +511,7 @@ describe('the audit catalog: every action is produced by its endpoint', () => {
     const client = new ApiClient(jobs.t.url);
     const signedUp = await client.signup();
     api = typedClient(client);
-    w = { jobs, client, admin: { ...signedUp.user, password: signedUp.password } };
+    w = { jobs, client, admin: { ...signedUp.user, password: signedUp.password }, accountId: signedUp.account.id };
     f = new VendorFixtures(client);
   });
   afterAll(() => jobs.close());
@@ -497,7 +534,7 @@ describe('the audit catalog: every action is produced by its endpoint', () => {
     expect(entry.links.map((l) => ({ type: l.type, id: l.id }))).toEqual(expected.links);
     expect(entry.links.every((l) => l.label.length > 0)).toBe(true);
     expect(entry.changes).toEqual(expect.arrayContaining(expected.changes.map((c) => expect.objectContaining(c))));
-    expect(entry.context).toMatchObject({ source: expected.source ?? 'ui', requestId: expect.any(String), ip: '127.0.0.1', userAgent: expect.any(String) });
+    expect(entry.context).toMatchObject(expected.context ?? { source: expected.source ?? 'ui', requestId: expect.any(String), ip: '127.0.0.1', userAgent: expect.any(String) });
   });
 
   it('wrote every action of the catalog, and no change leaks a license key', async () => {

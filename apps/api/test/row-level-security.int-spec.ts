@@ -31,6 +31,11 @@ import { IntegrityService } from '../src/integrity/integrity.service';
 import { TenantReadInterceptor } from '../src/database/tenant-read.interceptor';
 import { type RequestStore } from '../src/common/request-context';
 import { RowLevelSecurity1764500000000 } from '../src/database/migrations/1764500000000-row-level-security';
+import { AuditIntegrityStatus1764900000000 } from '../src/database/migrations/1764900000000-audit-integrity-status';
+import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
+
+/** The tenant role's grants: the RLS migration's, and those of the tenant tables added after it. */
+const TENANT_GRANTS: Record<string, string> = { ...RowLevelSecurity1764500000000.GRANTS, ...AuditIntegrityStatus1764900000000.GRANTS };
 import { enterAccount, TENANT_ROLE, type TenantTransactionalAdapter } from '../src/database/tenant-scope';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';
@@ -121,7 +126,7 @@ describe('the policies', () => {
       [[...tables, 'accounts']],
     );
     expect(rows).toEqual([...tables, 'accounts'].sort().map((relname) => ({ relname, relrowsecurity: true, policies: ['tenant_isolation'] })));
-    expect(Object.keys(RowLevelSecurity1764500000000.GRANTS).sort()).toEqual(tables);
+    expect(Object.keys(TENANT_GRANTS).sort()).toEqual(tables);
   });
 
   it('the role cannot log in, bypass RLS or inherit anything', async () => {
@@ -408,12 +413,14 @@ describe('reads (TenantReadInterceptor)', () => {
     const probed = CONTRACT_ROUTES.filter(({ route }) => route.method === 'GET' && !('public' in (route.metadata as object))).filter(
       ({ name }) => !NO_DATABASE.includes(name),
     );
-    const blackout = [...Object.keys(RowLevelSecurity1764500000000.GRANTS), 'accounts'];
+    const blackout = [...Object.keys(TENANT_GRANTS), 'accounts'];
 
     /** What a read answered, in a word: a count of items, entries checked, or the status. */
     const summary = (res: Res): string => {
       if (res.status !== 200) return `status ${res.status}`;
       if (Array.isArray(res.body?.items)) return `${res.body.items.length} items`;
+      // A full verification (it may not have checked anything yet): found.
+      if (typeof res.body?.id === 'string' && typeof res.body?.trigger === 'string') return 'found';
       if (typeof res.body?.entriesChecked === 'number') return `${res.body.entriesChecked} entries checked`;
       return 'found';
     };
@@ -444,8 +451,12 @@ describe('reads (TenantReadInterceptor)', () => {
         notificationPolicies: policy.id,
         auditExports: exp!.id,
       });
-      // A signed checkpoint for the checkpoint list (the worker's job, run here once).
+      // A signed checkpoint for the checkpoint list (the worker's job, run here once), a stored
+      // integrity status (the worker's incremental verifier, run here once) and a queued full verification.
       await t.app.get(IntegrityService).sealDue();
+      await t.app.get(IntegrityVerifier).verifyIncrementally(a.accountId);
+      const run = ok(await a.api.auditIntegrity.requestVerification(), 202);
+      ids.auditIntegrity = run.id;
     });
 
     it('covers every signed-in GET route but the catalog', () => {

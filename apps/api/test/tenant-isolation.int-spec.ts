@@ -39,7 +39,7 @@ function idsFor(path: string, ids: Record<string, string>): Record<string, strin
     'api-keys': ids.apiKey,
     'audit-log': ids.export,
   };
-  const id = byResource[resource];
+  const id = path.includes('/integrity/verifications/') ? ids.verification : byResource[resource];
   if (!id) throw new Error(`no id of account A for ${path}`);
   return { id, managerId: ids.manager!, licenseUserId: ids.licenseUser!, fieldId: ids.field! };
 }
@@ -85,6 +85,7 @@ async function tenant(): Promise<Tenant> {
   const user = ok(await api.platformUsers.create({ body: { email: uniqueEmail(tag), name: `${tag} staff`, password: 'staff-password-1', permissionTemplateId: template.id } }), 201);
   const apiKey = ok(await api.apiKeys.create({ body: { name: `${tag} key`, permissions: ['products:read'] } }), 201);
   const exported = ok(await api.auditExports.create({ body: { format: 'csv', filter: { text: tag } } }), 202);
+  const verification = ok(await api.auditIntegrity.requestVerification(), 202);
   return {
     client,
     api,
@@ -106,6 +107,7 @@ async function tenant(): Promise<Tenant> {
       platformUser: user.id,
       apiKey: apiKey.id,
       export: exported.id,
+      verification: verification.id,
     },
   };
 }

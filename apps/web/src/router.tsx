@@ -240,6 +240,16 @@ const exportsRoute = createRoute({
   ),
 });
 
+const integrityRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'audit-logs/integrity',
+  staticData: { permission: 'audit_log:read' },
+  component: lazyRouteComponent(
+    () => import('./features/audit-integrity/components/IntegrityPage'),
+    'IntegrityPage',
+  ),
+});
+
 const apiKeysRoute = createRoute({
   getParentRoute: () => settingsRoute,
   path: 'api-keys',
@@ -267,6 +277,7 @@ export const routeTree = rootRoute.addChildren([
       settingsIndexRoute,
       auditLogsRoute,
       exportsRoute,
+      integrityRoute,
       usersRoute,
       templatesRoute,
       policiesRoute,

@@ -67,6 +67,7 @@ describe('AUDIT_ACTIONS', () => {
       'audit_log_export_requested',
       'audit_log_export_downloaded',
       'permission_denied',
+      'audit_log_integrity_broken',
     ]);
     expect(AUDIT_ACTIONS).toEqual([...seedActions(), ...security]);
     for (const a of security) expect(a).toMatch(/^[a-z]+(_[a-z]+)+$/);

@@ -94,6 +94,7 @@ export const AUDIT_ACTION_CATALOG = {
   audit_log_export_requested: { group: 'access_security', label: 'Audit log export requested' },
   audit_log_export_downloaded: { group: 'access_security', label: 'Audit log export downloaded' },
   permission_denied: { group: 'access_security', label: 'Permission denied' },
+  audit_log_integrity_broken: { group: 'access_security', label: 'Audit log integrity broken' },
 } as const satisfies Record<string, { group: AuditActionGroupId; label: string }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_CATALOG;

@@ -140,6 +140,7 @@ export const ITEM_TYPES = [
   'device',
   'api_key',
   'audit_export',
+  'audit_verification',
 ] as const;
 export const ZItemType = z.enum(ITEM_TYPES);
 export type ItemType = z.infer<typeof ZItemType>;

@@ -1,20 +1,23 @@
 /**
- * `npm run audit:verify -- --account <id>`: walks one account's audit chain (or every account's with
- * --all) straight from PostgreSQL, checks the latest signed checkpoint, prints the report as JSON, and
- * exits 1 when a chain is broken (2 on a usage error).
+ * `npm run audit:verify -- --account <id> [--threads n]`: a full verification of one account's audit
+ * chain (or every account's with --all) straight from PostgreSQL — seq ranges in worker threads, as
+ * the worker's full verification job does — checks the latest signed checkpoint, prints the report as
+ * JSON, and exits 1 when a chain is broken (2 on a usage error). It does not touch the stored status.
  */
 import { Client } from 'pg';
 import { loadEnv } from '../config/env';
 import { loadSigningKey } from '../integrity/signing-key.service';
-import { verifyAccountChain } from '../integrity/verify-chain';
+import { runFullVerification } from '../integrity/full-verification';
 
-const USAGE = 'Usage: npm run audit:verify -- --account <account id> | --all';
+const USAGE = 'Usage: npm run audit:verify -- --account <account id> | --all [--threads <n>]';
 
 export async function run(argv: string[], env = loadEnv()): Promise<number> {
   const all = argv.includes('--all');
   const i = argv.indexOf('--account');
   const accountArg = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--account='))?.split('=')[1];
-  if (!all && !accountArg) {
+  const t = argv.indexOf('--threads');
+  const threads = t >= 0 ? Number(argv[t + 1]) : env.INTEGRITY_VERIFY_THREADS;
+  if ((!all && !accountArg) || (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64))) {
     console.error(USAGE);
     return 2;
   }
@@ -32,9 +35,13 @@ export async function run(argv: string[], env = loadEnv()): Promise<number> {
         console.error(`No account ${accountId}`);
         return 2;
       }
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const report = await verifyAccountChain(async (sql, params) => (await client.query(sql, params)).rows, accountId, publicKey);
-      await client.query('COMMIT');
+      const report = await runFullVerification({
+        databaseUrl: env.DATABASE_URL,
+        accountId,
+        publicKey,
+        threads,
+        minEntriesPerThread: env.INTEGRITY_MIN_ENTRIES_PER_THREAD,
+      });
       console.log(JSON.stringify({ accountId, ...report }, null, 2));
       if (!report.ok) {
         broken += 1;

@@ -66,6 +66,16 @@ const ZEnv = z.object({
   /** Ed25519 private key (PKCS#8 PEM, or that PEM base64-encoded) signing audit checkpoints; default: a key file under DATA_DIR/keys. */
   AUDIT_SIGNING_KEY: z.string().optional(),
   CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How often the worker's incremental verifier looks for sealed entries not yet verified. */
+  INTEGRITY_VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** At most this many entries per account per incremental pass (the next pass continues). */
+  INTEGRITY_INCREMENTAL_MAX_ENTRIES: z.coerce.number().int().min(100).max(100_000_000).default(500_000),
+  /** Scheduled full re-verification of every account, every this many hours; 0 turns the schedule off ("verify now" still works). */
+  INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
+  /** Worker threads of one full verification (each verifies one seq range); default: the machine's cores. */
+  INTEGRITY_VERIFY_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /** A full verification uses one thread per this many entries at most (small chains run in one). */
+  INTEGRITY_MIN_ENTRIES_PER_THREAD: z.coerce.number().int().min(1).default(50_000),
 });
 
 export type Env = Omit<z.infer<typeof ZEnv>, 'REDIS_PREFIX' | 'QUEUE_PREFIX'> & {

@@ -6,9 +6,17 @@ export const QUEUES = {
   maintenance: 'maintenance',
   auditExports: 'audit-exports',
   auditCheckpoints: 'audit-checkpoints',
+  /** The incremental verifier's repeatable pass and the schedule of full verifications. */
+  auditIntegrity: 'audit-integrity',
+  /** Full re-verifications (one job per audit_integrity_runs row, jobId = the run's id). */
+  auditVerifications: 'audit-verifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const MAINTENANCE_JOBS = { ping: 'ping', expireExports: 'expire-exports' } as const;
 
 export const AUDIT_EXPORT_JOBS = { build: 'build' } as const;
+
+export const AUDIT_INTEGRITY_JOBS = { incremental: 'verify-incremental', scheduleFull: 'schedule-full-verifications' } as const;
+
+export const AUDIT_VERIFICATION_JOBS = { full: 'verify-full' } as const;

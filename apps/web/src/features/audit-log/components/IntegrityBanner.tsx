@@ -4,6 +4,7 @@ import { useInterval } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { apiErrorMessage } from '../../../api/errors';
 import { CheckIcon } from '../../../components/Icons';
+import { RouterAnchor } from '../../../components/RouterLinks';
 import { useIntegrity } from '../hooks/useIntegrity';
 import { timeAgo } from '../utils/timeAgo';
 
@@ -22,23 +23,33 @@ export function integritySummary(report: IntegrityReport, now: number): string {
   const checkpoint = report.lastCheckpoint
     ? `signed checkpoint ${timeAgo(report.lastCheckpoint.at, now)}`
     : 'no signed checkpoint yet';
-  return `Verified through #${report.verifiedThroughSeq} · ${checkpoint}`;
+  const pending =
+    report.unverifiedEntries > 0
+      ? ` · ${report.unverifiedEntries.toLocaleString('en-US')} newer ${report.unverifiedEntries === 1 ? 'entry' : 'entries'} not verified yet`
+      : '';
+  return `Verified through #${report.verifiedThroughSeq}${pending} · ${checkpoint}`;
 }
 
-/** Whether the audit log is intact: the hash chain and the latest signed checkpoint. */
+const DetailsLink = () => (
+  <RouterAnchor to="/settings/audit-logs/integrity" size="sm">
+    Integrity details
+  </RouterAnchor>
+);
+
+/** Whether the audit log is intact, as the worker's verifiers recorded it (read at once, nothing re-hashed), with a link to the integrity view. */
 export function IntegrityBanner() {
   const query = useIntegrity();
   const now = useNow();
   if (query.isPending) {
     return (
       <Text size="sm" c="dimmed" aria-live="polite">
-        Verifying the audit log…
+        Reading the integrity status…
       </Text>
     );
   }
   if (query.isError) {
     return (
-      <Alert color="yellow" title="The audit log could not be verified">
+      <Alert color="yellow" title="The integrity status could not be read">
         {apiErrorMessage(query.error)}
       </Alert>
     );
@@ -52,7 +63,7 @@ export function IntegrityBanner() {
           ? `The first broken entry is #${report.firstBrokenSeq}`
           : 'The latest signed checkpoint does not match'}
         {report.reason ? `: ${report.reason}` : '.'} Entries up to #{report.verifiedThroughSeq} are
-        verified.
+        verified. <DetailsLink />
       </Alert>
     );
   }
@@ -60,8 +71,11 @@ export function IntegrityBanner() {
     <Group gap={6} c="teal" role="status" aria-label="Audit log integrity">
       <CheckIcon />
       <Text size="sm" c="teal.8">
-        {integritySummary(report, now)}
+        {report.checkedAt === null && report.headSeq > 0
+          ? `Not verified yet: the worker is verifying ${report.headSeq.toLocaleString('en-US')} entries`
+          : integritySummary(report, now)}
       </Text>
+      <DetailsLink />
     </Group>
   );
 }

@@ -46,6 +46,7 @@ async function fetchItemPage(
     case 'device':
     case 'api_key':
     case 'audit_export':
+    case 'audit_verification':
       // No per-item route: the item's own entries only.
       return tsr.auditLog.list.query({
         query: { itemType: scope.itemType, itemId: scope.itemId, cursor, limit },

@@ -21,6 +21,7 @@ export function itemRoute(type: ItemType): ItemRoute | null {
     case 'device':
     case 'api_key':
     case 'audit_export':
+    case 'audit_verification':
       return null;
   }
 }
@@ -36,6 +37,7 @@ const ITEM_TYPE_LABELS: Record<ItemType, string> = {
   device: 'Device',
   api_key: 'API key',
   audit_export: 'Audit log export',
+  audit_verification: 'Audit log integrity check',
 };
 
 export function itemTypeLabel(type: ItemType): string {
