@@ -12,7 +12,8 @@ export function UserMenu() {
   if (!session) return null;
   return (
     <Group gap="sm" wrap="nowrap">
-      <Stack gap={0} align="flex-end" style={{ minWidth: 0 }}>
+      {/* On a phone the header has no room for the names; Log out still says whose session it ends. */}
+      <Stack gap={0} align="flex-end" style={{ minWidth: 0 }} visibleFrom="sm">
         <Text
           size="sm"
           fw={600}
