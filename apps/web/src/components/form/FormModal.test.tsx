@@ -30,7 +30,8 @@ function Harness({ product, onSaved }: { product?: Product; onSaved?: (p: Produc
   );
 }
 
-const posts = (fetch: jest.Mock) => fetch.mock.calls.filter(([, init]) => init?.method && init.method !== 'GET');
+const posts = (fetch: jest.Mock) =>
+  fetch.mock.calls.filter(([, init]) => init?.method && init.method !== 'GET');
 
 describe('FormModal (through the product form)', () => {
   it('checks the fields before sending, and sends nothing while they are wrong', async () => {
@@ -47,7 +48,12 @@ describe('FormModal (through the product form)', () => {
     let answer = 'field';
     const fetch = mockFetch(() =>
       answer === 'field'
-        ? { status: 409, body: errorBody(409, 'Code taken', [{ path: 'body.code', message: 'photon is already used' }]) }
+        ? {
+            status: 409,
+            body: errorBody(409, 'Code taken', [
+              { path: 'body.code', message: 'photon is already used' },
+            ]),
+          }
         : { status: 503, body: errorBody(503, 'Try again in a minute') },
     );
     renderWithProviders(<Harness />);
@@ -65,8 +71,14 @@ describe('FormModal (through the product form)', () => {
 
     answer = 'other';
     await userEvent.click(within(dialog).getByRole('button', { name: 'Create product' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent('Try again in a minute (request id req-test)');
-    expect(JSON.parse(String(posts(fetch)[1]![1]!.body))).toEqual({ name: 'Photon', code: 'photon', features: [] });
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'Try again in a minute (request id req-test)',
+    );
+    expect(JSON.parse(String(posts(fetch)[1]![1]!.body))).toEqual({
+      name: 'Photon',
+      code: 'photon',
+      features: [],
+    });
   });
 
   it('starts from the item on every opening; Cancel and an unchanged Save close without sending', async () => {
@@ -90,7 +102,10 @@ describe('FormModal (through the product form)', () => {
   });
 
   it('sends only what changed, and hands the saved item back', async () => {
-    const fetch = mockFetch((_url, init) => ({ status: 200, body: { ...PRODUCT, ...JSON.parse(String(init.body)) } }));
+    const fetch = mockFetch((_url, init) => ({
+      status: 200,
+      body: { ...PRODUCT, ...JSON.parse(String(init.body)) },
+    }));
     const onSaved = jest.fn();
     renderWithProviders(<Harness product={PRODUCT} onSaved={onSaved} />);
     await userEvent.click(await screen.findByRole('button', { name: 'Open' }));
@@ -99,12 +114,14 @@ describe('FormModal (through the product form)', () => {
     await userEvent.clear(name);
     await userEvent.type(name, 'Photon Pro');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ name: 'Photon Pro' })));
+    await waitFor(() =>
+      expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ name: 'Photon Pro' })),
+    );
     const [url, init] = posts(fetch)[0]!;
-    expect([init!.method, new URL(url, 'http://localhost').pathname, JSON.parse(String(init!.body))]).toEqual([
-      'PATCH',
-      `/api/v1/products/${PRODUCT.id}`,
-      { name: 'Photon Pro' },
-    ]);
+    expect([
+      init!.method,
+      new URL(url, 'http://localhost').pathname,
+      JSON.parse(String(init!.body)),
+    ]).toEqual(['PATCH', `/api/v1/products/${PRODUCT.id}`, { name: 'Photon Pro' }]);
   });
 });

@@ -24,6 +24,8 @@ export interface KeysetTableProps<T> {
   empty: ReactNode;
   /** Below this width the table scrolls inside its own box; the page never scrolls sideways. */
   minWidth?: number;
+  /** Small states, for a section of a page rather than a whole page. */
+  compact?: boolean;
 }
 
 /** The empty state of a list: what is missing, and what to do about it. */
@@ -47,9 +49,12 @@ export function KeysetTable<T>({
   list,
   empty,
   minWidth = 560,
+  compact = false,
 }: KeysetTableProps<T>) {
   if (list.isPending) {
-    return (
+    return compact ? (
+      <Loader size="sm" aria-label={`Loading ${what}`} />
+    ) : (
       <Center py="xl">
         <Loader aria-label={`Loading ${what}`} />
       </Center>

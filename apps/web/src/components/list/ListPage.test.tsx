@@ -86,7 +86,9 @@ describe(ListPage.name, () => {
     await waitFor(() => expect(names()).toEqual(['Product 1', 'Product 2', 'Product 3']));
     expect(screen.queryByRole('button', { name: 'Load more' })).not.toBeInTheDocument();
     const urls = fetch.mock.calls.map(([u]) => new URL(u, 'http://localhost'));
-    expect(urls.map((u) => [u.pathname, u.searchParams.get('cursor'), u.searchParams.get('limit')])).toEqual([
+    expect(
+      urls.map((u) => [u.pathname, u.searchParams.get('cursor'), u.searchParams.get('limit')]),
+    ).toEqual([
       ['/api/v1/products', null, '2'],
       ['/api/v1/products', 'page-2', '2'],
     ]);
@@ -104,10 +106,9 @@ describe(ListPage.name, () => {
     await userEvent.type(screen.getByRole('searchbox', { name: 'Search products' }), 'zzz');
     expect(await screen.findByText('No product matches this search')).toBeInTheDocument();
     expect(onSearch.mock.calls).toEqual([['zzz']]);
-    expect(fetch.mock.calls.map(([u]) => new URL(u, 'http://localhost').searchParams.get('search'))).toEqual([
-      null,
-      'zzz',
-    ]);
+    expect(
+      fetch.mock.calls.map(([u]) => new URL(u, 'http://localhost').searchParams.get('search')),
+    ).toEqual([null, 'zzz']);
     expect(screen.queryByRole('table', { name: 'Products' })).not.toBeInTheDocument();
   });
 
@@ -128,7 +129,10 @@ describe(ListPage.name, () => {
   });
 
   it('says why a list is forbidden instead of an error', async () => {
-    mockFetch(() => ({ status: 403, body: errorBody(403, 'You need the products:read permission for this') }));
+    mockFetch(() => ({
+      status: 403,
+      body: errorBody(403, 'You need the products:read permission for this'),
+    }));
     renderWithProviders(<Page />);
     expect(await screen.findByText(/products:read/)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Retry' })).not.toBeInTheDocument();

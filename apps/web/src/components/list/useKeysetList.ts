@@ -41,8 +41,7 @@ export function useKeysetList<R extends Answer>(
     enabled: options.enabled,
   });
   const items = useMemo(
-    () =>
-      query.data?.pages.flatMap((p) => (p.body as { items: ItemOf<R>[] }).items) ?? [],
+    () => query.data?.pages.flatMap((p) => (p.body as { items: ItemOf<R>[] }).items) ?? [],
     [query.data],
   );
   return {

@@ -20,7 +20,9 @@ interface OrderFormModalProps {
 
 function OrderForm({ order, customer, onClose, onSaved }: Omit<OrderFormModalProps, 'opened'>) {
   const [reference, setReference] = useState(order?.reference ?? '');
-  const [customerId, setCustomerId] = useState<string | null>(order?.customerId ?? customer?.id ?? null);
+  const [customerId, setCustomerId] = useState<string | null>(
+    order?.customerId ?? customer?.id ?? null,
+  );
   const [isTrial, setIsTrial] = useState(order?.isTrial ?? false);
   const [notes, setNotes] = useState(order?.notes ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -109,7 +111,12 @@ function OrderForm({ order, customer, onClose, onSaved }: Omit<OrderFormModalPro
 
 export function OrderFormModal({ opened, ...props }: OrderFormModalProps) {
   return (
-    <Modal opened={opened} onClose={props.onClose} title={props.order ? 'Edit order' : 'New order'} centered>
+    <Modal
+      opened={opened}
+      onClose={props.onClose}
+      title={props.order ? 'Edit order' : 'New order'}
+      centered
+    >
       {opened && <OrderForm {...props} />}
     </Modal>
   );
