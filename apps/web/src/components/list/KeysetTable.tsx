@@ -1,4 +1,4 @@
-import { Center, Loader, Stack, Table, Text } from '@mantine/core';
+import { Center, Loader, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ListError } from '../DetailStates';
 import { LoadMoreButton } from '../LoadMoreButton';
@@ -10,6 +10,11 @@ export interface Column<T> {
   cell: (row: T) => ReactNode;
   /** e.g. `monospace` for codes and keys. */
   ff?: 'monospace';
+  /** The heading is for screen readers only (a column of row actions). */
+  hiddenHeader?: boolean;
+  /** The cells' maximum width (long text wraps), and their alignment. */
+  maw?: number;
+  ta?: 'right';
 }
 
 export interface KeysetTableProps<T> {
@@ -71,7 +76,9 @@ export function KeysetTable<T>({
           <Table.Thead>
             <Table.Tr>
               {columns.map((c) => (
-                <Table.Th key={c.header}>{c.header}</Table.Th>
+                <Table.Th key={c.header}>
+                  {c.hiddenHeader ? <VisuallyHidden>{c.header}</VisuallyHidden> : c.header}
+                </Table.Th>
               ))}
             </Table.Tr>
           </Table.Thead>
@@ -79,7 +86,7 @@ export function KeysetTable<T>({
             {list.items.map((row) => (
               <Table.Tr key={rowKey(row)}>
                 {columns.map((c) => (
-                  <Table.Td key={c.header} ff={c.ff}>
+                  <Table.Td key={c.header} ff={c.ff} maw={c.maw} ta={c.ta}>
                     {c.cell(row)}
                   </Table.Td>
                 ))}

@@ -13,6 +13,8 @@ export interface ListSearch {
 }
 
 export interface ListPageProps<T> extends KeysetTableProps<T> {
+  /** A link back up, above the title. */
+  back?: ReactNode;
   title: string;
   description: ReactNode;
   /** The page's main action, e.g. a "New product" button (only for who may). */
@@ -48,6 +50,7 @@ function SearchBox({ label, placeholder, value, onChange }: ListSearch) {
  * the list with its loading, error, empty and "Load more" states (KeysetTable).
  */
 export function ListPage<T>({
+  back,
   title,
   description,
   action,
@@ -58,6 +61,7 @@ export function ListPage<T>({
 }: ListPageProps<T>) {
   return (
     <Stack>
+      {back}
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={1} size="h2">

@@ -26,7 +26,11 @@ export interface KeysetList<T> {
 export function useKeysetList<R extends Answer>(
   queryKey: QueryKey,
   fetchPage: (cursor: string | undefined) => Promise<R>,
-  options: { enabled?: boolean } = {},
+  options: {
+    enabled?: boolean;
+    /** Poll while the pages say so (e.g. an export is still running): ms, or false to stop. */
+    refetchInterval?: (pages: R[]) => number | false;
+  } = {},
 ): KeysetList<ItemOf<R>> & { data: { pages: R[] } | undefined } {
   const query = useInfiniteQuery({
     queryKey,
@@ -39,6 +43,9 @@ export function useKeysetList<R extends Answer>(
     getNextPageParam: (last: R) =>
       (last.body as { nextCursor?: string | null }).nextCursor ?? undefined,
     enabled: options.enabled,
+    refetchInterval: options.refetchInterval
+      ? (q) => options.refetchInterval!(q.state.data?.pages ?? [])
+      : undefined,
   });
   const items = useMemo(
     () => query.data?.pages.flatMap((p) => (p.body as { items: ItemOf<R>[] }).items) ?? [],

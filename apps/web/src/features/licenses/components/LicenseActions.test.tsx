@@ -58,7 +58,9 @@ describe(LicenseActions.name, () => {
     renderWithProviders(<LicenseActions license={license({ consumptions: 0 })} />);
     const resetConsumption = await screen.findByRole('button', { name: 'Reset consumption' });
     expect(resetConsumption).toHaveAttribute('aria-disabled', 'true');
-    expect(resetConsumption).toHaveAccessibleDescription('The count is already 0: there is nothing to reset');
+    expect(resetConsumption).toHaveAccessibleDescription(
+      'The count is already 0: there is nothing to reset',
+    );
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Reset' })).toHaveAccessibleDescription(
         'No device holds an activation: there is nothing to reset',
