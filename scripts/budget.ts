@@ -127,7 +127,7 @@ async function main() {
       WEB_DIST: join(ROOT, 'apps/web/dist'),
     });
 
-    const runs: { firstRowMs: number; jsBytes: number; jsFiles: number; jsRaw: number; allBytes: number }[] = [];
+    const runs: { firstRowMs: number; jsBytes: number; jsFiles: number; jsRaw: number; allBytes: number; largest: string }[] = [];
     for (let i = 0; i < RUNS; i++) {
       const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 } });
       const signIn = await context.request.post('/api/v1/auth/login', {
@@ -163,6 +163,11 @@ async function main() {
         jsRaw: js.reduce((s, r) => s + r.decoded, 0),
         jsFiles: js.length,
         allBytes: nav + assets.reduce((s, r) => s + r.encoded, 0),
+        largest: [...js]
+          .sort((a, b) => b.encoded - a.encoded)
+          .slice(0, 6)
+          .map((r) => `${new URL(r.name).pathname.replace('/assets/', '')} ${kb(r.encoded)}`)
+          .join(', '),
       });
       await context.close();
     }
@@ -175,6 +180,7 @@ async function main() {
     console.log('');
     console.log(`First-visit budget, ${new Date().toISOString().slice(0, 10)}, ${ROUTE} on the production build, Chromium ${browser.version()}, localhost, cold cache`);
     console.log(`  JavaScript of the route: ${kb(jsBytes)} compressed as sent (${r0.jsFiles} files, ${kb(r0.jsRaw)} uncompressed)   budget ≤ ${kb(JS_BUDGET_BYTES)}   ${jsOk ? 'OK' : 'OVER'}`);
+    console.log(`    largest: ${r0.largest}`);
     console.log(`  Everything but API calls (HTML, JS, CSS): ${kb(r0.allBytes)} compressed`);
     console.log(`  First audit row: median ${firstRow.toFixed(0)} ms over ${RUNS} cold visits (${runs.map((r) => r.firstRowMs.toFixed(0)).join(', ')} ms)   budget < ${FIRST_ROW_BUDGET_MS} ms   ${rowOk ? 'OK' : 'OVER'}`);
     process.exitCode = jsOk && rowOk ? 0 : 1;

@@ -173,6 +173,17 @@ describe('on a 390×844 phone', () => {
     expect({ page: name, scrollWidth: o.scrollWidth, outside: o.outside }).toEqual({ page: name, scrollWidth: 390, outside: [] });
   });
 
+  it('reaches Change password and Log out through the account menu', async () => {
+    await page.goto(`/licenses/${license.id}`);
+    await page.getByRole('button', { name: `Account menu of ${user.name}` }).tap();
+    const menu = page.getByRole('menu');
+    await menu.getByRole('menuitem', { name: 'Change password' }).waitFor();
+    await menu.getByRole('menuitem', { name: `Log out ${user.name} from ${user.accountName}` }).waitFor();
+    await screenshot(page, 'pages-phone-account-menu');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'hidden' });
+  });
+
   it("opens an entry when the middle of its card is tapped, and stays on the license's page", async () => {
     await page.goto(`/licenses/${license.id}`);
     const rows = entryRows(page, `History of ${license.key}`);
