@@ -78,7 +78,10 @@ export async function serve(
 ): Promise<NestFastifyApplication> {
   const app = await createApp(env);
   await app.listen(at);
-  if (env.DEMO_SEED) onDemoReady?.(await seedDemo(app, env));
+  if (env.DEMO_SEED) {
+    const signIn = await seedDemo(app, env);
+    onDemoReady?.(signIn);
+  }
   return app;
 }
 

@@ -12,8 +12,9 @@ function destination(format: LogFormat): DestinationStream | undefined {
   return pinoPretty({
     colorize: process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,service',
+    ignore: 'pid,hostname,service,context',
     messageKey: 'msg',
+    messageFormat: '{if context}{context}: {end}{msg}',
     sync: true,
   });
 }
