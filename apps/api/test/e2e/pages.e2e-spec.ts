@@ -72,6 +72,22 @@ afterAll(async () => {
   await t?.close();
 });
 
+describe('before the JavaScript arrives', () => {
+  // Scripts off: what shows is index.html alone, as on a slow connection before the scripts arrive.
+  it('paints the app frame and says it is loading', async () => {
+    const context = await browser.newContext({ baseURL: t.url, javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    try {
+      const page = await context.newPage();
+      const res = await page.goto('/settings/audit-logs');
+      expect(res?.headers()['cache-control']).toBe('no-cache');
+      await page.getByText('Loading Keyledger…').waitFor();
+      await screenshot(page, 'pages-static-shell');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("a customer's History › Export", () => {
   let page: Page;
   let context: BrowserContext;
