@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 
 bash scripts/services.sh || exit 1
+bash scripts/chromium.sh || exit 1
 npx turbo run build --output-logs=errors-only || exit 1
 
 results=$(mktemp -d)

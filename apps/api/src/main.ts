@@ -20,7 +20,7 @@ export const BODY_LIMIT = 1024 * 1024;
 
 /** The HTTP application, migrated and configured; `listen` is the caller's. */
 export async function createApp(env: Env): Promise<NestFastifyApplication> {
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, env.LOG_FORMAT);
   await migrate(env.DATABASE_URL);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -71,18 +71,30 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
  * DEMO_SEED=true (default false: a production server never creates the demo account and its staff,
  * who share one password; `npm start` passes DEMO_SEED=true).
  */
-export async function serve(env: Env, at: { port: number; host: string } = { port: env.PORT, host: env.HOST }): Promise<NestFastifyApplication> {
+export async function serve(
+  env: Env,
+  at: { port: number; host: string } = { port: env.PORT, host: env.HOST },
+  onDemoReady?: (signIn: string) => void,
+): Promise<NestFastifyApplication> {
   const app = await createApp(env);
   await app.listen(at);
-  if (env.DEMO_SEED) await seedDemo(app, env);
+  if (env.DEMO_SEED) {
+    const signIn = await seedDemo(app, env);
+    onDemoReady?.(signIn);
+  }
   return app;
 }
 
 async function main() {
   const env = loadEnv();
-  await serve(env);
-  const log = createLogger(env.LOG_LEVEL);
-  log.info(`Keyledger is running on ${env.PUBLIC_URL} (API docs: ${env.PUBLIC_URL}/api/docs)`);
+  let signIn: string | null = null;
+  await serve(env, undefined, (s) => (signIn = s));
+  const log = createLogger(env.LOG_LEVEL, env.LOG_FORMAT);
+  log.info(
+    `Keyledger is ready: open ${env.PUBLIC_URL} in a browser` +
+      (signIn ? ` and ${signIn}` : '') +
+      ` (API docs: ${env.PUBLIC_URL}/api/docs)`,
+  );
 }
 
 if (require.main === module) {

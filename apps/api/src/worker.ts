@@ -10,7 +10,7 @@ import { assertEveryQueueHasAProcessor, WorkerModule } from './worker.module';
 export async function createWorker(env: Env): Promise<INestApplicationContext> {
   assertEveryQueueHasAProcessor();
   await migrate(env.DATABASE_URL);
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, env.LOG_FORMAT);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(env), {
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -22,7 +22,7 @@ export async function createWorker(env: Env): Promise<INestApplicationContext> {
 if (require.main === module) {
   const env = loadEnv();
   createWorker(env)
-    .then(() => createLogger(env.LOG_LEVEL).info('Keyledger worker is consuming its queues'))
+    .then(() => createLogger(env.LOG_LEVEL, env.LOG_FORMAT).info('Keyledger worker is consuming its queues'))
     .catch((err: unknown) => {
       console.error('Keyledger worker failed to start:', err);
       process.exit(1);

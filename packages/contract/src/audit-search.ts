@@ -27,6 +27,12 @@ const ZDateBound = z
   .trim()
   .refine((s) => parseDateBound(s) !== null, `must be an ISO-8601 date or date-time (e.g. 2026-01-31) that ${DATE_RANGE_MESSAGE}`);
 
+/** true/false, also as the strings a query string carries. */
+const ZRelated = z.preprocess(
+  (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
+  z.boolean(),
+);
+
 export const ZAuditLogFilter = z
   .object({
     action: ZActionList.optional(),
@@ -35,6 +41,9 @@ export const ZAuditLogFilter = z
     actorEmail: z.string().trim().toLowerCase().email().optional(),
     itemType: ZItemType.optional(),
     itemId: z.string().uuid().optional(),
+    related: ZRelated.optional().describe(
+      "with itemId: false keeps only the entries done to the item itself, not those of its related items (default true, as the item's History shows)",
+    ),
     from: ZDateBound.optional().describe('inclusive'),
     to: ZDateBound.optional().describe('exclusive'),
     text: z.string().trim().min(1).max(200).optional(),
@@ -50,6 +59,8 @@ export interface ResolvedAuditFilter {
   actorEmail?: string;
   itemType?: ItemType;
   itemId?: string;
+  /** Only with itemId: false = the item's own entries, not its related items'. */
+  targetOnly?: boolean;
   from?: Date;
   to?: Date;
   text?: string;
@@ -261,6 +272,10 @@ export function resolveAuditFilter(filter: AuditLogFilter): ResolveResult {
     if (text.length > 200) issues.push({ path: 'text', message: 'free text must be at most 200 characters' });
     out.text = text;
   }
+  if (filter.related === false) {
+    if (!out.itemId) issues.push({ path: 'related', message: 'related=false needs an item (itemType and itemId)' });
+    else out.targetOnly = true;
+  }
   if (out.itemId && !out.itemType) issues.push({ path: 'itemType', message: 'itemId needs an itemType' });
   if (out.actions && out.actions.length === 0) {
     issues.push({ path: 'action', message: 'the action conditions exclude each other: no action matches them all' });
@@ -283,7 +298,13 @@ export function describeAuditFilter(f: ResolvedAuditFilter): string {
   }
   if (f.actorEmail) parts.push(`by ${f.actorEmail}`);
   if (f.actorId) parts.push(`by user ${f.actorId}`);
-  if (f.itemType) parts.push(f.itemId ? `on ${f.itemType} ${f.itemId}` : `on ${f.itemType}s`);
+  if (f.itemType) {
+    parts.push(
+      f.itemId
+        ? `on ${f.itemType} ${f.itemId}${f.targetOnly ? ' (not its related items)' : ' and its related items'}`
+        : `on ${f.itemType}s`,
+    );
+  }
   if (f.from) parts.push(`from ${f.from.toISOString()}`);
   if (f.to) parts.push(`before ${f.to.toISOString()}`);
   if (f.text) parts.push(`matching "${f.text}"`);

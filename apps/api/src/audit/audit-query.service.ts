@@ -44,7 +44,7 @@ export function entryConditions(accountId: string, f: ResolvedAuditFilter): Entr
   if (f.actorEmail) where.push(`e.actor_email = ${p(f.actorEmail)}`);
   if (f.itemType && f.itemId) {
     where.push(
-      `EXISTS (SELECT 1 FROM audit_entry_links l WHERE l.account_id = e.account_id AND l.item_type = ${p(f.itemType)} AND l.item_id = ${p(f.itemId)} AND l.seq = e.seq)`,
+      `EXISTS (SELECT 1 FROM audit_entry_links l WHERE l.account_id = e.account_id AND l.item_type = ${p(f.itemType)} AND l.item_id = ${p(f.itemId)} AND l.seq = e.seq${f.targetOnly ? ' AND l.is_target' : ''})`,
     );
   } else if (f.itemType) {
     where.push(`e.target_type = ${p(f.itemType)}`);

@@ -1,9 +1,29 @@
 import { type LoggerService } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { currentClientRequestId, currentRequestId } from './request-context';
 
-/** JSON logs; every line written inside a request carries its id as `reqId` (and the caller's own as `clientReqId`). */
-export function createLogger(level: string): Logger {
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/** Readable, coloured lines for a person at a terminal; JSON lines for everything else (files, collectors). */
+function destination(format: LogFormat): DestinationStream | undefined {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+  if (!pretty) return undefined;
+  return pinoPretty({
+    colorize: process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service,context',
+    messageKey: 'msg',
+    messageFormat: '{if context}{context}: {end}{msg}',
+    sync: true,
+  });
+}
+
+/**
+ * Logs; every line written inside a request carries its id as `reqId` (and the caller's own as
+ * `clientReqId`). JSON lines unless `format` (LOG_FORMAT) asks for readable ones (see destination).
+ */
+export function createLogger(level: string, format: LogFormat = 'json'): Logger {
   return pino({
     level,
     base: { service: 'keyledger' },
@@ -15,7 +35,7 @@ export function createLogger(level: string): Logger {
       return { ...(reqId && !('reqId' in logger.bindings()) ? { reqId } : {}), ...(clientReqId ? { clientReqId } : {}) };
     },
     redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true },
-  });
+  }, destination(format));
 }
 
 /** Nest's logger interface over pino. */

@@ -29,6 +29,8 @@ const ZEnv = z.object({
   MAIL_FROM: z.string().default('Keyledger <no-reply@keyledger.local>'),
   DATA_DIR: z.string().default('var'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: readable lines (pino-pretty) when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 7),
   COOKIE_SECURE: ZBool.optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),

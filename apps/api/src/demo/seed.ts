@@ -66,11 +66,16 @@ function services(app: INestApplication): DemoServices {
  * (the request context's `now`) walking through the past DEMO_DAYS days. The sign-up runs as the owner
  * (no principal yet); every action after it runs behind row-level security in the demo account.
  */
-export async function seedDemo(app: INestApplication, env: Env): Promise<void> {
+export async function seedDemo(app: INestApplication, env: Env): Promise<string> {
   const logger = new Logger('DemoSeed');
   const accounts = app.get(AccountsService);
   const cls = app.get<ClsService<RequestStore>>(ClsService);
-  if (await cls.run(() => accounts.findBySlug(DEMO_ACCOUNT.slug))) return;
+  if (await cls.run(() => accounts.findBySlug(DEMO_ACCOUNT.slug))) {
+    return env.DEMO_ADMIN_PASSWORD
+      ? `sign in as ${DEMO_ACCOUNT.adminEmail} with DEMO_ADMIN_PASSWORD`
+      : `sign in as ${DEMO_ACCOUNT.adminEmail} with the password printed when the demo account was created ` +
+          '(or drop the database and start again with DEMO_ADMIN_PASSWORD set to choose one)';
+  }
 
   const started = Date.now();
   const password = env.DEMO_ADMIN_PASSWORD ?? `demo-${randomBytes(9).toString('base64url')}1`;
@@ -131,4 +136,7 @@ export async function seedDemo(app: INestApplication, env: Env): Promise<void> {
       ? `Demo account "${DEMO_ACCOUNT.name}" created (${took}): sign in as ${DEMO_ACCOUNT.adminEmail} with DEMO_ADMIN_PASSWORD; ${staff}`
       : `Demo account "${DEMO_ACCOUNT.name}" created (${took}): sign in as ${DEMO_ACCOUNT.adminEmail} with password ${password} (shown once; set DEMO_ADMIN_PASSWORD to choose it); ${staff}`,
   );
+  return env.DEMO_ADMIN_PASSWORD
+    ? `sign in as ${DEMO_ACCOUNT.adminEmail} with DEMO_ADMIN_PASSWORD`
+    : `sign in as ${DEMO_ACCOUNT.adminEmail} with password ${password} (shown once)`;
 }

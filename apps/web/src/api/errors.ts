@@ -7,7 +7,9 @@ export type ApiFailure =
   | { kind: 'response'; status: number; body: ErrorBody }
   | { kind: 'unknown'; status: number | null; message: string };
 
-function hasStatus(error: unknown): error is { status: number; body: unknown } {
+function hasStatus(
+  error: unknown,
+): error is { status: number; body: unknown; headers?: unknown } {
   return (
     typeof error === 'object' &&
     error !== null &&
@@ -35,8 +37,24 @@ export function classifyApiError(error: unknown): ApiFailure {
   return { kind: 'unknown', status: null, message: 'Something went wrong.' };
 }
 
-/** One human sentence for a failed call, for notifications and error states. */
-export function apiErrorMessage(error: unknown): string {
+/**
+ * The id the API gave the failed request (the error body's `requestId`, else its `x-request-id`
+ * header), so support can find it in the logs; null when no answer came.
+ */
+export function apiErrorRequestId(error: unknown): string | null {
+  const failure = classifyApiError(error);
+  if (failure.kind === 'response') return failure.body.requestId || null;
+  if (hasStatus(error) && error.headers instanceof Headers) return error.headers.get('x-request-id');
+  return null;
+}
+
+const withRequestId = (message: string, error: unknown) => {
+  const id = apiErrorRequestId(error);
+  return id ? `${message} (request id ${id})` : message;
+};
+
+/** What the API said, without the request id (for messages placed beside their own fields). */
+export function apiErrorText(error: unknown): string {
   const failure = classifyApiError(error);
   switch (failure.kind) {
     case 'network':
@@ -45,6 +63,14 @@ export function apiErrorMessage(error: unknown): string {
     case 'response':
       return failure.body.message;
   }
+}
+
+/**
+ * One human sentence for a failed call, for notifications and error states, ending with the
+ * request id whenever the server answered, so a screenshot of any error leads to its log lines.
+ */
+export function apiErrorMessage(error: unknown): string {
+  return withRequestId(apiErrorText(error), error);
 }
 
 export function apiErrorStatus(error: unknown): number | null {
@@ -79,7 +105,9 @@ export function apiFieldErrors(error: unknown): Record<string, string> {
 export function apiErrorLines(error: unknown): string[] {
   const failure = classifyApiError(error);
   if (failure.kind === 'response' && failure.body.details?.length) {
-    return failure.body.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+    const lines = failure.body.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+    lines[lines.length - 1] = withRequestId(lines[lines.length - 1]!, error);
+    return lines;
   }
   return [apiErrorMessage(error)];
 }

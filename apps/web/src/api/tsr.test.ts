@@ -1,6 +1,6 @@
 import { errorBody, mockFetch } from '../test/fetchMock';
 import { readCookie } from './csrf';
-import { apiErrorMessage, apiFieldErrors, apiErrorStatus } from './errors';
+import { apiErrorLines, apiErrorMessage, apiFieldErrors, apiErrorStatus } from './errors';
 import { tsr } from './tsr';
 
 const ID = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -36,7 +36,8 @@ describe('API errors', () => {
         { path: 'body.code', message: 'taken' },
       ]),
     };
-    expect(apiErrorMessage(failure)).toBe('The product is already archived');
+    expect(apiErrorMessage(failure)).toBe('The product is already archived (request id req-test)');
+    expect(apiErrorLines(failure)).toEqual(['body.code: taken (request id req-test)']);
     expect(apiErrorStatus(failure)).toBe(409);
     expect(apiFieldErrors(failure)).toEqual({ code: 'taken' });
   });
@@ -49,6 +50,10 @@ describe('API errors', () => {
   it('copes with a body that is not the error shape', () => {
     expect(apiErrorMessage({ status: 502, body: '<html>Bad gateway</html>' })).toBe(
       'The server answered with status 502.',
+    );
+    const headers = new Headers({ 'x-request-id': 'req-502' });
+    expect(apiErrorMessage({ status: 502, body: '<html>Bad gateway</html>', headers })).toBe(
+      'The server answered with status 502. (request id req-502)',
     );
   });
 });

@@ -4,6 +4,7 @@ import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { tsr } from '../api/tsr';
+import { OfflineNotice } from '../components/OfflineNotice';
 import type { AppQueryClient } from './queryClient';
 
 export const theme = createTheme({
@@ -26,6 +27,7 @@ export function Providers({ queryClient, children, env = 'default' }: ProvidersP
       <DatesProvider settings={{ firstDayOfWeek: 1 }}>
         <Notifications position="bottom-right" />
         <QueryClientProvider client={queryClient}>
+          <OfflineNotice />
           <tsr.ReactQueryProvider>{children}</tsr.ReactQueryProvider>
         </QueryClientProvider>
       </DatesProvider>

@@ -1,23 +1,16 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
 import { notifyError, notifySuccess } from '../../../api/notify';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 
 export const apiKeyKeys = { all: ['api-keys'] as const };
 
 /** The account's API keys, revoked ones included, newest first. */
 export function useApiKeys() {
-  const query = tsr.apiKeys.list.useInfiniteQuery({
-    queryKey: apiKeyKeys.all,
-    queryData: ({ pageParam }) => ({
-      query: { cursor: pageParam as string | undefined, limit: 100 },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const keys = useMemo(() => query.data?.pages.flatMap((p) => p.body.items) ?? [], [query.data]);
-  return { ...query, keys };
+  const list = useKeysetList(apiKeyKeys.all, (cursor) =>
+    tsr.apiKeys.list.query({ query: { cursor, limit: 100 } }),
+  );
+  return { ...list, keys: list.items };
 }
 
 /** Creates a key; its secret is in the mutation's answer only, never in the list. */

@@ -1,8 +1,8 @@
 import type { AuditExport } from '@keyledger/contract';
-import { Badge, Center, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Text } from '@mantine/core';
 import dayjs from 'dayjs';
-import { ListError } from '../../../components/DetailStates';
-import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { EmptyList, type Column } from '../../../components/list/KeysetTable';
+import { ListPage } from '../../../components/list/ListPage';
 import { RouterAnchor } from '../../../components/RouterLinks';
 import { useAuditExports } from '../hooks/useAuditExports';
 import { formatBytes } from '../utils/formatBytes';
@@ -18,91 +18,75 @@ const STATUS_COLORS: Record<AuditExport['status'], string> = {
 
 function StatusBadge({ exp }: { exp: AuditExport }) {
   const label =
-    exp.status === 'running' ? `Running ${exp.percent}%` : exp.status[0]!.toUpperCase() + exp.status.slice(1);
+    exp.status === 'running'
+      ? `Running ${exp.percent}%`
+      : exp.status[0]!.toUpperCase() + exp.status.slice(1);
   return (
     <Badge
       color={STATUS_COLORS[exp.status]}
       variant="light"
-      title={exp.status === 'expired' ? 'The file was deleted after the retention period; export again for a new one' : exp.error}
+      title={
+        exp.status === 'expired'
+          ? 'The file was deleted after the retention period; export again for a new one'
+          : exp.error
+      }
     >
       {label}
     </Badge>
   );
 }
 
+const COLUMNS: Column<AuditExport>[] = [
+  {
+    header: 'Requested',
+    cell: (e) => (
+      <>
+        <Text size="sm">{dayjs(e.createdAt).format('YYYY-MM-DD HH:mm')}</Text>
+        <Text size="xs" c="dimmed">
+          {e.requestedBy.name}
+        </Text>
+      </>
+    ),
+  },
+  { header: 'Entries', maw: 280, cell: (e) => <Text size="sm">{e.filterDescription}</Text> },
+  { header: 'Format', cell: (e) => e.format.toUpperCase() },
+  { header: 'Status', cell: (e) => <StatusBadge exp={e} /> },
+  { header: 'Rows', cell: (e) => e.rowsWritten.toLocaleString() },
+  { header: 'Size', cell: (e) => (e.sizeBytes !== null ? formatBytes(e.sizeBytes) : '—') },
+  {
+    header: 'File',
+    cell: (e) =>
+      e.downloadUrl ? (
+        <DownloadButton exp={e} size="xs" />
+      ) : (
+        <Text size="sm" c="dimmed">
+          —
+        </Text>
+      ),
+  },
+];
+
 /** Settings > Audit logs > Exports: past exports and their files while the links are valid. */
 export function AuditExportsPage() {
-  const query = useAuditExports();
+  const list = useAuditExports();
   return (
-    <Stack>
-      <RouterAnchor to="/settings/audit-logs" size="sm">
-        ← Audit logs
-      </RouterAnchor>
-      <div>
-        <Title order={1} size="h2">
-          Exports
-        </Title>
-        <Text c="dimmed" size="sm">
-          Audit log exports of this account. Download links expire, and files are deleted after the retention
-          period (shown as expired); start a new export after that. The audit log itself is kept.
-        </Text>
-      </div>
-      {query.isPending ? (
-        <Center py="xl">
-          <Loader aria-label="Loading exports" />
-        </Center>
-      ) : query.isError ? (
-        <ListError what="exports" error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.exports.length === 0 ? (
-        <Text c="dimmed">No exports yet. Use “Export” on the audit log to make one.</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={760}>
-          <Table aria-label="Exports" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Requested</Table.Th>
-                <Table.Th>Entries</Table.Th>
-                <Table.Th>Format</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Rows</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>File</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {query.exports.map((e) => (
-                <Table.Tr key={e.id}>
-                  <Table.Td>
-                    <Text size="sm">{dayjs(e.createdAt).format('YYYY-MM-DD HH:mm')}</Text>
-                    <Text size="xs" c="dimmed">
-                      {e.requestedBy.name}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td maw={280}>
-                    <Text size="sm">{e.filterDescription}</Text>
-                  </Table.Td>
-                  <Table.Td>{e.format.toUpperCase()}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge exp={e} />
-                  </Table.Td>
-                  <Table.Td>{e.rowsWritten.toLocaleString()}</Table.Td>
-                  <Table.Td>{e.sizeBytes !== null ? formatBytes(e.sizeBytes) : '—'}</Table.Td>
-                  <Table.Td>
-                    {e.downloadUrl ? (
-                      <DownloadButton exp={e} size="xs" />
-                    ) : (
-                      <Text size="sm" c="dimmed">
-                        —
-                      </Text>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <LoadMoreButton query={query} />
-    </Stack>
+    <ListPage
+      back={
+        <RouterAnchor to="/settings/audit-logs" size="sm">
+          ← Audit logs
+        </RouterAnchor>
+      }
+      title="Exports"
+      description="Audit log exports of this account. Download links expire, and files are deleted after the retention period (shown as expired); start a new export after that. The audit log itself is kept."
+      label="Exports"
+      what="exports"
+      columns={COLUMNS}
+      rowKey={(e) => e.id}
+      list={list}
+      minWidth={760}
+      empty={
+        <EmptyList title="No exports yet">Use “Export” on the audit log to make one.</EmptyList>
+      }
+    />
   );
 }

@@ -1,6 +1,6 @@
 import type { AuditExport, AuditExportFormat } from '@keyledger/contract';
-import { useMemo } from 'react';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 import type { AuditLogListFilter } from '../../audit-log/utils/auditLogSearch';
 
 export const EXPORT_POLL_MS = 1000;
@@ -11,7 +11,8 @@ export const auditExportKeys = {
   detail: (id: string) => ['audit-exports', 'detail', id] as const,
 };
 
-const isDone = (e: AuditExport | undefined) => e?.status === 'completed' || e?.status === 'failed' || e?.status === 'expired';
+const isDone = (e: AuditExport | undefined) =>
+  e?.status === 'completed' || e?.status === 'failed' || e?.status === 'expired';
 
 /** Queue an export of the entries a filter matches. */
 export function useCreateExport() {
@@ -37,17 +38,13 @@ export function useAuditExport(id: string) {
 
 /** Past exports, newest first; polled while one of them is still running. */
 export function useAuditExports() {
-  const query = tsr.auditExports.list.useInfiniteQuery({
-    queryKey: auditExportKeys.list,
-    queryData: ({ pageParam }) => ({
-      query: { cursor: pageParam as string | undefined, limit: 50 },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-    refetchInterval: (q: { state: { data?: { pages: { body: { items?: AuditExport[] } }[] } } }) =>
-      q.state.data?.pages.some((p) => p.body.items?.some((e) => !isDone(e))) ? 2000 : false,
-  });
-  const exports = useMemo(() => query.data?.pages.flatMap((p) => p.body.items) ?? [], [query.data]);
-  return { ...query, exports };
+  const list = useKeysetList(
+    auditExportKeys.list,
+    (cursor) => tsr.auditExports.list.query({ query: { cursor, limit: 50 } }),
+    {
+      refetchInterval: (pages) =>
+        pages.some((p) => p.status === 200 && p.body.items.some((e) => !isDone(e))) ? 2000 : false,
+    },
+  );
+  return { ...list, exports: list.items };
 }

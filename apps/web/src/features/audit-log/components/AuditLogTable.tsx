@@ -48,6 +48,22 @@ export function useAuditLogScope(props: AuditLogTableProps, related: boolean): A
   );
 }
 
+type ItemScope = Extract<AuditLogScope, { kind: 'item' }>;
+
+/** What the item's History shows, as an export filter: with its related items unless switched off. */
+export function itemExportFilter(scope: ItemScope): AuditLogListFilter {
+  return scope.related
+    ? { itemType: scope.itemType, itemId: scope.itemId }
+    : { itemType: scope.itemType, itemId: scope.itemId, related: false };
+}
+
+export function itemExportDescription(scope: ItemScope): string {
+  const what = itemTypeLabel(scope.itemType).toLowerCase();
+  return scope.related
+    ? `Entries on this ${what} and its related items`
+    : `Entries on this ${what} only (without its related items)`;
+}
+
 /** Audit entries newest first: virtualized, loading more at the bottom, announcing new ones. */
 export function AuditLogTable(props: AuditLogTableProps) {
   const { height = 560, filtered = false, onClearFilters } = props;
@@ -116,8 +132,8 @@ export function AuditLogTable(props: AuditLogTableProps) {
             <NewEntriesButton count={fresh.count} more={fresh.more} onClick={showNew} />
             {scope.kind === 'item' && (
               <ExportButton
-                filter={{ itemType: scope.itemType, itemId: scope.itemId }}
-                description={`Entries on this ${itemTypeLabel(scope.itemType).toLowerCase()} (without its related items)`}
+                filter={itemExportFilter(scope)}
+                description={itemExportDescription(scope)}
               />
             )}
           </Group>

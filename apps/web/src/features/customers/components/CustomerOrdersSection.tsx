@@ -1,25 +1,23 @@
 import type { Customer } from '@keyledger/contract';
-import { Button, Group, Loader, Paper, Text, Title } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { ListError } from '../../../components/DetailStates';
-import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { ListSection } from '../../../components/list/ListSection';
 import { useCan } from '../../auth/hooks/usePermissions';
 import { OrderFormModal } from '../../orders/components/OrderFormModal';
-import { OrderTable } from '../../orders/components/OrderTable';
+import { CUSTOMER_ORDER_COLUMNS } from '../../orders/components/OrderTable';
 import { useOrders } from '../../orders/hooks/useOrders';
 import { customerName } from '../hooks/useCustomers';
 
 export function CustomerOrdersSection({ customer }: { customer: Customer }) {
-  const query = useOrders({ customerId: customer.id });
+  const list = useOrders({ customerId: customer.id });
   const [creating, create] = useDisclosure(false);
   const canCreate = useCan('orders:write');
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="customer-orders">
-      <Group justify="space-between" mb="xs">
-        <Title order={2} size="h5" id="customer-orders">
-          Orders
-        </Title>
-        {canCreate && (
+    <ListSection
+      id="customer-orders"
+      title="Orders"
+      action={
+        canCreate && (
           <Button
             size="compact-sm"
             variant="light"
@@ -28,29 +26,20 @@ export function CustomerOrdersSection({ customer }: { customer: Customer }) {
           >
             New order
           </Button>
-        )}
-      </Group>
-      {query.isPending ? (
-        <Loader size="sm" aria-label="Loading orders" />
-      ) : query.isError ? (
-        <ListError what="orders" error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.orders.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No orders yet.
-        </Text>
-      ) : (
-        <OrderTable
-          orders={query.orders}
-          label={`Orders of ${customer.email}`}
-          showCustomer={false}
-        />
-      )}
-      <LoadMoreButton query={query} />
+        )
+      }
+      label={`Orders of ${customer.email}`}
+      what="orders"
+      columns={CUSTOMER_ORDER_COLUMNS}
+      rowKey={(o) => o.id}
+      list={list}
+      empty="No orders yet."
+    >
       <OrderFormModal
         opened={creating}
         onClose={create.close}
         customer={{ id: customer.id, label: customerName(customer) }}
       />
-    </Paper>
+    </ListSection>
   );
 }

@@ -1,25 +1,15 @@
 import type { Customer } from '@keyledger/contract';
-import { useMemo } from 'react';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 import { customerKeys } from './customerKeys';
 
 const PAGE_SIZE = 50;
 
 export function useCustomers(search: string | undefined) {
-  const query = tsr.customers.list.useInfiniteQuery({
-    queryKey: customerKeys.list(search),
-    queryData: ({ pageParam }) => ({
-      query: { search: search || undefined, cursor: pageParam as string | undefined, limit: PAGE_SIZE },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const customers = useMemo(
-    () => query.data?.pages.flatMap((p) => p.body.items) ?? [],
-    [query.data],
+  const list = useKeysetList(customerKeys.list(search), (cursor) =>
+    tsr.customers.list.query({ query: { search: search || undefined, cursor, limit: PAGE_SIZE } }),
   );
-  return { ...query, customers };
+  return { ...list, customers: list.items };
 }
 
 export function useCustomer(id: string, enabled = true) {

@@ -80,7 +80,9 @@ function DeviceRow({
               aria-label={`Reset ${name}`}
               size="compact-sm"
               variant="subtle"
-              disabled={!device.active}
+              disabledReason={
+                device.active ? null : 'This device holds no activation: there is nothing to reset'
+              }
               title="Reset this device?"
               confirmLabel="Reset device"
               loading={actions.reset.isPending}
@@ -94,7 +96,7 @@ function DeviceRow({
               size="compact-sm"
               variant="subtle"
               color="red"
-              disabled={device.blacklisted}
+              disabledReason={device.blacklisted ? 'This device is blacklisted already' : null}
               title="Blacklist this device?"
               confirmLabel="Blacklist device"
               loading={actions.blacklist.isPending}
@@ -118,6 +120,13 @@ function DeviceRow({
                 variant="subtle"
                 aria-label={`Borrow ${name}`}
                 disabled={!device.active || device.blacklisted}
+                title={
+                  device.blacklisted
+                    ? 'A blacklisted device cannot borrow the license'
+                    : !device.active
+                      ? 'Only a device holding an activation can borrow the license'
+                      : undefined
+                }
                 onClick={onBorrow}
               >
                 Borrow

@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useNavigate } from '@tanstack/react-router';
 import { ConfirmButton } from '../../../components/ConfirmButton';
 import { useCan } from '../../auth/hooks/usePermissions';
+import { useLicenseDevices } from '../hooks/useLicenses';
 import { useLicenseActions, useRemoveLicense } from '../hooks/useLicenseMutations';
 import { LicenseEditModal } from './LicenseEditModal';
 import { LicenseFeaturesModal } from './LicenseFeaturesModal';
@@ -18,7 +19,16 @@ export function LicenseActions({ license }: { license: License }) {
   const params = { params: { id: license.id } };
   const deleted = license.deletedAt !== null;
   const canWrite = useCan('licenses:write');
+  const devices = useLicenseDevices(license.id);
   if (!canWrite) return null;
+  const active = devices.devices.filter((d) => d.active).length;
+  const resetReason = devices.isPending
+    ? null
+    : active === 0 && !devices.hasNextPage
+      ? 'No device holds an activation: there is nothing to reset'
+      : null;
+  const consumptionReason =
+    license.consumptions === 0 ? 'The count is already 0: there is nothing to reset' : null;
 
   return (
     <>
@@ -32,6 +42,7 @@ export function LicenseActions({ license }: { license: License }) {
         <ConfirmButton
           label="Reset"
           disabled={deleted}
+          disabledReason={deleted ? null : resetReason}
           title="Reset this license?"
           confirmLabel="Reset license"
           loading={actions.reset.isPending}
@@ -64,6 +75,7 @@ export function LicenseActions({ license }: { license: License }) {
           <ConfirmButton
             label="Reset consumption"
             disabled={deleted}
+            disabledReason={deleted ? null : consumptionReason}
             title="Reset the consumption?"
             confirmLabel="Reset consumption"
             loading={actions.resetConsumption.isPending}

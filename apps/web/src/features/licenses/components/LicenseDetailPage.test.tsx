@@ -231,7 +231,10 @@ describe('License page', () => {
     await userEvent.click(await screen.findByRole('button', { name: 'Disable' }));
     const dialog = await screen.findByRole('dialog', { name: 'Disable this license?' });
     await userEvent.click(within(dialog).getByRole('button', { name: 'Disable license' }));
-    expect(await screen.findByText('The license is already disabled')).toBeInTheDocument();
+    // The API's message, with the request id support needs to find it in the logs.
+    expect(
+      await screen.findByText('The license is already disabled (request id req-test)'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Could not disable the license')).toBeInTheDocument();
   });
 });

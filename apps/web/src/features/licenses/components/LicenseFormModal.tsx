@@ -5,19 +5,26 @@ import {
   type LicenseType,
   ZCreateLicenseBody,
 } from '@keyledger/contract';
-import { Alert, Button, Group, Modal, MultiSelect, NumberInput, Select, Stack } from '@mantine/core';
+import { MultiSelect, NumberInput, Select } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import dayjs from 'dayjs';
-import { type FormEvent, useState } from 'react';
-import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
-import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { useState } from 'react';
+import { FormModal, ModalForm, useFieldErrors } from '../../../components/form/FormModal';
 import { OrderSelect } from '../../orders/components/OrderSelect';
 import { ProductSelect } from '../../products/components/ProductSelect';
 import { useProduct } from '../../products/hooks/useProducts';
 import { useCreateLicense } from '../hooks/useLicenseMutations';
 import { LICENSE_TYPE_LABELS } from './LicenseBadges';
 
-const FIELDS = ['orderId', 'productId', 'type', 'maxActivations', 'validUntil', 'maxConsumptions', 'features'];
+const FIELDS = [
+  'orderId',
+  'productId',
+  'type',
+  'maxActivations',
+  'validUntil',
+  'maxConsumptions',
+  'features',
+];
 
 interface LicenseFormModalProps {
   opened: boolean;
@@ -60,16 +67,15 @@ function LicenseForm({ order, onClose, onCreated }: Omit<LicenseFormModalProps, 
   const [validUntil, setValidUntil] = useState<string | null>(null);
   const [maxConsumptions, setMaxConsumptions] = useState<number | string>(100);
   const [features, setFeatures] = useState<string[]>([]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, validate, onError } = useFieldErrors();
   const create = useCreateLicense((license) => {
     onClose();
     onCreated?.(license);
   });
   const expiring = EXPIRING_LICENSE_TYPES.includes(type);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = ZCreateLicenseBody.safeParse({
+  const submit = () => {
+    const body = validate(ZCreateLicenseBody, {
       orderId: orderId ?? '',
       productId: productId ?? '',
       type,
@@ -78,102 +84,92 @@ function LicenseForm({ order, onClose, onCreated }: Omit<LicenseFormModalProps, 
       ...(type === 'consumption' && { maxConsumptions: Number(maxConsumptions) }),
       ...(features.length > 0 && { features }),
     });
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    create.mutate({ body: parsed.data }, { onError: (error) => setErrors(apiFieldErrors(error)) });
+    if (body) create.mutate({ body }, { onError });
   };
 
-  const fieldShown = FIELDS.some((f) => f in errors);
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {create.isError && !fieldShown && (
-          <Alert color="red" role="alert">
-            {apiErrorMessage(create.error)}
-          </Alert>
-        )}
-        <OrderSelect
-          label="Order"
+    <ModalForm
+      onSubmit={submit}
+      onCancel={onClose}
+      submitLabel="Issue license"
+      pending={create.isPending}
+      error={create.error}
+      errors={errors}
+      fields={FIELDS}
+    >
+      <OrderSelect
+        label="Order"
+        required
+        value={orderId}
+        valueLabel={order?.reference}
+        onChange={setOrderId}
+        error={errors.orderId}
+      />
+      <ProductSelect
+        label="Product"
+        required
+        value={productId}
+        onChange={(id) => {
+          setProductId(id);
+          setFeatures([]);
+        }}
+        error={errors.productId}
+      />
+      <Select
+        label="Type"
+        required
+        allowDeselect={false}
+        data={LICENSE_TYPES.map((t) => ({ value: t, label: LICENSE_TYPE_LABELS[t] }))}
+        value={type}
+        onChange={(v) => v && setType(v as LicenseType)}
+        error={errors.type}
+      />
+      <NumberInput
+        label="Max activations"
+        description="How many devices may run it at once"
+        required
+        min={1}
+        max={10000}
+        value={maxActivations}
+        onChange={setMaxActivations}
+        error={errors.maxActivations}
+      />
+      {expiring && (
+        <DateTimePicker
+          label="Valid until"
           required
-          value={orderId}
-          valueLabel={order?.reference}
-          onChange={setOrderId}
-          error={errors.orderId}
+          value={validUntil}
+          onChange={setValidUntil}
+          minDate={new Date()}
+          error={errors.validUntil}
         />
-        <ProductSelect
-          label="Product"
-          required
-          value={productId}
-          onChange={(id) => {
-            setProductId(id);
-            setFeatures([]);
-          }}
-          error={errors.productId}
-        />
-        <Select
-          label="Type"
-          required
-          allowDeselect={false}
-          data={LICENSE_TYPES.map((t) => ({ value: t, label: LICENSE_TYPE_LABELS[t] }))}
-          value={type}
-          onChange={(v) => v && setType(v as LicenseType)}
-          error={errors.type}
-        />
+      )}
+      {type === 'consumption' && (
         <NumberInput
-          label="Max activations"
-          description="How many devices may run it at once"
+          label="Max consumptions"
           required
           min={1}
-          max={10000}
-          value={maxActivations}
-          onChange={setMaxActivations}
-          error={errors.maxActivations}
+          value={maxConsumptions}
+          onChange={setMaxConsumptions}
+          error={errors.maxConsumptions}
         />
-        {expiring && (
-          <DateTimePicker
-            label="Valid until"
-            required
-            value={validUntil}
-            onChange={setValidUntil}
-            minDate={new Date()}
-            error={errors.validUntil}
-          />
-        )}
-        {type === 'consumption' && (
-          <NumberInput
-            label="Max consumptions"
-            required
-            min={1}
-            value={maxConsumptions}
-            onChange={setMaxConsumptions}
-            error={errors.maxConsumptions}
-          />
-        )}
-        {productId && (
-          <ProductFeatures
-            productId={productId}
-            value={features}
-            onChange={setFeatures}
-            error={errors.features}
-          />
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Issue license
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      )}
+      {productId && (
+        <ProductFeatures
+          productId={productId}
+          value={features}
+          onChange={setFeatures}
+          error={errors.features}
+        />
+      )}
+    </ModalForm>
   );
 }
 
 export function LicenseFormModal({ opened, ...props }: LicenseFormModalProps) {
   return (
-    <Modal opened={opened} onClose={props.onClose} title="New license" centered>
-      {opened && <LicenseForm {...props} />}
-    </Modal>
+    <FormModal opened={opened} onClose={props.onClose} title="New license">
+      <LicenseForm {...props} />
+    </FormModal>
   );
 }

@@ -1,24 +1,14 @@
-import { useMemo } from 'react';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 import { type LicenseListFilter, licenseKeys } from './licenseKeys';
 
 const PAGE_SIZE = 50;
 
 export function useLicenses(filter: LicenseListFilter) {
-  const query = tsr.licenses.list.useInfiniteQuery({
-    queryKey: licenseKeys.list(filter),
-    queryData: ({ pageParam }) => ({
-      query: { ...filter, cursor: pageParam as string | undefined, limit: PAGE_SIZE },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const licenses = useMemo(
-    () => query.data?.pages.flatMap((p) => p.body.items) ?? [],
-    [query.data],
+  const list = useKeysetList(licenseKeys.list(filter), (cursor) =>
+    tsr.licenses.list.query({ query: { ...filter, cursor, limit: PAGE_SIZE } }),
   );
-  return { ...query, licenses };
+  return { ...list, licenses: list.items };
 }
 
 export function useLicense(id: string) {
@@ -29,19 +19,8 @@ export function useLicense(id: string) {
 }
 
 export function useLicenseDevices(id: string) {
-  const query = tsr.devices.listForLicense.useInfiniteQuery({
-    queryKey: licenseKeys.devices(id),
-    queryData: ({ pageParam }) => ({
-      params: { id },
-      query: { cursor: pageParam as string | undefined, limit: 100 },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const devices = useMemo(
-    () => query.data?.pages.flatMap((p) => p.body.items) ?? [],
-    [query.data],
+  const list = useKeysetList(licenseKeys.devices(id), (cursor) =>
+    tsr.devices.listForLicense.query({ params: { id }, query: { cursor, limit: 100 } }),
   );
-  return { ...query, devices };
+  return { ...list, devices: list.items };
 }

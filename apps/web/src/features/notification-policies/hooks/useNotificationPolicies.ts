@@ -1,25 +1,18 @@
 import { useMemo } from 'react';
 import { notifyError, notifySuccess } from '../../../api/notify';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 import { useRefreshItem } from '../../../api/useRefreshItem';
 
 export const notificationPolicyKeys = { all: ['notification-policies'] as const };
 
 export function useNotificationPolicies() {
-  const query = tsr.notificationPolicies.list.useInfiniteQuery({
-    queryKey: notificationPolicyKeys.all,
-    queryData: ({ pageParam }) => ({
-      query: { cursor: pageParam as string | undefined, limit: 100 },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const policies = useMemo(
-    () => query.data?.pages.flatMap((p) => p.body.items).filter((p) => p.deletedAt === null) ?? [],
-    [query.data],
+  const list = useKeysetList(notificationPolicyKeys.all, (cursor) =>
+    tsr.notificationPolicies.list.query({ query: { cursor, limit: 100 } }),
   );
-  return { ...query, policies };
+  // Deleted ones stay readable by id (for their history) but leave the list.
+  const policies = useMemo(() => list.items.filter((x) => x.deletedAt === null), [list.items]);
+  return { ...list, items: policies, policies };
 }
 
 function useRefreshPolicy() {

@@ -1,24 +1,22 @@
 import type { Order } from '@keyledger/contract';
-import { Button, Group, Loader, Paper, Text, Title } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { ListError } from '../../../components/DetailStates';
-import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { ListSection } from '../../../components/list/ListSection';
 import { useCan } from '../../auth/hooks/usePermissions';
 import { LicenseFormModal } from '../../licenses/components/LicenseFormModal';
-import { LicenseTable } from '../../licenses/components/LicenseTable';
+import { LICENSE_COLUMNS } from '../../licenses/components/LicenseTable';
 import { useLicenses } from '../../licenses/hooks/useLicenses';
 
 export function OrderLicensesSection({ order }: { order: Order }) {
-  const query = useLicenses({ orderId: order.id });
+  const list = useLicenses({ orderId: order.id });
   const [issuing, issue] = useDisclosure(false);
   const canIssue = useCan('licenses:write');
   return (
-    <Paper withBorder p="md" component="section" aria-labelledby="order-licenses">
-      <Group justify="space-between" mb="xs">
-        <Title order={2} size="h5" id="order-licenses">
-          Licenses
-        </Title>
-        {canIssue && (
+    <ListSection
+      id="order-licenses"
+      title="Licenses"
+      action={
+        canIssue && (
           <Button
             size="compact-sm"
             variant="light"
@@ -27,25 +25,21 @@ export function OrderLicensesSection({ order }: { order: Order }) {
           >
             Issue license
           </Button>
-        )}
-      </Group>
-      {query.isPending ? (
-        <Loader size="sm" aria-label="Loading licenses" />
-      ) : query.isError ? (
-        <ListError what="licenses" error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.licenses.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          No licenses in this order yet.
-        </Text>
-      ) : (
-        <LicenseTable licenses={query.licenses} label={`Licenses of ${order.reference}`} />
-      )}
-      <LoadMoreButton query={query} />
+        )
+      }
+      label={`Licenses of ${order.reference}`}
+      what="licenses"
+      columns={LICENSE_COLUMNS}
+      rowKey={(l) => l.id}
+      list={list}
+      minWidth={720}
+      empty="No licenses in this order yet."
+    >
       <LicenseFormModal
         opened={issuing}
         onClose={issue.close}
         order={{ id: order.id, reference: order.reference }}
       />
-    </Paper>
+    </ListSection>
   );
 }

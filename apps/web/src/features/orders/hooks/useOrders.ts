@@ -1,26 +1,21 @@
-import { useMemo } from 'react';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 import { type OrderListFilter, orderKeys } from './orderKeys';
 
 const PAGE_SIZE = 50;
 
 export function useOrders(filter: OrderListFilter) {
-  const query = tsr.orders.list.useInfiniteQuery({
-    queryKey: orderKeys.list(filter),
-    queryData: ({ pageParam }) => ({
+  const list = useKeysetList(orderKeys.list(filter), (cursor) =>
+    tsr.orders.list.query({
       query: {
         search: filter.search || undefined,
         customerId: filter.customerId,
-        cursor: pageParam as string | undefined,
+        cursor,
         limit: PAGE_SIZE,
       },
     }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const orders = useMemo(() => query.data?.pages.flatMap((p) => p.body.items) ?? [], [query.data]);
-  return { ...query, orders };
+  );
+  return { ...list, orders: list.items };
 }
 
 export function useOrder(id: string, enabled = true) {

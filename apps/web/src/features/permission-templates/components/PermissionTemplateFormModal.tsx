@@ -1,9 +1,12 @@
-import { type Permission, type PermissionTemplate, ZCreatePermissionTemplateBody } from '@keyledger/contract';
-import { Alert, Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
+import {
+  type Permission,
+  type PermissionTemplate,
+  ZCreatePermissionTemplateBody,
+} from '@keyledger/contract';
+import { TextInput, Textarea } from '@mantine/core';
+import { useState } from 'react';
 import { notifySuccess } from '../../../api/notify';
-import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { FormModal, ModalForm, useFieldErrors } from '../../../components/form/FormModal';
 import { useSaveTemplate } from '../hooks/usePermissionTemplates';
 import { PermissionCheckboxes } from './PermissionCheckboxes';
 
@@ -13,35 +16,36 @@ interface Props {
   onClose: () => void;
 }
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+const sameSet = (a: string[], b: string[]) =>
+  a.length === b.length && a.every((x) => b.includes(x));
 
 function TemplateForm({ template, onClose }: Omit<Props, 'opened'>) {
   const [name, setName] = useState(template?.name ?? '');
   const [description, setDescription] = useState(template?.description ?? '');
   const [permissions, setPermissions] = useState<Permission[]>(template?.permissions ?? []);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, validate, onError } = useFieldErrors();
   const [failure, setFailure] = useState<unknown>(null);
   const save = useSaveTemplate();
   const pending = save.create.isPending || save.update.isPending || save.setPermissions.isPending;
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = ZCreatePermissionTemplateBody.safeParse({
+  // Saving an existing template may take two calls (its fields, its permissions): one failure shows.
+  const submit = async () => {
+    const d = validate(ZCreatePermissionTemplateBody, {
       name,
       description: description.trim() || null,
       permissions,
     });
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
+    if (!d) return;
     setFailure(null);
     try {
       if (!template) {
-        await save.create.mutateAsync({ body: parsed.data });
+        await save.create.mutateAsync({ body: d });
       } else {
-        const d = parsed.data;
         const body = {
           ...(d.name !== template.name && { name: d.name }),
-          ...((d.description ?? null) !== template.description && { description: d.description ?? null }),
+          ...((d.description ?? null) !== template.description && {
+            description: d.description ?? null,
+          }),
         };
         if (Object.keys(body).length > 0)
           await save.update.mutateAsync({ params: { id: template.id }, body });
@@ -54,59 +58,55 @@ function TemplateForm({ template, onClose }: Omit<Props, 'opened'>) {
       }
       onClose();
     } catch (error) {
-      setErrors(apiFieldErrors(error));
+      onError(error);
       setFailure(error);
     }
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
-      <Stack>
-        {failure !== null && Object.keys(errors).length === 0 && (
-          <Alert color="red" role="alert">
-            {apiErrorMessage(failure)}
-          </Alert>
-        )}
-        <TextInput
-          label="Name"
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={errors.name}
-          data-autofocus
-        />
-        <Textarea
-          label="Description"
-          autosize
-          minRows={2}
-          value={description}
-          onChange={(e) => setDescription(e.currentTarget.value)}
-          error={errors.description}
-        />
-        <PermissionCheckboxes value={permissions} onChange={setPermissions} error={errors.permissions} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={pending}>
-            {template ? 'Save' : 'Create template'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm
+      onSubmit={() => void submit()}
+      onCancel={onClose}
+      submitLabel={template ? 'Save' : 'Create template'}
+      pending={pending}
+      error={failure}
+      errors={errors}
+      fields={['name', 'description', 'permissions']}
+    >
+      <TextInput
+        label="Name"
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={errors.name}
+        data-autofocus
+      />
+      <Textarea
+        label="Description"
+        autosize
+        minRows={2}
+        value={description}
+        onChange={(e) => setDescription(e.currentTarget.value)}
+        error={errors.description}
+      />
+      <PermissionCheckboxes
+        value={permissions}
+        onChange={setPermissions}
+        error={errors.permissions}
+      />
+    </ModalForm>
   );
 }
 
 export function PermissionTemplateFormModal({ opened, ...props }: Props) {
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={props.onClose}
       title={props.template ? 'Edit permission template' : 'New permission template'}
       size="lg"
-      centered
     >
-      {opened && <TemplateForm {...props} />}
-    </Modal>
+      <TemplateForm {...props} />
+    </FormModal>
   );
 }

@@ -1,9 +1,10 @@
 import type { PermissionTemplate } from '@keyledger/contract';
-import { Button, Center, Group, Loader, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ConfirmModal } from '../../../components/ConfirmModal';
-import { ListError } from '../../../components/DetailStates';
-import { LoadMoreButton } from '../../../components/LoadMoreButton';
+import { EmptyList, type Column } from '../../../components/list/KeysetTable';
+import { ListPage } from '../../../components/list/ListPage';
+import { RowActions } from '../../../components/list/RowActions';
 import { usePermissionTemplates, useRemoveTemplate } from '../hooks/usePermissionTemplates';
 import { permissionLabel } from './PermissionCheckboxes';
 import { PermissionTemplateFormModal } from './PermissionTemplateFormModal';
@@ -12,77 +13,56 @@ type Editing = { template?: PermissionTemplate } | null;
 
 /** Settings > Permission templates: reusable sets of permissions for platform users. */
 export function PermissionTemplatesPage() {
-  const query = usePermissionTemplates();
+  const list = usePermissionTemplates();
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<PermissionTemplate | null>(null);
   const remove = useRemoveTemplate(() => setRemoving(null));
 
-  return (
-    <Stack>
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={1} size="h2">
-            Permission templates
-          </Title>
-          <Text c="dimmed" size="sm">
-            Reusable sets of permissions to give platform users who are not admins.
+  const columns: Column<PermissionTemplate>[] = [
+    {
+      header: 'Name',
+      cell: (t) => (
+        <>
+          <Text fw={600} size="sm">
+            {t.name}
           </Text>
-        </div>
-        <Button onClick={() => setEditing({})}>New template</Button>
-      </Group>
-      {query.isPending ? (
-        <Center py="xl">
-          <Loader aria-label="Loading templates" />
-        </Center>
-      ) : query.isError ? (
-        <ListError what="templates" error={query.error} onRetry={() => void query.refetch()} />
-      ) : query.templates.length === 0 ? (
-        <Text c="dimmed">No templates yet.</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={560}>
-          <Table aria-label="Permission templates" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Permissions</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {query.templates.map((t) => (
-                <Table.Tr key={t.id}>
-                  <Table.Td>
-                    <Text fw={600} size="sm">
-                      {t.name}
-                    </Text>
-                    {t.description && (
-                      <Text size="xs" c="dimmed">
-                        {t.description}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{t.permissions.map(permissionLabel).join(', ') || '—'}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button size="compact-sm" variant="subtle" aria-label={`Edit ${t.name}`} onClick={() => setEditing({ template: t })}>
-                        Edit
-                      </Button>
-                      <Button size="compact-sm" variant="subtle" color="red" aria-label={`Delete ${t.name}`} onClick={() => setRemoving(t)}>
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <LoadMoreButton query={query} />
+          {t.description && (
+            <Text size="xs" c="dimmed">
+              {t.description}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      header: 'Permissions',
+      cell: (t) => <Text size="sm">{t.permissions.map(permissionLabel).join(', ') || '—'}</Text>,
+    },
+    {
+      header: 'Actions',
+      hiddenHeader: true,
+      cell: (t) => (
+        <RowActions
+          name={t.name}
+          onEdit={() => setEditing({ template: t })}
+          onDelete={() => setRemoving(t)}
+        />
+      ),
+    },
+  ];
+
+  return (
+    <ListPage
+      title="Permission templates"
+      description="Reusable sets of permissions to give platform users who are not admins."
+      action={<Button onClick={() => setEditing({})}>New template</Button>}
+      label="Permission templates"
+      what="templates"
+      columns={columns}
+      rowKey={(t) => t.id}
+      list={list}
+      empty={<EmptyList title="No templates yet" />}
+    >
       <PermissionTemplateFormModal
         opened={editing !== null}
         template={editing?.template}
@@ -98,6 +78,6 @@ export function PermissionTemplatesPage() {
       >
         “{removing?.name}” will be deleted. A template still given to users cannot be deleted.
       </ConfirmModal>
-    </Stack>
+    </ListPage>
   );
 }

@@ -2,25 +2,18 @@ import type { PermissionTemplate } from '@keyledger/contract';
 import { useMemo } from 'react';
 import { notifyError, notifySuccess } from '../../../api/notify';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 import { useRefreshItem } from '../../../api/useRefreshItem';
 
 export const permissionTemplateKeys = { all: ['permission-templates'] as const };
 
 export function usePermissionTemplates() {
-  const query = tsr.permissionTemplates.list.useInfiniteQuery({
-    queryKey: permissionTemplateKeys.all,
-    queryData: ({ pageParam }) => ({
-      query: { cursor: pageParam as string | undefined, limit: 100 },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const templates = useMemo(
-    () => query.data?.pages.flatMap((p) => p.body.items).filter((t) => t.deletedAt === null) ?? [],
-    [query.data],
+  const list = useKeysetList(permissionTemplateKeys.all, (cursor) =>
+    tsr.permissionTemplates.list.query({ query: { cursor, limit: 100 } }),
   );
-  return { ...query, templates };
+  // Deleted ones stay readable by id (for their history) but leave the list.
+  const templates = useMemo(() => list.items.filter((x) => x.deletedAt === null), [list.items]);
+  return { ...list, items: templates, templates };
 }
 
 function useRefreshTemplate() {

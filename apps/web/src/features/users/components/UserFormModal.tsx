@@ -1,19 +1,7 @@
 import { type PlatformUser, ZCreatePlatformUserBody } from '@keyledger/contract';
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  TextInput,
-} from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
-import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { PasswordInput, Select, Switch, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { FormModal, ModalForm, useFieldErrors } from '../../../components/form/FormModal';
 import { usePermissions } from '../../auth/hooks/usePermissions';
 import { useSession } from '../../auth/hooks/useSession';
 import { usePermissionTemplates } from '../../permission-templates/hooks/usePermissionTemplates';
@@ -38,15 +26,14 @@ function UserForm({ user, onClose }: UserFormProps) {
   const [isAdmin, setIsAdmin] = useState(user?.isAdmin ?? false);
   const [templateId, setTemplateId] = useState<string | null>(user?.permissionTemplateId ?? null);
   const templates = usePermissionTemplates();
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, validate, onError } = useFieldErrors();
   const { create, update } = useSaveUser(onClose);
   const mutation = user ? update : create;
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     // Editing: the password is only sent when a new one is typed.
     const schema = user ? ZCreatePlatformUserBody.partial() : ZCreatePlatformUserBody;
-    const parsed = schema.safeParse({
+    const d = validate(schema, {
       email,
       name,
       isAdmin,
@@ -54,12 +41,8 @@ function UserForm({ user, onClose }: UserFormProps) {
       permissionTemplateId: isAdmin ? null : templateId,
       ...(password || !user ? { password } : {}),
     });
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    const onError = (error: unknown) => setErrors(apiFieldErrors(error));
-    if (!user)
-      return create.mutate({ body: ZCreatePlatformUserBody.parse(parsed.data) }, { onError });
-    const d = parsed.data;
+    if (!d) return;
+    if (!user) return create.mutate({ body: ZCreatePlatformUserBody.parse(d) }, { onError });
     const body = {
       ...(d.email !== user.email && { email: d.email }),
       ...(d.name !== user.name && { name: d.name }),
@@ -73,108 +56,99 @@ function UserForm({ user, onClose }: UserFormProps) {
     update.mutate({ params: { id: user.id }, body }, { onError });
   };
 
-  const fieldShown = FIELDS.some((f) => f in errors);
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {mutation.isError && !fieldShown && (
-          <Alert color="red" role="alert">
-            {apiErrorMessage(mutation.error)}
-          </Alert>
-        )}
-        <TextInput
-          label="Email"
-          type="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
-          error={errors.email}
-          data-autofocus
-        />
-        <TextInput
-          label="Name"
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={errors.name}
-        />
-        {isSelf ? (
-          <Text size="sm" c="dimmed">
-            To change your own password, use Change password next to your name: it asks for your
-            current one.
-          </Text>
-        ) : (
-          <PasswordInput
-            label={user ? 'New password' : 'Password'}
-            description={
-              user
-                ? 'Leave empty to keep the current password. A new one signs the user out everywhere.'
-                : 'At least 10 characters, with a letter and a digit'
-            }
-            required={!user}
-            autoComplete="new-password"
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={errors.password}
-          />
-        )}
-        <Switch
-          label="Admin"
+    <ModalForm
+      onSubmit={submit}
+      onCancel={onClose}
+      submitLabel={user ? 'Save' : 'Add user'}
+      pending={mutation.isPending}
+      error={mutation.error}
+      errors={errors}
+      fields={FIELDS}
+    >
+      <TextInput
+        label="Email"
+        type="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.currentTarget.value)}
+        error={errors.email}
+        data-autofocus
+      />
+      <TextInput
+        label="Name"
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={errors.name}
+      />
+      {isSelf ? (
+        <Text size="sm" c="dimmed">
+          To change your own password, use Change password next to your name: it asks for your
+          current one.
+        </Text>
+      ) : (
+        <PasswordInput
+          label={user ? 'New password' : 'Password'}
           description={
-            !callerIsAdmin
-              ? 'Only an admin can make a user an admin or take it away'
-              : isSelf && user.isAdmin
-                ? 'You cannot take away your own admin rights; another admin can'
-                : 'Admins can do everything, including managing users'
+            user
+              ? 'Leave empty to keep the current password. A new one signs the user out everywhere.'
+              : 'At least 10 characters, with a letter and a digit'
           }
-          disabled={!callerIsAdmin || (isSelf && user.isAdmin)}
-          checked={isAdmin}
-          onChange={(e) => setIsAdmin(e.currentTarget.checked)}
-          error={errors.isAdmin}
+          required={!user}
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={errors.password}
         />
-        {!isAdmin && (
-          <Select
-            label="Permission template"
-            description={
-              callerIsAdmin
-                ? 'What this user may see and do'
-                : 'What this user may see and do. You can give only templates within your own permissions.'
-            }
-            placeholder={templates.isPending ? 'Loading…' : 'No permissions'}
-            clearable
-            data={templates.templates.map((t) => ({
-              value: t.id,
-              label: t.name,
-              // The API refuses a template granting what the caller does not hold.
-              disabled: !t.permissions.every(can) && t.id !== user?.permissionTemplateId,
-            }))}
-            value={templateId}
-            onChange={setTemplateId}
-            error={errors.permissionTemplateId}
-          />
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={mutation.isPending}>
-            {user ? 'Save' : 'Add user'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      )}
+      <Switch
+        label="Admin"
+        description={
+          !callerIsAdmin
+            ? 'Only an admin can make a user an admin or take it away'
+            : isSelf && user.isAdmin
+              ? 'You cannot take away your own admin rights; another admin can'
+              : 'Admins can do everything, including managing users'
+        }
+        disabled={!callerIsAdmin || (isSelf && user.isAdmin)}
+        checked={isAdmin}
+        onChange={(e) => setIsAdmin(e.currentTarget.checked)}
+        error={errors.isAdmin}
+      />
+      {!isAdmin && (
+        <Select
+          label="Permission template"
+          description={
+            callerIsAdmin
+              ? 'What this user may see and do'
+              : 'What this user may see and do. You can give only templates within your own permissions.'
+          }
+          placeholder={templates.isPending ? 'Loading…' : 'No permissions'}
+          clearable
+          data={templates.templates.map((t) => ({
+            value: t.id,
+            label: t.name,
+            // The API refuses a template granting what the caller does not hold.
+            disabled: !t.permissions.every(can) && t.id !== user?.permissionTemplateId,
+          }))}
+          value={templateId}
+          onChange={setTemplateId}
+          error={errors.permissionTemplateId}
+        />
+      )}
+    </ModalForm>
   );
 }
 
 export function UserFormModal({ opened, ...props }: UserFormProps & { opened: boolean }) {
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={props.onClose}
       title={props.user ? 'Edit user' : 'Add user'}
-      centered
     >
-      {opened && <UserForm {...props} />}
-    </Modal>
+      <UserForm {...props} />
+    </FormModal>
   );
 }

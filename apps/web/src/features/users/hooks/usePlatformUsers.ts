@@ -1,23 +1,16 @@
 import type { PlatformUser } from '@keyledger/contract';
-import { useMemo } from 'react';
 import { notifyError, notifySuccess } from '../../../api/notify';
 import { tsr } from '../../../api/tsr';
+import { useKeysetList } from '../../../components/list/useKeysetList';
 import { auditLogKeys } from '../../audit-log/hooks/auditLogScope';
 
 export const platformUserKeys = { all: ['platform-users'] as const };
 
 export function usePlatformUsers() {
-  const query = tsr.platformUsers.list.useInfiniteQuery({
-    queryKey: platformUserKeys.all,
-    queryData: ({ pageParam }) => ({
-      query: { cursor: pageParam as string | undefined, limit: 100 },
-    }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last: { body: { nextCursor: string | null } }) =>
-      last.body.nextCursor ?? undefined,
-  });
-  const users = useMemo(() => query.data?.pages.flatMap((p) => p.body.items) ?? [], [query.data]);
-  return { ...query, users };
+  const list = useKeysetList(platformUserKeys.all, (cursor) =>
+    tsr.platformUsers.list.query({ query: { cursor, limit: 100 } }),
+  );
+  return { ...list, users: list.items };
 }
 
 function useRefreshUsers() {
