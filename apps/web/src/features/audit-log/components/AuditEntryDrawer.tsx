@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { CheckIcon, CopyIcon } from '../../../components/Icons';
-import { itemRefKey, itemTypeLabel } from '../utils/itemLinks';
+import { itemRefKey, itemTypeLabel } from '../../../app/itemTypes';
 import { ActionBadge } from './ActionBadge';
 import { actorName } from './ActorLabel';
 import { ChangesTable } from './ChangesTable';

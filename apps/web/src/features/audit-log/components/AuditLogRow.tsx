@@ -1,7 +1,7 @@
 import type { AuditEntry } from '@keyledger/contract';
 import { Group, Text } from '@mantine/core';
 import { forwardRef, type CSSProperties, type KeyboardEvent } from 'react';
-import { itemTypeLabel } from '../utils/itemLinks';
+import { itemTypeLabel } from '../../../app/itemTypes';
 import { summarizeChanges } from '../utils/formatChange';
 import { ActionBadge } from './ActionBadge';
 import { ActorLabel } from './ActorLabel';

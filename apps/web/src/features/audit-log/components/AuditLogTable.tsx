@@ -5,7 +5,7 @@ import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { PermissionDenied } from '../../auth/components/PermissionDenied';
 import type { AuditLogScope } from '../hooks/auditLogScope';
-import { itemTypeLabel } from '../utils/itemLinks';
+import { itemTypeLabel } from '../../../app/itemTypes';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { useNewEntries } from '../hooks/useNewEntries';
 import type { AuditLogListFilter } from '../utils/auditLogSearch';
