@@ -441,6 +441,7 @@ describe('reads (TenantReadInterceptor)', () => {
         permissionTemplates: template.id,
         notificationPolicies: policy.id,
         auditExports: exp!.id,
+        auditLog: (await expectOk<{ items: Array<{ id: string }> }>(a.api.get('/api/v1/audit-log?limit=1'))).items[0]!.id,
       });
       // A signed checkpoint for the checkpoint list (the worker's job, run here once).
       await t.app.get(IntegrityService).sealDue();
