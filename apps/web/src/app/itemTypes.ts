@@ -50,6 +50,8 @@ export interface ItemTypeInfo {
   readPermission: Permission | null;
   /** One item by id, named as the app names it; null when it is gone or not readable. */
   fetch: ((id: string, signal?: AbortSignal) => Promise<FetchedItem | null>) | null;
+  /** Items whose name (or key) contains `text`, for autocomplete; null when the type has no search. */
+  search: ((text: string, signal?: AbortSignal) => Promise<FetchedItem[]>) | null;
   /** Its history: the item's own route when it has one, otherwise the account log filtered to it. */
   fetchHistory: (args: ItemHistoryArgs) => Promise<{ status: number; body: unknown }>;
 }
@@ -69,6 +71,14 @@ function fetched<T>(
   if (res.status !== 200) return null;
   const item = res.body as T & { id: string };
   return { id: item.id, label: name(item) };
+}
+
+function listed<T>(
+  res: { status: number; body: unknown },
+  name: (item: T) => string,
+): FetchedItem[] {
+  if (res.status !== 200) return [];
+  return (res.body as { items: (T & { id: string })[] }).items.map((i) => ({ id: i.id, label: name(i) }));
 }
 
 export function customerName(c: {
@@ -94,6 +104,11 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
         await tsr.products.get.query({ params: { id }, fetchOptions: { signal } }),
         (p) => p.name,
       ),
+    search: async (text, signal) =>
+      listed<{ name: string }>(
+        await tsr.products.list.query({ query: { search: text, limit: 5 }, fetchOptions: { signal } }),
+        (p) => p.name,
+      ),
     fetchHistory: ({ id, related, cursor, limit, signal }) =>
       tsr.products.auditLog.query({
         params: { id },
@@ -113,6 +128,11 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
         await tsr.customers.get.query({ params: { id }, fetchOptions: { signal } }),
         customerName,
       ),
+    search: async (text, signal) =>
+      listed(
+        await tsr.customers.list.query({ query: { search: text, limit: 5 }, fetchOptions: { signal } }),
+        customerName,
+      ),
     fetchHistory: ({ id, related, cursor, limit, signal }) =>
       tsr.customers.auditLog.query({
         params: { id },
@@ -130,6 +150,11 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     fetch: async (id, signal) =>
       fetched<{ reference: string }>(
         await tsr.orders.get.query({ params: { id }, fetchOptions: { signal } }),
+        (o) => `Order ${o.reference}`,
+      ),
+    search: async (text, signal) =>
+      listed<{ reference: string }>(
+        await tsr.orders.list.query({ query: { search: text, limit: 5 }, fetchOptions: { signal } }),
         (o) => `Order ${o.reference}`,
       ),
     fetchHistory: ({ id, related, cursor, limit, signal }) =>
@@ -152,6 +177,14 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
         await tsr.licenses.get.query({ params: { id }, fetchOptions: { signal } }),
         (l) => l.keyHint,
       ),
+    // By key: a full key pasted from an email, part of one, or the masked form.
+    search: async (text, signal) =>
+      /^[A-Za-z0-9*-]{2,64}$/.test(text)
+        ? listed<{ keyHint: string }>(
+            await tsr.licenses.list.query({ query: { key: text, limit: 5 }, fetchOptions: { signal } }),
+            (l) => l.keyHint,
+          )
+        : [],
     fetchHistory: ({ id, related, cursor, limit, signal }) =>
       tsr.licenses.auditLog.query({
         params: { id },
@@ -171,6 +204,7 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
         await tsr.platformUsers.get.query({ params: { id }, fetchOptions: { signal } }),
         (u) => u.name || u.email,
       ),
+    search: null,
     fetchHistory: accountLogHistory('platform_user'),
   },
   permission_template: {
@@ -181,6 +215,7 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     listRoute: '/settings/permission-templates',
     readPermission: 'settings:templates',
     fetch: null,
+    search: null,
     fetchHistory: accountLogHistory('permission_template'),
   },
   notification_policy: {
@@ -191,6 +226,7 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     listRoute: '/settings/notification-policies',
     readPermission: 'settings:notifications',
     fetch: null,
+    search: null,
     fetchHistory: accountLogHistory('notification_policy'),
   },
   device: {
@@ -201,6 +237,7 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     listRoute: null,
     readPermission: 'licenses:read',
     fetch: null,
+    search: null,
     fetchHistory: accountLogHistory('device'),
   },
   api_key: {
@@ -211,6 +248,7 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     listRoute: '/settings/api-keys',
     readPermission: 'settings:api_keys',
     fetch: null,
+    search: null,
     fetchHistory: accountLogHistory('api_key'),
   },
   audit_export: {
@@ -221,6 +259,7 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     listRoute: '/settings/audit-logs/exports',
     readPermission: 'audit_log:export',
     fetch: null,
+    search: null,
     fetchHistory: accountLogHistory('audit_export'),
   },
 };

@@ -1,13 +1,23 @@
-import { Group, Stack, Text, Title } from '@mantine/core';
-import { getRouteApi } from '@tanstack/react-router';
-import { useMemo } from 'react';
-import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
+import {
+  type AuditAction,
+  resolveAuditFilter,
+} from '@keyledger/contract';
+import { Alert, Group, Stack, Text, Title } from '@mantine/core';
+import { getRouteApi, useRouterState } from '@tanstack/react-router';
+import { useEffect, useMemo, useState } from 'react';
+import { useZoneMode } from '../../../app/time';
 import { RouterAnchor } from '../../../components/RouterLinks';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { useCan } from '../../auth/hooks/usePermissions';
-import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
-import { type AuditLogSearch, hasActiveFilters, toAuditLogQuery } from '../utils/auditLogSearch';
+import {
+  type AuditLogSearch,
+  filterPart,
+  hasActiveFilters,
+  normalizeAuditLogSearch,
+  toAuditLogQuery,
+} from '../utils/auditLogSearch';
 import { describeAuditSearch } from '../utils/describeAuditSearch';
+import { droppedParams } from '../utils/droppedParams';
 import { AuditLogFilterBar } from './AuditLogFilterBar';
 import { AuditLogTable } from './AuditLogTable';
 import { IntegrityBanner } from './IntegrityBanner';
@@ -18,16 +28,32 @@ const route = getRouteApi('/_app/settings/audit-logs');
 export function AuditLogPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const filter = useMemo(() => toAuditLogQuery(search), [search]);
-  const { error } = useAuditLogEntries({ kind: 'account', filter });
-  const searchError = apiErrorStatus(error) === 400 ? apiErrorLines(error).join(' ') : null;
-  const setSearch = (next: AuditLogSearch) => void navigate({ search: next });
+  const rawSearch = useRouterState({ select: (s) => s.location.search as Record<string, unknown> });
+  const [zone] = useZoneMode();
+  const filters = useMemo(() => filterPart(search), [search]);
+  const filter = useMemo(() => toAuditLogQuery(filters, new Date(), zone), [filters, zone]);
+  const setSearch = (next: AuditLogSearch, replace = false) =>
+    void navigate({ search: normalizeAuditLogSearch(next), replace });
   const filtered = hasActiveFilters(search);
   const canExport = useCan('audit_log:export');
   const description = useMemo(
-    () => describeAuditSearch(filter, search.action),
-    [filter, search.action],
+    () => describeAuditSearch(filter, filters.action as AuditAction[] | undefined, zone),
+    [filter, filters.action, zone],
   );
+  const maskedKeys = useMemo(() => {
+    const r = resolveAuditFilter({ q: filter.q });
+    return r.ok ? (r.value.maskedKeys ?? []) : [];
+  }, [filter.q]);
+
+  // An old or hand-edited link: what no longer parses was dropped; say so once, and clean the URL.
+  const [dropped, setDropped] = useState<string[]>([]);
+  const droppedNow = useMemo(() => droppedParams(rawSearch, search), [rawSearch, search]);
+  useEffect(() => {
+    if (droppedNow.length === 0) return;
+    setDropped(droppedNow);
+    setSearch(search, true);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [droppedNow.join('\n')]);
 
   return (
     <Stack gap="md">
@@ -55,17 +81,38 @@ export function AuditLogPage() {
         </Group>
       </Group>
       <IntegrityBanner />
-      <AuditLogFilterBar search={search} onChange={setSearch} searchError={searchError} />
+      {dropped.length > 0 && (
+        <Alert
+          color="yellow"
+          variant="light"
+          withCloseButton
+          onClose={() => setDropped([])}
+          closeButtonLabel="Dismiss"
+          role="status"
+          title="Part of this link was ignored"
+        >
+          It is outdated or not valid: {dropped.join('; ')}. The rest of the filters apply.
+        </Alert>
+      )}
+      <AuditLogFilterBar search={search} onChange={(next) => setSearch(next)} />
       {filtered && description && (
-        <Text size="sm" c="dimmed" aria-live="polite">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="filter-summary">
           Filter: {description}.
+        </Text>
+      )}
+      {maskedKeys.length > 0 && (
+        <Text size="sm" c="dimmed" role="note">
+          Audit entries never hold full license keys, so{' '}
+          {maskedKeys.map((k) => `${k.key} is matched as ${k.masked}`).join(', ')}.
         </Text>
       )}
       <AuditLogTable
         filter={filter}
         filtered={filtered}
-        onClearFilters={() => setSearch({})}
-        height="max(360px, calc(100dvh - 360px))"
+        onClearFilters={() => setSearch({ entry: search.entry })}
+        openEntryId={search.entry ?? null}
+        onOpenEntry={(entry) => setSearch({ ...search, entry: entry ?? undefined })}
+        height="max(360px, calc(100dvh - 420px))"
       />
     </Stack>
   );
