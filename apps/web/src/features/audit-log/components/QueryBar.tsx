@@ -63,11 +63,18 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
     ? [{ value: `tok:${literal}`, group: 'Search', label: literal, hint: 'as typed' }, ...suggestions]
     : suggestions;
 
+  // Enter takes the literal text when it is valid; for a name after actor: or item:, the first match.
+  // Otherwise nothing is preselected, so Enter shows what is wrong with the text rather than
+  // silently picking something else.
+  const preselect =
+    literalOk ||
+    (/^(actor|item):/i.test(literal) &&
+      options.some((o) => o.group === 'People' || (o.group === 'Items' && o.value.split(':').length > 3)));
   useEffect(() => {
-    if (draft.trim()) combobox.selectFirstOption();
+    if (preselect) combobox.selectFirstOption();
     else combobox.resetSelectedOption();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [draft, options.length]);
+  }, [draft, options.length, preselect]);
 
   const commit = (text: string) => {
     const r = applyQuery(search, text, people);
@@ -113,7 +120,7 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
                 key={chip.key}
                 role="listitem"
                 withRemoveButton
-                removeButtonProps={{ 'aria-label': `Remove ${chip.label}` }}
+                removeButtonProps={{ 'aria-label': `Remove ${chip.label}`, 'aria-hidden': false, tabIndex: 0 }}
                 onRemove={() => onChange(normalizeAuditLogSearch(chip.remove(search)))}
                 title={chip.token ?? chip.label}
                 data-kind={chip.kind}
@@ -127,7 +134,7 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
                 key={`bad:${b.token}`}
                 role="listitem"
                 withRemoveButton
-                removeButtonProps={{ 'aria-label': `Remove ${b.token}` }}
+                removeButtonProps={{ 'aria-label': `Remove ${b.token}`, 'aria-hidden': false, tabIndex: 0 }}
                 onRemove={() => setBad((list) => list.filter((x) => x !== b))}
                 onClick={() => {
                   setBad((list) => list.filter((x) => x !== b));

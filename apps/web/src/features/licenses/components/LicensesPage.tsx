@@ -1,7 +1,7 @@
-import { Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Button, Center, Group, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { getRouteApi } from '@tanstack/react-router';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { ListError } from '../../../components/DetailStates';
 import { LoadMoreButton } from '../../../components/LoadMoreButton';
 import { useCan } from '../../auth/hooks/usePermissions';
@@ -18,15 +18,17 @@ export function LicensesPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const filter = useMemo(
-    () => ({ productId: search.productId, customerId: search.customerId }),
-    [search.productId, search.customerId],
+    () => ({ productId: search.productId, customerId: search.customerId, key: search.key }),
+    [search.productId, search.customerId, search.key],
   );
+  const [keyDraft, setKeyDraft] = useState(search.key ?? '');
   const setFilter = (next: Partial<typeof filter>) =>
     void navigate({ search: { ...search, ...next }, replace: true });
   const [creating, { open, close }] = useDisclosure(false);
   const query = useLicenses(filter);
   const canWrite = useCan('licenses:write');
-  const filtered = Boolean(filter.productId || filter.customerId);
+  const filtered = Boolean(filter.productId || filter.customerId || filter.key);
+  const applyKey = () => setFilter({ key: keyDraft.trim() || undefined });
 
   return (
     <Stack>
@@ -42,6 +44,26 @@ export function LicensesPage() {
         {canWrite && <Button onClick={open}>New license</Button>}
       </Group>
       <Group align="flex-end" gap="sm">
+        <form
+          role="search"
+          aria-label="Find a license by key"
+          onSubmit={(e) => {
+            e.preventDefault();
+            applyKey();
+          }}
+        >
+          <TextInput
+            label="License key"
+            description="A full key, part of one, or ****-****-****-NPQR"
+            placeholder="K7QM-2XHR-PN4D-WC9T"
+            value={keyDraft}
+            onChange={(e) => setKeyDraft(e.currentTarget.value)}
+            onBlur={applyKey}
+            spellCheck={false}
+            autoComplete="off"
+            maxLength={64}
+          />
+        </form>
         <ProductSelect
           label="Product"
           clearable
