@@ -73,7 +73,7 @@ function ArrayChange({ change }: { change: FieldChange }) {
   return (
     <Stack gap={4} align="flex-start">
       {diff.added.length > 0 && (
-        <Group gap={4} aria-label="Added">
+        <Group gap={4} role="group" aria-label="Added">
           <Text size="xs" c="dimmed" w={64}>
             Added
           </Text>
@@ -81,7 +81,7 @@ function ArrayChange({ change }: { change: FieldChange }) {
         </Group>
       )}
       {diff.removed.length > 0 && (
-        <Group gap={4} aria-label="Removed">
+        <Group gap={4} role="group" aria-label="Removed">
           <Text size="xs" c="dimmed" w={64}>
             Removed
           </Text>
