@@ -3,8 +3,8 @@ import {
   resolveAuditFilter,
 } from '@keyledger/contract';
 import { Alert, Group, Stack, Text, Title } from '@mantine/core';
-import { getRouteApi, useRouterState } from '@tanstack/react-router';
-import { useEffect, useMemo, useState } from 'react';
+import { getRouteApi } from '@tanstack/react-router';
+import { useMemo, useState } from 'react';
 import { useZoneMode } from '../../../app/time';
 import { RouterAnchor } from '../../../components/RouterLinks';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
@@ -14,10 +14,11 @@ import {
   filterPart,
   hasActiveFilters,
   normalizeAuditLogSearch,
+  clearDroppedFromLink,
+  droppedFromLink,
   toAuditLogQuery,
 } from '../utils/auditLogSearch';
 import { describeAuditSearch } from '../utils/describeAuditSearch';
-import { droppedParams } from '../utils/droppedParams';
 import { AuditLogFilterBar } from './AuditLogFilterBar';
 import { AuditLogTable } from './AuditLogTable';
 import { IntegrityBanner } from './IntegrityBanner';
@@ -28,12 +29,13 @@ const route = getRouteApi('/_app/settings/audit-logs');
 export function AuditLogPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const rawSearch = useRouterState({ select: (s) => s.location.search as Record<string, unknown> });
   const [zone] = useZoneMode();
   const filters = useMemo(() => filterPart(search), [search]);
   const filter = useMemo(() => toAuditLogQuery(filters, new Date(), zone), [filters, zone]);
-  const setSearch = (next: AuditLogSearch, replace = false) =>
+  const setSearch = (next: AuditLogSearch, replace = false) => {
+    clearDroppedFromLink();
     void navigate({ search: normalizeAuditLogSearch(next), replace });
+  };
   const filtered = hasActiveFilters(search);
   const canExport = useCan('audit_log:export');
   const description = useMemo(
@@ -45,15 +47,14 @@ export function AuditLogPage() {
     return r.ok ? (r.value.maskedKeys ?? []) : [];
   }, [filter.q]);
 
-  // An old or hand-edited link: what no longer parses was dropped; say so once, and clean the URL.
-  const [dropped, setDropped] = useState<string[]>([]);
-  const droppedNow = useMemo(() => droppedParams(rawSearch, search), [rawSearch, search]);
-  useEffect(() => {
-    if (droppedNow.length === 0) return;
-    setDropped(droppedNow);
-    setSearch(search, true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [droppedNow.join('\n')]);
+  // An old or hand-edited link: what no longer parses was dropped; say so, and clean the URL. Only
+  // the URL the page was opened with is checked: the app's own navigations write clean params.
+  // Read, not taken: the page may mount twice for one link. Cleared once the viewer moves on.
+  const [dropped, setDroppedState] = useState<string[]>(() => droppedFromLink.current);
+  const setDropped = (list: string[]) => {
+    if (list.length === 0) clearDroppedFromLink();
+    setDroppedState(list);
+  };
 
   return (
     <Stack gap="md">

@@ -11,6 +11,7 @@ import {
   type AuditLogQuery,
 } from '@keyledger/contract';
 import dayjs from 'dayjs';
+import { droppedParams } from './droppedParams';
 import utc from 'dayjs/plugin/utc';
 import { z } from 'zod';
 
@@ -130,7 +131,32 @@ export function sanitizeQuery(q: string | undefined): { q: string | undefined; d
  */
 export function parseAuditLogSearch(raw: Record<string, unknown>): AuditLogSearch {
   const parsed = ZAuditLogSearch.parse(raw);
-  return normalizeAuditLogSearch({ ...parsed, q: sanitizeQuery(parsed.q).q });
+  const clean = normalizeAuditLogSearch({ ...parsed, q: sanitizeQuery(parsed.q).q });
+  const dropped = droppedParams(raw, clean);
+  // The router rewrites the URL to the clean params before the page mounts: keep what it dropped.
+  if (dropped.length > 0) droppedFromLink.current = dropped;
+  // Every known key, undefined when dropped: the router merges this over the raw params, so a key
+  // left out would let the raw (invalid) value through.
+  return { ...EMPTY_SEARCH, ...clean };
+}
+
+const EMPTY_SEARCH: Record<keyof AuditLogSearch, undefined> = {
+  action: undefined,
+  actor: undefined,
+  itemType: undefined,
+  itemId: undefined,
+  entry: undefined,
+  range: undefined,
+  from: undefined,
+  to: undefined,
+  q: undefined,
+};
+
+/** What the last link opened dropped (see parseAuditLogSearch); the page reads and clears it. */
+export const droppedFromLink: { current: string[] } = { current: [] };
+
+export function clearDroppedFromLink(): void {
+  droppedFromLink.current = [];
 }
 
 export function hasActiveFilters(search: AuditLogSearch): boolean {
