@@ -4,7 +4,9 @@ describe('audit field labels', () => {
   it('names listed fields, sub-record fields and unlisted ones', () => {
     expect(auditFieldLabel('maxConsumptions')).toBe('Max consumptions');
     expect(auditFieldLabel('user.email')).toBe('User › Email');
-    expect(auditFieldLabel('device.Build server.blacklisted')).toBe('Device › Build server › Blacklisted');
+    expect(auditFieldLabel('device.Build server.blacklisted')).toBe(
+      'Device › Build server › Blacklisted',
+    );
     expect(auditFieldLabel('someNewField')).toBe('Some new field');
     expect(humanizeFieldName('snake_case_name')).toBe('Snake case name');
   });

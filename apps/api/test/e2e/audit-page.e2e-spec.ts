@@ -48,7 +48,8 @@ describe('the audit page: query bar, entry links, license keys', () => {
     license = await vendor.license();
     await expectOk(api.post(`/api/v1/licenses/${license.id}/disable`));
     await vendor.product({ name: `Stapler ${tag}` });
-    entries = (await expectOk<{ items: AuditEntry[] }>(api.get('/api/v1/audit-log?limit=50'))).items;
+    entries = (await expectOk<{ items: AuditEntry[] }>(api.get('/api/v1/audit-log?limit=50')))
+      .items;
     b = await openBrowser(t.url);
     const { page } = b;
     await page.goto('/login');
@@ -79,7 +80,9 @@ describe('the audit page: query bar, entry links, license keys', () => {
     // The Actions dropdown shows the typed condition.
     const actions = page.getByRole('textbox', { name: 'Actions' });
     await expect(
-      actions.locator('xpath=ancestor::*[contains(@class, "mantine-MultiSelect-root")][1]').textContent(),
+      actions
+        .locator('xpath=ancestor::*[contains(@class, "mantine-MultiSelect-root")][1]')
+        .textContent(),
     ).resolves.toContain('License disabled');
     await eventually(async () => {
       expect(await rows.allTextContents()).toEqual([expect.stringContaining('License disabled')]);
@@ -92,14 +95,19 @@ describe('the audit page: query bar, entry links, license keys', () => {
     const { page } = b;
     await page.getByRole('textbox', { name: 'Item type' }).click();
     await page.getByRole('option', { name: 'License', exact: true }).click();
-    await expectUrl(page, '/settings/audit-logs', { action: 'license_disabled', itemType: 'license' });
+    await expectUrl(page, '/settings/audit-logs', {
+      action: 'license_disabled',
+      itemType: 'license',
+    });
     await eventually(async () => {
       expect(await chips(page)).toEqual(['Action: License disabled', 'Item: License']);
     });
 
     await bar(page).fill('created:2026-02-30');
     await bar(page).press('Enter');
-    await page.getByText('"created:2026-02-30": "2026-02-30" is not a date', { exact: false }).waitFor();
+    await page
+      .getByText('"created:2026-02-30": "2026-02-30" is not a date', { exact: false })
+      .waitFor();
     await expect(bar(page).getAttribute('aria-invalid')).resolves.toBe('true');
     expect(new URL(page.url()).searchParams.get('q')).toBeNull();
     expect(b.pageErrors).toEqual([]);
@@ -109,11 +117,16 @@ describe('the audit page: query bar, entry links, license keys', () => {
   it('keeps the filters through a reload', async () => {
     const { page } = b;
     await page.reload();
-    await expectUrl(page, '/settings/audit-logs', { action: 'license_disabled', itemType: 'license' });
+    await expectUrl(page, '/settings/audit-logs', {
+      action: 'license_disabled',
+      itemType: 'license',
+    });
     await eventually(async () => {
       expect(await chips(page)).toEqual(['Action: License disabled', 'Item: License']);
     });
-    await expect(page.getByRole('textbox', { name: 'Item type' }).inputValue()).resolves.toBe('License');
+    await expect(page.getByRole('textbox', { name: 'Item type' }).inputValue()).resolves.toBe(
+      'License',
+    );
     const rows = entryRows(page, 'Audit log');
     await eventually(async () => {
       expect(await rows.allTextContents()).toEqual([expect.stringContaining('License disabled')]);
@@ -123,7 +136,9 @@ describe('the audit page: query bar, entry links, license keys', () => {
 
   it('drops an outdated link parameter with a small notice, not an error page', async () => {
     const { page } = b;
-    await page.goto('/settings/audit-logs?actor=not-an-email&itemType=spaceship&action=product_created');
+    await page.goto(
+      '/settings/audit-logs?actor=not-an-email&itemType=spaceship&action=product_created',
+    );
     await page.getByText('Part of this link was ignored').waitFor();
     await page.getByText(/actor=not-an-email; itemType=spaceship/).waitFor();
     await entryRows(page, 'Audit log').filter({ hasText: 'Product created' }).first().waitFor();
@@ -184,9 +199,9 @@ describe('the audit page: query bar, entry links, license keys', () => {
       for (const text of texts) expect(text).toContain(masked);
     });
     // The key is in the URL as typed (it is the viewer's own search), never in the entries.
-    await expect(page.getByRole('table', { name: 'Audit log' }).textContent()).resolves.not.toContain(
-      license.key,
-    );
+    await expect(
+      page.getByRole('table', { name: 'Audit log' }).textContent(),
+    ).resolves.not.toContain(license.key);
     await screenshot(page, 'audit-page-7-full-license-key');
 
     // The Licenses list finds it by the same key.
@@ -197,6 +212,8 @@ describe('the audit page: query bar, entry links, license keys', () => {
     await expectUrl(page, '/licenses', { key: license.key });
     await page.getByRole('table', { name: 'Licenses' }).getByText(license.key).waitFor();
     await screenshot(page, 'audit-page-8-licenses-by-key');
-    expect(readFileSync(join(__dirname, '../../test-results/audit-page-8-licenses-by-key.png')).length).toBeGreaterThan(0);
+    expect(
+      readFileSync(join(__dirname, '../../test-results/audit-page-8-licenses-by-key.png')).length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -78,7 +78,10 @@ function listed<T>(
   name: (item: T) => string,
 ): FetchedItem[] {
   if (res.status !== 200) return [];
-  return (res.body as { items: (T & { id: string })[] }).items.map((i) => ({ id: i.id, label: name(i) }));
+  return (res.body as { items: (T & { id: string })[] }).items.map((i) => ({
+    id: i.id,
+    label: name(i),
+  }));
 }
 
 export function customerName(c: {
@@ -106,7 +109,10 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
       ),
     search: async (text, signal) =>
       listed<{ name: string }>(
-        await tsr.products.list.query({ query: { search: text, limit: 5 }, fetchOptions: { signal } }),
+        await tsr.products.list.query({
+          query: { search: text, limit: 5 },
+          fetchOptions: { signal },
+        }),
         (p) => p.name,
       ),
     fetchHistory: ({ id, related, cursor, limit, signal }) =>
@@ -130,7 +136,10 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
       ),
     search: async (text, signal) =>
       listed(
-        await tsr.customers.list.query({ query: { search: text, limit: 5 }, fetchOptions: { signal } }),
+        await tsr.customers.list.query({
+          query: { search: text, limit: 5 },
+          fetchOptions: { signal },
+        }),
         customerName,
       ),
     fetchHistory: ({ id, related, cursor, limit, signal }) =>
@@ -154,7 +163,10 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
       ),
     search: async (text, signal) =>
       listed<{ reference: string }>(
-        await tsr.orders.list.query({ query: { search: text, limit: 5 }, fetchOptions: { signal } }),
+        await tsr.orders.list.query({
+          query: { search: text, limit: 5 },
+          fetchOptions: { signal },
+        }),
         (o) => `Order ${o.reference}`,
       ),
     fetchHistory: ({ id, related, cursor, limit, signal }) =>
@@ -181,7 +193,10 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     search: async (text, signal) =>
       /^[A-Za-z0-9*-]{2,64}$/.test(text)
         ? listed<{ keyHint: string }>(
-            await tsr.licenses.list.query({ query: { key: text, limit: 5 }, fetchOptions: { signal } }),
+            await tsr.licenses.list.query({
+              query: { key: text, limit: 5 },
+              fetchOptions: { signal },
+            }),
             (l) => l.keyHint,
           )
         : [],

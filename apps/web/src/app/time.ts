@@ -66,7 +66,8 @@ export function zoneName(mode: ZoneMode, at: Date = new Date()): string {
   if (mode === 'utc') return 'UTC';
   const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const offset = dayjs(at).format('Z');
-  if (!name || name === 'UTC' || name === 'Etc/UTC') return offset === '+00:00' ? 'UTC' : `UTC${offset}`;
+  if (!name || name === 'UTC' || name === 'Etc/UTC')
+    return offset === '+00:00' ? 'UTC' : `UTC${offset}`;
   return `${name} (UTC${offset})`;
 }
 
@@ -96,4 +97,5 @@ export function relativeTime(iso: string | Date, now: number = Date.now()): stri
 }
 
 /** A string that looks like an ISO instant (what the API writes into changes). */
-export const ISO_INSTANT_VALUE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+export const ISO_INSTANT_VALUE =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;

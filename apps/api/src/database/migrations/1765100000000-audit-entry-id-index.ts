@@ -8,7 +8,9 @@ export class AuditEntryIdIndex1765100000000 implements MigrationInterface {
   name = 'AuditEntryIdIndex1765100000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('CREATE INDEX IF NOT EXISTS audit_entries_id_idx ON audit_entries (account_id, id)');
+    await q.query(
+      'CREATE INDEX IF NOT EXISTS audit_entries_id_idx ON audit_entries (account_id, id)',
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -92,7 +92,12 @@ function CopyLink({ id }: { id: string }) {
   return (
     <CopyButton value={entryUrl(id)}>
       {({ copied, copy }) => (
-        <Button variant="default" size="xs" onClick={copy} leftSection={copied ? <CheckIcon /> : <CopyIcon />}>
+        <Button
+          variant="default"
+          size="xs"
+          onClick={copy}
+          leftSection={copied ? <CheckIcon /> : <CopyIcon />}
+        >
           {copied ? 'Link copied' : 'Copy link'}
         </Button>
       )}
@@ -178,7 +183,8 @@ export function AuditEntryDrawer({
             <CopyLink id={entry.id} />
           </Group>
           <Text size="sm" c="dimmed">
-            <EntryTime iso={entry.occurredAt} span inherit /> · {zoneName(zone, new Date(entry.occurredAt))}
+            <EntryTime iso={entry.occurredAt} span inherit /> ·{' '}
+            {zoneName(zone, new Date(entry.occurredAt))}
           </Text>
           <Section title="Changes">
             <ChangesTable changes={entry.changes} links={entry.links} />

@@ -12,7 +12,13 @@ function setup(search: AuditLogSearch) {
 }
 
 /** The bar over state, as the page keeps it in the URL: every change is shown back. */
-function Stateful({ initial, seen }: { initial: AuditLogSearch; seen: (s: AuditLogSearch) => void }) {
+function Stateful({
+  initial,
+  seen,
+}: {
+  initial: AuditLogSearch;
+  seen: (s: AuditLogSearch) => void;
+}) {
   const [search, setSearch] = useState(initial);
   return (
     <AuditLogFilterBar
@@ -115,7 +121,9 @@ describe(AuditLogFilterBar.name, () => {
     const badChip = screen.getByText('created:2026-13-01');
     expect(badChip.closest('[data-invalid]')).not.toBeNull();
     expect(bar()).toHaveAttribute('aria-invalid', 'true');
-    expect(screen.getByText(/"created:2026-13-01": "2026-13-01" is not a date/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/"created:2026-13-01": "2026-13-01" is not a date/),
+    ).toBeInTheDocument();
     expect(seen).not.toHaveBeenCalled();
 
     // A name nobody has is not sent either; the valid token beside a bad one is applied.

@@ -1,7 +1,4 @@
-import {
-  type AuditAction,
-  resolveAuditFilter,
-} from '@keyledger/contract';
+import { type AuditAction, resolveAuditFilter } from '@keyledger/contract';
 import { Alert, Group, Stack, Text, Title } from '@mantine/core';
 import { getRouteApi } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';

@@ -41,7 +41,6 @@ export type AuditLogTableProps = {
     }
 );
 
-
 export function useAuditLogScope(props: AuditLogTableProps, related: boolean): AuditLogScope {
   const { itemType, itemId, filter } = props;
   return useMemo<AuditLogScope>(
@@ -127,27 +126,27 @@ export function AuditLogTable(props: AuditLogTableProps) {
 
   return (
     <Stack gap="xs">
-        <Group justify="space-between" gap="xs" mih={28}>
-          {scope.kind === 'item' ? (
-            <Switch
-              label="Include related items"
-              checked={related}
-              onChange={(e) => setRelated(e.currentTarget.checked)}
+      <Group justify="space-between" gap="xs" mih={28}>
+        {scope.kind === 'item' ? (
+          <Switch
+            label="Include related items"
+            checked={related}
+            onChange={(e) => setRelated(e.currentTarget.checked)}
+          />
+        ) : (
+          <span />
+        )}
+        <Group gap="xs">
+          <ZoneToggle />
+          <NewEntriesButton count={fresh.count} more={fresh.more} onClick={showNew} />
+          {scope.kind === 'item' && (
+            <ExportButton
+              filter={{ itemType: scope.itemType, itemId: scope.itemId }}
+              description={`Entries on this ${itemTypeLabel(scope.itemType).toLowerCase()} (without its related items)`}
             />
-          ) : (
-            <span />
           )}
-          <Group gap="xs">
-            <ZoneToggle />
-            <NewEntriesButton count={fresh.count} more={fresh.more} onClick={showNew} />
-            {scope.kind === 'item' && (
-              <ExportButton
-                filter={{ itemType: scope.itemType, itemId: scope.itemId }}
-                description={`Entries on this ${itemTypeLabel(scope.itemType).toLowerCase()} (without its related items)`}
-              />
-            )}
-          </Group>
         </Group>
+      </Group>
       <div className={classes.table}>
         <div
           role="table"

@@ -33,7 +33,9 @@ describe(ChangesTable.name, () => {
     expect(within(row).getByRole('group', { name: 'Removed' })).toHaveTextContent('− orders:read');
     expect(within(row).queryByText(/products:read/)).not.toBeInTheDocument();
     await userEvent.click(within(row).getByRole('button', { name: 'Show all (2 unchanged)' }));
-    expect(within(row).getByText(/Before: licenses:read, orders:read, products:read/)).toBeInTheDocument();
+    expect(
+      within(row).getByText(/Before: licenses:read, orders:read, products:read/),
+    ).toBeInTheDocument();
   });
 
   it('shows ids as the linked names of their items: from the entry, else fetched', async () => {
@@ -51,8 +53,14 @@ describe(ChangesTable.name, () => {
         links={[{ type: 'order', id: ORDER, label: 'Order #1001' }]}
       />,
     );
-    expect(await screen.findByRole('link', { name: 'Order #1001' })).toHaveAttribute('href', `/orders/${ORDER}`);
-    expect(await screen.findByRole('link', { name: 'Hoverboard' })).toHaveAttribute('href', `/products/${PRODUCT}`);
+    expect(await screen.findByRole('link', { name: 'Order #1001' })).toHaveAttribute(
+      'href',
+      `/orders/${ORDER}`,
+    );
+    expect(await screen.findByRole('link', { name: 'Hoverboard' })).toHaveAttribute(
+      'href',
+      `/products/${PRODUCT}`,
+    );
     expect(fetch).toHaveBeenCalledTimes(1); // the order's name came from the entry
     expect(cells('Order')).toBeDefined();
   });
@@ -60,10 +68,7 @@ describe(ChangesTable.name, () => {
   it("shows an id as text, without fetching, when the viewer may not open the item's page", async () => {
     const fetch = mockFetch(() => ({ status: 403, body: {} }));
     renderWithProviders(
-      <ChangesTable
-        changes={[{ field: 'productId', before: null, after: PRODUCT }]}
-        links={[]}
-      />,
+      <ChangesTable changes={[{ field: 'productId', before: null, after: PRODUCT }]} links={[]} />,
       { session: makeSession({ isAdmin: false, permissions: ['audit_log:read'] }) },
     );
     await screen.findByRole('table', { name: 'Changes' });

@@ -27,11 +27,20 @@ export function FoldedText({ text }: { text: string }) {
 }
 
 /** An id value as the linked name of the item it points to (from the entry, else fetched). */
-function ItemValue({ field, value, links }: { field: string; value: string; links: readonly ItemRef[] }) {
+function ItemValue({
+  field,
+  value,
+  links,
+}: {
+  field: string;
+  value: string;
+  links: readonly ItemRef[];
+}) {
   const item = linkedItem(field, value, links)!;
   const info = itemTypeInfo(item.type);
   const { can } = usePermissions();
-  const mayFetch = !item.label && info.fetch !== null && (!info.readPermission || can(info.readPermission));
+  const mayFetch =
+    !item.label && info.fetch !== null && (!info.readPermission || can(info.readPermission));
   const fetched = useQuery({
     queryKey: ['item-label', item.type, item.id],
     queryFn: ({ signal }) => info.fetch!(item.id, signal),
@@ -41,14 +50,30 @@ function ItemValue({ field, value, links }: { field: string; value: string; link
   const label = item.label ?? fetched.data?.label ?? null;
   return (
     <Group gap={6} wrap="nowrap" title={`${info.label} ${item.id}`}>
-      <ItemLink item={{ type: item.type, id: item.id, label: label ?? `${info.label} ${item.id.slice(0, 8)}…` }} truncate={false} />
+      <ItemLink
+        item={{
+          type: item.type,
+          id: item.id,
+          label: label ?? `${info.label} ${item.id.slice(0, 8)}…`,
+        }}
+        truncate={false}
+      />
     </Group>
   );
 }
 
-function Value({ field, value, links }: { field: string; value: unknown; links: readonly ItemRef[] }) {
+function Value({
+  field,
+  value,
+  links,
+}: {
+  field: string;
+  value: unknown;
+  links: readonly ItemRef[];
+}) {
   const [zone] = useZoneMode();
-  if (linkedItem(field, value, links)) return <ItemValue field={field} value={value as string} links={links} />;
+  if (linkedItem(field, value, links))
+    return <ItemValue field={field} value={value as string} links={links} />;
   return <FoldedText text={formatValue(value, Infinity, zone)} />;
 }
 
@@ -57,7 +82,14 @@ function Chips({ items, color, sign }: { items: unknown[]; color: string; sign: 
   return (
     <>
       {items.map((x) => (
-        <Badge key={JSON.stringify(x)} color={color} variant="light" tt="none" radius="sm" maw="100%">
+        <Badge
+          key={JSON.stringify(x)}
+          color={color}
+          variant="light"
+          tt="none"
+          radius="sm"
+          maw="100%"
+        >
           {sign} {formatValue(x, Infinity, zone)}
         </Badge>
       ))}

@@ -1,11 +1,4 @@
-import {
-  Combobox,
-  Group,
-  Pill,
-  PillsInput,
-  Text,
-  useCombobox,
-} from '@mantine/core';
+import { Combobox, Group, Pill, PillsInput, Text, useCombobox } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { itemTypeInfo } from '../../../app/itemTypes';
@@ -60,7 +53,10 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
   const literal = draft.trim();
   const literalOk = literal !== '' && applyQuery(search, literal, people).bad.length === 0;
   const options: Suggestion[] = literalOk
-    ? [{ value: `tok:${literal}`, group: 'Search', label: literal, hint: 'as typed' }, ...suggestions]
+    ? [
+        { value: `tok:${literal}`, group: 'Search', label: literal, hint: 'as typed' },
+        ...suggestions,
+      ]
     : suggestions;
 
   // Enter takes the literal text when it is valid; for a name after actor: or item:, the first match.
@@ -69,7 +65,9 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
   const preselect =
     literalOk ||
     (/^(actor|item):/i.test(literal) &&
-      options.some((o) => o.group === 'People' || (o.group === 'Items' && o.value.split(':').length > 3)));
+      options.some(
+        (o) => o.group === 'People' || (o.group === 'Items' && o.value.split(':').length > 3),
+      ));
   useEffect(() => {
     if (preselect) combobox.selectFirstOption();
     else combobox.resetSelectedOption();
@@ -80,7 +78,8 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
     const r = applyQuery(search, text, people);
     setBad(r.bad);
     setDraft('');
-    if (JSON.stringify(r.search) !== JSON.stringify(search)) onChange(normalizeAuditLogSearch(r.search));
+    if (JSON.stringify(r.search) !== JSON.stringify(search))
+      onChange(normalizeAuditLogSearch(r.search));
   };
 
   const choose = (value: string) => {
@@ -120,7 +119,11 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
                 key={chip.key}
                 role="listitem"
                 withRemoveButton
-                removeButtonProps={{ 'aria-label': `Remove ${chip.label}`, 'aria-hidden': false, tabIndex: 0 }}
+                removeButtonProps={{
+                  'aria-label': `Remove ${chip.label}`,
+                  'aria-hidden': false,
+                  tabIndex: 0,
+                }}
                 onRemove={() => onChange(normalizeAuditLogSearch(chip.remove(search)))}
                 title={chip.token ?? chip.label}
                 data-kind={chip.kind}
@@ -134,7 +137,11 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
                 key={`bad:${b.token}`}
                 role="listitem"
                 withRemoveButton
-                removeButtonProps={{ 'aria-label': `Remove ${b.token}`, 'aria-hidden': false, tabIndex: 0 }}
+                removeButtonProps={{
+                  'aria-label': `Remove ${b.token}`,
+                  'aria-hidden': false,
+                  tabIndex: 0,
+                }}
                 onRemove={() => setBad((list) => list.filter((x) => x !== b))}
                 onClick={() => {
                   setBad((list) => list.filter((x) => x !== b));
@@ -153,7 +160,11 @@ export function QueryBar({ search, onChange, people }: QueryBarProps) {
                 value={draft}
                 aria-label="Filter the audit log"
                 aria-invalid={bad.length > 0}
-                placeholder={chips.length || bad.length ? 'Add a condition…' : 'action:license_* actor:ann@acme.test refund'}
+                placeholder={
+                  chips.length || bad.length
+                    ? 'Add a condition…'
+                    : 'action:license_* actor:ann@acme.test refund'
+                }
                 spellCheck={false}
                 autoComplete="off"
                 onFocus={() => combobox.openDropdown()}

@@ -56,7 +56,8 @@ export function useKnownPeople(): KnownPerson[] {
   });
   return useMemo(() => {
     const byEmail = new Map<string, KnownPerson>();
-    for (const u of users.data ?? []) byEmail.set(u.email.toLowerCase(), { name: u.name, email: u.email.toLowerCase() });
+    for (const u of users.data ?? [])
+      byEmail.set(u.email.toLowerCase(), { name: u.name, email: u.email.toLowerCase() });
     for (const [, data] of queryClient.getQueriesData<{ pages: { items: AuditEntry[] }[] }>({
       queryKey: auditLogKeys.all,
     })) {
@@ -85,7 +86,10 @@ function useItemMatches(text: string) {
       });
       const found = await Promise.all(
         types.map(async (t) =>
-          (await ITEM_TYPE_REGISTRY[t].search!(debounced, signal).catch(() => [])).map((i) => ({ ...i, type: t })),
+          (await ITEM_TYPE_REGISTRY[t].search!(debounced, signal).catch(() => [])).map((i) => ({
+            ...i,
+            type: t,
+          })),
         ),
       );
       return found.flat();
@@ -109,37 +113,73 @@ export function useFilterSuggestions(draft: string, people: readonly KnownPerson
   return useMemo(() => {
     const out: Suggestion[] = [];
     if (!d) {
-      for (const k of KEYS) out.push({ value: `set:${k.key}`, group: 'Keys', label: k.key, hint: k.hint });
+      for (const k of KEYS)
+        out.push({ value: `set:${k.key}`, group: 'Keys', label: k.key, hint: k.hint });
       return out;
     }
     const any = key === '';
     if (any && !/\s/.test(d)) {
       // Keys that start like the text.
-      for (const k of KEYS) if (k.key.startsWith(d.toLowerCase())) out.push({ value: `set:${k.key}`, group: 'Keys', label: k.key, hint: k.hint });
+      for (const k of KEYS)
+        if (k.key.startsWith(d.toLowerCase()))
+          out.push({ value: `set:${k.key}`, group: 'Keys', label: k.key, hint: k.hint });
     }
     if (any || key === 'action') {
       AUDIT_ACTIONS.filter((a) => !v || has(auditActionLabel(a), v) || has(a, v))
         .slice(0, MAX_PER_GROUP)
-        .forEach((a) => out.push({ value: `tok:action:${a}`, group: 'Actions', label: auditActionLabel(a), hint: a }));
+        .forEach((a) =>
+          out.push({
+            value: `tok:action:${a}`,
+            group: 'Actions',
+            label: auditActionLabel(a),
+            hint: a,
+          }),
+        );
     }
     if (any || key === 'group' || key === 'action') {
       AUDIT_ACTION_GROUPS.filter((g) => !v || has(g.label, v) || has(g.id, v))
         .slice(0, MAX_PER_GROUP)
-        .forEach((g) => out.push({ value: `tok:group:${g.id}`, group: 'Groups', label: g.label, hint: `group:${g.id}` }));
+        .forEach((g) =>
+          out.push({
+            value: `tok:group:${g.id}`,
+            group: 'Groups',
+            label: g.label,
+            hint: `group:${g.id}`,
+          }),
+        );
     }
     if (any || key === 'actor') {
       people
         .filter((p) => !v || has(p.name, v) || has(p.email, v))
         .slice(0, MAX_PER_GROUP)
-        .forEach((p) => out.push({ value: `tok:actor:${p.email}`, group: 'People', label: p.name, hint: p.email }));
+        .forEach((p) =>
+          out.push({
+            value: `tok:actor:${p.email}`,
+            group: 'People',
+            label: p.name,
+            hint: p.email,
+          }),
+        );
     }
     if (any || key === 'item') {
       (Object.keys(ITEM_TYPE_REGISTRY) as ItemType[])
         .filter((t) => !v || has(ITEM_TYPE_REGISTRY[t].label, v) || has(t, v))
         .slice(0, MAX_PER_GROUP)
-        .forEach((t) => out.push({ value: `tok:item:${t}`, group: 'Items', label: `Any ${ITEM_TYPE_REGISTRY[t].label.toLowerCase()}`, hint: `item:${t}` }));
+        .forEach((t) =>
+          out.push({
+            value: `tok:item:${t}`,
+            group: 'Items',
+            label: `Any ${ITEM_TYPE_REGISTRY[t].label.toLowerCase()}`,
+            hint: `item:${t}`,
+          }),
+        );
       for (const i of (wantsItems ? items : undefined) ?? []) {
-        out.push({ value: `tok:item:${i.type}:${i.id}`, group: 'Items', label: i.label, hint: ITEM_TYPE_REGISTRY[i.type].label });
+        out.push({
+          value: `tok:item:${i.type}:${i.id}`,
+          group: 'Items',
+          label: i.label,
+          hint: ITEM_TYPE_REGISTRY[i.type].label,
+        });
       }
     }
     if (key === 'created' || (any && has('today last days created', v))) {

@@ -12,7 +12,13 @@ describe(describeAuditSearch.name, () => {
   it('names whole groups instead of counting actions ("13 actions")', () => {
     expect(describeAuditSearch({ q: 'action:license_*' }, undefined)).toBe('any Licenses action');
     expect(
-      describeAuditSearch({}, ['device_reset', 'device_blacklisted', 'device_borrowed', 'device_borrow_released', 'product_created']),
+      describeAuditSearch({}, [
+        'device_reset',
+        'device_blacklisted',
+        'device_borrowed',
+        'device_borrow_released',
+        'product_created',
+      ]),
     ).toBe('any Devices action or Product created');
   });
 

@@ -34,13 +34,12 @@ export function describeAuditSearch(
 ): string | null {
   const resolved = resolveAuditFilter({ ...filter, action: actions });
   if (!resolved.ok || Object.keys(resolved.value).length === 0) return null;
-  const { actions: resolvedActions, ...rest } = resolved.value;
+  // Masked license keys are explained beside the summary, with the key the viewer typed.
+  const { actions: resolvedActions, maskedKeys: _masked, ...rest } = resolved.value;
   const parts: string[] = [];
   if (resolvedActions) parts.push(describeActions(resolvedActions));
   if (Object.keys(rest).length > 0) {
-    parts.push(
-      describeAuditFilter(rest).replace(ISO_INSTANT, (iso) => formatInstant(iso, zone)),
-    );
+    parts.push(describeAuditFilter(rest).replace(ISO_INSTANT, (iso) => formatInstant(iso, zone)));
   }
   return parts.join(', ');
 }

@@ -24,11 +24,13 @@ export function droppedParams(raw: Record<string, unknown>, clean: AuditLogSearc
       }
       case 'q': {
         const keptTokens = new Set(tokenizeSearch(typeof kept === 'string' ? kept : ''));
-        for (const t of tokenizeSearch(String(value))) if (!keptTokens.has(t)) out.push(`search "${show(t)}"`);
+        for (const t of tokenizeSearch(String(value)))
+          if (!keptTokens.has(t)) out.push(`search "${show(t)}"`);
         break;
       }
       case 'actor':
-        if (kept === undefined || String(kept) !== String(value).trim().toLowerCase()) out.push(`${key}=${show(value)}`);
+        if (kept === undefined || String(kept) !== String(value).trim().toLowerCase())
+          out.push(`${key}=${show(value)}`);
         break;
       case 'itemType':
       case 'itemId':

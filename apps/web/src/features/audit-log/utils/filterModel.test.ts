@@ -28,7 +28,10 @@ describe('the filter model', () => {
   });
 
   it('round-trips through the URL and back into the bar (URL → chips → tokens → URL)', () => {
-    const { search } = applyQuery({}, `group:devices actor:ann@acme.test item:order created:2026-03-04 refund`);
+    const { search } = applyQuery(
+      {},
+      `group:devices actor:ann@acme.test item:order created:2026-03-04 refund`,
+    );
     const reloaded = throughUrl(search);
     expect(reloaded).toEqual(search);
     // Typing out what the chips say gives the same search again.
@@ -56,7 +59,11 @@ describe('the filter model', () => {
   it('says what is wrong with a bad token in words, and applies the good ones', () => {
     const r = applyQuery({}, 'spaceship:yes item:spaceship created:2026-02-30 refund');
     expect(r.search).toEqual({ q: 'refund' });
-    expect(r.bad.map((b) => b.token)).toEqual(['spaceship:yes', 'item:spaceship', 'created:2026-02-30']);
+    expect(r.bad.map((b) => b.token)).toEqual([
+      'spaceship:yes',
+      'item:spaceship',
+      'created:2026-02-30',
+    ]);
     expect(r.bad[0]!.message).toMatch(/unknown search key "spaceship"/);
     expect(r.bad[2]!.message).toMatch(/"2026-02-30" is not a date/);
   });
@@ -66,7 +73,10 @@ describe('the filter model', () => {
       { name: 'Cleo Park', email: 'cleo@acme.test' },
       { name: 'Cleon Ray', email: 'cleon@acme.test' },
     ];
-    expect(applyToken({}, 'actor:park', people)).toEqual({ ok: true, search: { actor: 'cleo@acme.test' } });
+    expect(applyToken({}, 'actor:park', people)).toEqual({
+      ok: true,
+      search: { actor: 'cleo@acme.test' },
+    });
     const many = applyToken({}, 'actor:cleo', people);
     expect(!many.ok && many.message).toMatch(/2 people match "cleo"/);
     const none = applyToken({}, 'actor:zed', people);

@@ -161,8 +161,7 @@ export function searchToQuery(search: AuditLogSearch): string {
 }
 
 export type TokenResult =
-  | { ok: true; search: AuditLogSearch }
-  | { ok: false; token: string; message: string };
+  { ok: true; search: AuditLogSearch } | { ok: false; token: string; message: string };
 
 const addDays = (day: string, n: number) => dayjs(day).add(n, 'day').format('YYYY-MM-DD');
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -175,7 +174,9 @@ export interface KnownPerson {
 
 function findPerson(people: readonly KnownPerson[], text: string): KnownPerson[] {
   const t = text.toLowerCase();
-  return people.filter((p) => p.name.toLowerCase().includes(t) || p.email.toLowerCase().includes(t));
+  return people.filter(
+    (p) => p.name.toLowerCase().includes(t) || p.email.toLowerCase().includes(t),
+  );
 }
 
 /** Plain-language wording of the contract's messages. */
@@ -226,7 +227,8 @@ export function applyToken(
       return { ok: true, search: normalizeAuditLogSearch(next) };
     }
     case 'actor':
-      if (r.actorEmail) return { ok: true, search: normalizeAuditLogSearch({ ...next, actor: r.actorEmail }) };
+      if (r.actorEmail)
+        return { ok: true, search: normalizeAuditLogSearch({ ...next, actor: r.actorEmail }) };
       break; // an actor id stays in q
     case 'item':
       return {
@@ -255,7 +257,8 @@ export function applyToken(
       break;
   }
   const q = [search.q, quoteToken(token)].filter(Boolean).join(' ');
-  if (q.length > 1000) return { ok: false, token, message: explain(token, 'the search is too long') };
+  if (q.length > 1000)
+    return { ok: false, token, message: explain(token, 'the search is too long') };
   return { ok: true, search: normalizeAuditLogSearch({ ...next, q }) };
 }
 
@@ -277,4 +280,3 @@ export function applyQuery(
   }
   return { search: next, bad };
 }
-

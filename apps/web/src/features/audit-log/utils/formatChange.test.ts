@@ -15,7 +15,9 @@ describe(summarizeChanges.name, () => {
   });
 
   it('words booleans, absent values, lists and instants (in the chosen zone)', () => {
-    expect(formatChange({ field: 'enabled', before: true, after: false })).toBe('Enabled: Yes → No');
+    expect(formatChange({ field: 'enabled', before: true, after: false })).toBe(
+      'Enabled: Yes → No',
+    );
     expect(formatChange({ field: 'notes', before: null, after: 'x' })).toBe('Notes: — → x');
     expect(formatValue(['a', 'b'])).toBe('a, b');
     expect(formatValue({ a: 1 })).toBe('{"a":1}');
@@ -25,12 +27,18 @@ describe(summarizeChanges.name, () => {
 
   it('summarises a list change as added and removed items', () => {
     expect(
-      formatChange({ field: 'permissions', before: ['licenses:read', 'orders:read'], after: ['licenses:read', 'orders:write'] }),
+      formatChange({
+        field: 'permissions',
+        before: ['licenses:read', 'orders:read'],
+        after: ['licenses:read', 'orders:write'],
+      }),
     ).toBe('Permissions: +orders:write −orders:read');
   });
 
   it('names an id by the label the entry holds for it', () => {
-    const links = [{ type: 'order' as const, id: '0b6a4a39-6a52-4c1e-9d7b-6a2f3b0d9e11', label: 'Order ORD-7' }];
+    const links = [
+      { type: 'order' as const, id: '0b6a4a39-6a52-4c1e-9d7b-6a2f3b0d9e11', label: 'Order ORD-7' },
+    ];
     expect(
       formatChange({ field: 'orderId', before: null, after: links[0]!.id }, 60, 'local', links),
     ).toBe('Order: — → Order ORD-7');
@@ -39,7 +47,11 @@ describe(summarizeChanges.name, () => {
 
 describe(arrayDiff.name, () => {
   it('finds added, removed and kept items, ignoring order', () => {
-    expect(arrayDiff(['a', 'b', 'c'], ['c', 'a', 'd'])).toEqual({ added: ['d'], removed: ['b'], kept: ['c', 'a'] });
+    expect(arrayDiff(['a', 'b', 'c'], ['c', 'a', 'd'])).toEqual({
+      added: ['d'],
+      removed: ['b'],
+      kept: ['c', 'a'],
+    });
     expect(arrayDiff(null, ['a'])).toEqual({ added: ['a'], removed: [], kept: [] });
     expect(arrayDiff('a', ['a'])).toBeNull();
     expect(arrayDiff([{ a: 1 }], [])).toBeNull();

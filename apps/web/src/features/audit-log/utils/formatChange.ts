@@ -1,4 +1,9 @@
-import { auditFieldItemType, auditFieldLabel, type FieldChange, type ItemRef } from '@keyledger/contract';
+import {
+  auditFieldItemType,
+  auditFieldLabel,
+  type FieldChange,
+  type ItemRef,
+} from '@keyledger/contract';
 import { formatInstant, ISO_INSTANT_VALUE, type ZoneMode } from '../../../app/time';
 
 const MAX_VALUE_CHARS = 60;
@@ -20,7 +25,8 @@ export function formatValue(value: unknown, max = Infinity, zone: ZoneMode = 'lo
   let text: string;
   if (value === undefined || value === null) text = '—';
   else if (typeof value === 'boolean') text = value ? 'Yes' : 'No';
-  else if (typeof value === 'string') text = ISO_INSTANT_VALUE.test(value) ? formatInstant(value, zone) : value;
+  else if (typeof value === 'string')
+    text = ISO_INSTANT_VALUE.test(value) ? formatInstant(value, zone) : value;
   else if (Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null))
     text = value.length ? value.map((v) => formatValue(v, Infinity, zone)).join(', ') : 'none';
   else text = JSON.stringify(value) ?? String(value);
@@ -57,7 +63,11 @@ export function linkedItem(
   field: string,
   value: unknown,
   links: readonly ItemRef[],
-): { type: NonNullable<ReturnType<typeof auditFieldItemType>>; id: string; label: string | null } | null {
+): {
+  type: NonNullable<ReturnType<typeof auditFieldItemType>>;
+  id: string;
+  label: string | null;
+} | null {
   const type = auditFieldItemType(field);
   if (!type || !isUuid(value)) return null;
   const link = links.find((l) => l.type === type && l.id === value);
@@ -79,7 +89,8 @@ export function formatChange(
     if (diff.removed.length) parts.push(`−${formatValue(diff.removed, max, zone)}`);
     return `${label}: ${parts.join(' ')}`;
   }
-  const side = (v: unknown) => linkedItem(change.field, v, links)?.label ?? formatValue(v, max, zone);
+  const side = (v: unknown) =>
+    linkedItem(change.field, v, links)?.label ?? formatValue(v, max, zone);
   return `${label}: ${side(change.before)} → ${side(change.after)}`;
 }
 
