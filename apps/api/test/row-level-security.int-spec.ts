@@ -450,6 +450,7 @@ describe('reads (TenantReadInterceptor)', () => {
         permissionTemplates: template.id,
         notificationPolicies: policy.id,
         auditExports: exp!.id,
+        auditLog: ok(await a.api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.id,
       });
       // A signed checkpoint for the checkpoint list (the worker's job, run here once), a stored
       // integrity status (the worker's incremental verifier, run here once) and a queued full verification.

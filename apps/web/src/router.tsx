@@ -96,7 +96,16 @@ const licensesRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'licenses',
   staticData: { permission: 'licenses:read' },
-  validateSearch: z.object({ productId: ZOptionalId, customerId: ZOptionalId }),
+  validateSearch: z.object({
+    productId: ZOptionalId,
+    customerId: ZOptionalId,
+    key: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9*-]{1,64}$/)
+      .optional()
+      .catch(undefined),
+  }),
   component: lazyRouteComponent(
     () => import('./features/licenses/components/LicensesPage'),
     'LicensesPage',

@@ -103,6 +103,14 @@ export const auditLogContract = c.router({
     metadata: { permission: 'audit_log:read' } as const,
     summary: 'The account audit log, newest first, keyset-paginated',
   },
+  get: {
+    method: 'GET',
+    path: '/api/v1/audit-log/entries/:id',
+    pathParams: z.object({ id: ZUuid }),
+    responses: { 200: ZAuditEntry, ...ERROR_RESPONSES },
+    metadata: { permission: 'audit_log:read' } as const,
+    summary: 'One entry of the account log, by id (what an entry link opens)',
+  },
   actions: {
     method: 'GET',
     path: '/api/v1/audit-log/actions',

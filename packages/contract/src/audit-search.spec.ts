@@ -1,5 +1,13 @@
 import { AUDIT_ACTIONS } from './audit-actions';
-import { describeAuditFilter, globMatches, parseDateBound, resolveAuditFilter, tokenizeSearch } from './audit-search';
+import {
+  describeAuditFilter,
+  globMatches,
+  isFullLicenseKey,
+  maskLicenseKey,
+  parseDateBound,
+  resolveAuditFilter,
+  tokenizeSearch,
+} from './audit-search';
 import { ZIsoDateTime } from './common';
 
 describe('resolveAuditFilter', () => {
@@ -134,5 +142,29 @@ describe('dates', () => {
     expect(ZIsoDateTime.safeParse('0000-01-01T00:00:00Z').success).toBe(false);
     expect(ZIsoDateTime.safeParse('2026-01-01T00:00:00+25:00').success).toBe(false);
     expect(ZIsoDateTime.safeParse('2026-01-01T00:00:00+02:00').success).toBe(true);
+  });
+});
+
+describe('full license keys in the search', () => {
+  it('matches a pasted full key by its masked form and says so', () => {
+    const r = resolveAuditFilter({ q: 'k7qm-2xhr-pn4d-wc9t' });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    expect(r.value.text).toBe('****-****-****-WC9T');
+    expect(r.value.text).not.toContain('K7QM');
+    expect(r.value.maskedKeys).toEqual([{ key: 'K7QM-2XHR-PN4D-WC9T', masked: '****-****-****-WC9T' }]);
+    expect(describeAuditFilter(r.value)).toContain('masked form');
+  });
+
+  it('masks a key given as free text beside other words, and leaves other text alone', () => {
+    const r = resolveAuditFilter({ text: 'refund K7QM-2XHR-PN4D-WC9T' });
+    expect(r.ok && r.value.text).toBe('refund ****-****-****-WC9T');
+    const plain = resolveAuditFilter({ q: 'refund 2DRK' });
+    expect(plain.ok && plain.value).toEqual({ text: 'refund 2DRK' });
+  });
+
+  it('masks like the API names licenses', () => {
+    expect(maskLicenseKey('ABCD-EFGH-JKLM-NPQR')).toBe('****-****-****-NPQR');
+    expect(isFullLicenseKey('ABCD-EFGH-JKLM-NPQ')).toBe(false);
+    expect(isFullLicenseKey(' abcd-efgh-jklm-npqr ')).toBe(true);
   });
 });

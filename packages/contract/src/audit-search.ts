@@ -64,6 +64,28 @@ export interface ResolvedAuditFilter {
   from?: Date;
   to?: Date;
   text?: string;
+  /**
+   * Full license keys found in the free text, each replaced in `text` by its masked form: entries
+   * name licenses only by the masked key (the full key is never written to the log), so that is
+   * what a pasted key can match. The web app says so beside the results.
+   */
+  maskedKeys?: { key: string; masked: string }[];
+}
+
+/** A full license key as customers paste it: four groups of four letters or digits, any case. */
+const FULL_LICENSE_KEY = /^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/;
+
+export function isFullLicenseKey(s: string): boolean {
+  return FULL_LICENSE_KEY.test(s.trim());
+}
+
+/**
+ * How a license key is shown where it must not be usable (audit entries, their exports): only its
+ * last group, e.g. `****-****-****-NPQR`. The API names licenses in entries with it.
+ */
+export function maskLicenseKey(key: string): string {
+  const groups = key.trim().toUpperCase().split('-');
+  return [...groups.slice(0, -1).map((g) => '*'.repeat(g.length)), groups[groups.length - 1]].join('-');
 }
 
 export interface FilterIssue {
@@ -189,13 +211,25 @@ export function resolveAuditFilter(filter: AuditLogFilter): ResolveResult {
     else if (key === 'from') raiseFrom(d);
     else lowerTo(d);
   }
-  if (filter.text) texts.push(filter.text);
+  const maskedKeys: { key: string; masked: string }[] = [];
+  const pushText = (t: string) => {
+    if (isFullLicenseKey(t)) {
+      const masked = maskLicenseKey(t);
+      maskedKeys.push({ key: t.trim().toUpperCase(), masked });
+      texts.push(masked);
+    } else texts.push(t);
+  };
+  if (filter.text) {
+    const words = filter.text.split(/\s+/);
+    if (words.some(isFullLicenseKey)) words.forEach(pushText);
+    else texts.push(filter.text);
+  }
 
   for (const token of tokenizeSearch(filter.q ?? '')) {
     const colon = token.indexOf(':');
     const key = colon > 0 ? token.slice(0, colon).toLowerCase() : '';
     if (colon <= 0 || !/^[a-z]+$/.test(key)) {
-      texts.push(token);
+      pushText(token);
       continue;
     }
     const value = token.slice(colon + 1);
@@ -271,6 +305,7 @@ export function resolveAuditFilter(filter: AuditLogFilter): ResolveResult {
     const text = texts.join(' ').trim();
     if (text.length > 200) issues.push({ path: 'text', message: 'free text must be at most 200 characters' });
     out.text = text;
+    if (maskedKeys.length) out.maskedKeys = maskedKeys;
   }
   if (filter.related === false) {
     if (!out.itemId) issues.push({ path: 'related', message: 'related=false needs an item (itemType and itemId)' });
@@ -308,5 +343,6 @@ export function describeAuditFilter(f: ResolvedAuditFilter): string {
   if (f.from) parts.push(`from ${f.from.toISOString()}`);
   if (f.to) parts.push(`before ${f.to.toISOString()}`);
   if (f.text) parts.push(`matching "${f.text}"`);
+  if (f.maskedKeys?.length) parts.push(`(license keys are matched by their masked form; the log never holds a full key)`);
   return parts.length ? parts.join(', ') : 'all entries';
 }

@@ -17,6 +17,7 @@ import { productsContract } from './products';
 
 export * from './api-keys';
 export * from './audit-actions';
+export * from './audit-fields';
 export * from './audit-search';
 export * from './audit-integrity';
 export * from './audit-log';

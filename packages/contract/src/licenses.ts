@@ -130,6 +130,14 @@ export const ZLicenseListQuery = ZPageQuery.extend({
   orderId: ZUuid.optional(),
   productId: ZUuid.optional(),
   customerId: ZUuid.optional(),
+  key: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9*-]+$/, 'a license key or part of one: letters, digits and dashes')
+    .optional()
+    .describe('A full license key (any case) or part of one, e.g. its last group NPQR'),
 }).strict();
 
 const write = { permission: 'licenses:write' } as const;

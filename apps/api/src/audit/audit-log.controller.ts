@@ -11,6 +11,7 @@ export class AuditLogController {
   handler() {
     return tsRestHandler(contract.auditLog, {
       list: async ({ query }) => ({ status: 200, body: await this.query.list(query) }),
+      get: async ({ params }) => ({ status: 200, body: await this.query.get(params.id) }),
       actions: async () => ({ status: 200, body: this.query.catalog() }),
     });
   }

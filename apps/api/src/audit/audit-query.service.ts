@@ -6,6 +6,7 @@ import {
   AUDIT_ACTION_GROUPS,
   AUDIT_ACTIONS,
   type AuditCatalog,
+  type AuditEntry,
   type AuditEntryPage,
   type AuditLogFilter,
   type ItemAuditLogQuery,
@@ -14,7 +15,7 @@ import {
   resolveAuditFilter,
 } from '@keyledger/contract';
 import { decodeCursor, encodeCursor, isSeqCursor, type SeqCursor } from '../common/cursor';
-import { badRequest } from '../common/errors';
+import { badRequest, notFound } from '../common/errors';
 import { currentAccountId } from '../common/request-context';
 import { AUDIT_ENTRY_COLUMNS, type AuditEntryRow, toAuditEntry } from './audit-entry.mapper';
 
@@ -100,6 +101,17 @@ export class AuditQueryService {
       params,
     );
     return this.page(rows, limit);
+  }
+
+  /** One entry of the caller's account; 404 when it is not there (or in another account). */
+  async get(id: string): Promise<AuditEntry> {
+    const rows: AuditEntryRow[] = await this.txHost.tx.query(
+      `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE e.account_id = $1 AND e.id = $2`,
+      [currentAccountId(), id],
+    );
+    const row = rows[0];
+    if (!row) throw notFound('Audit entry');
+    return toAuditEntry(row);
   }
 
   /** One item's history: entries about it and, unless `related` is false, about its children. */

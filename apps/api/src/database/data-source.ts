@@ -12,6 +12,7 @@ import { AccessSecurityActions1764710000000 } from './migrations/1764710000000-a
 import { ExportRetention1764730000000 } from './migrations/1764730000000-export-retention';
 import { LeakproofLike1764740000000 } from './migrations/1764740000000-leakproof-like';
 import { AuditIntegrityStatus1764900000000 } from './migrations/1764900000000-audit-integrity-status';
+import { AuditEntryIdIndex1765100000000 } from './migrations/1765100000000-audit-entry-id-index';
 import { ENTITIES } from './entities';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   ExportRetention1764730000000,
   LeakproofLike1764740000000,
   AuditIntegrityStatus1764900000000,
+  AuditEntryIdIndex1765100000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { maskLicenseKey } from '@keyledger/contract';
 
 /** 32 symbols without the look-alikes (no I, O, 0, 1): 5 bits each, so 16 symbols carry 80 random bits. */
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -14,8 +15,8 @@ export function generateLicenseKey(): string {
 
 /** How a key is shown where it must not be usable (audit entries, their exports): only its last group. */
 export function licenseKeyHint(key: string): string {
-  const groups = key.split('-');
-  return [...groups.slice(0, -1).map((g) => '*'.repeat(g.length)), groups[groups.length - 1]].join('-');
+  // One definition in the contract: the web app and the audit search mask a pasted key the same way.
+  return maskLicenseKey(key);
 }
 
 /** A key as an end user may type it: any case, surrounding spaces. */

@@ -16,7 +16,7 @@ import { OrdersService } from '../orders/orders.service';
 import { type ProductEntity } from '../products/product.entity';
 import { ProductsService } from '../products/products.service';
 import { LicenseCustomFieldEntity } from './license-custom-field.entity';
-import { generateLicenseKey } from './license-key';
+import { generateLicenseKey, normalizeLicenseKey } from './license-key';
 import { LicenseUserEntity } from './license-user.entity';
 import { LicenseEntity } from './license.entity';
 import { toLicenseDto } from './licenses.mapper';
@@ -53,11 +53,23 @@ export class LicensesService {
     return this.txHost.tx.getRepository(LicenseEntity);
   }
 
-  async list(query: { limit: number; cursor?: string; orderId?: string; productId?: string; customerId?: string }): Promise<Page<License>> {
+  async list(query: {
+    limit: number;
+    cursor?: string;
+    orderId?: string;
+    productId?: string;
+    customerId?: string;
+    key?: string;
+  }): Promise<Page<License>> {
     const qb = this.repo.createQueryBuilder('l').where('l.account_id = :a AND l.deleted_at IS NULL', { a: currentAccountId() });
     if (query.orderId) qb.andWhere('l.order_id = :orderId', { orderId: query.orderId });
     if (query.productId) qb.andWhere('l.product_id = :productId', { productId: query.productId });
     if (query.customerId) qb.andWhere('l.customer_id = :customerId', { customerId: query.customerId });
+    if (query.key) {
+      // A full key, part of one, or a masked key as entries show it (****-****-****-NPQR: its last group).
+      const part = normalizeLicenseKey(query.key).replace(/^[*-]+/, '');
+      if (part) qb.andWhere(`l.key LIKE :keyPart ESCAPE '\\'`, { keyPart: `%${part.replace(/[\\%_]/g, '\\$&')}%` });
+    }
     const page = await newestFirstPage(qb, query);
     return { items: await this.viewAll(page.items), nextCursor: page.nextCursor };
   }

@@ -180,11 +180,11 @@ describe('a license disabled in the web app, found in the audit log and its expo
     await entryRows(page, 'Audit log').first().waitFor();
   });
 
-  it('opens the entry in the drawer: enabled true → false', async () => {
+  it('opens the entry in the drawer: Enabled Yes → No', async () => {
     const { page } = b;
     await entryRows(page, 'Audit log').first().click();
     const drawer = await entryDrawer(page);
-    await expect(changeCells(drawer, 'enabled')).resolves.toEqual(['enabled', 'true', 'false']);
+    await expect(changeCells(drawer, 'Enabled')).resolves.toEqual(['Enabled', 'Yes', 'No']);
     // Entries carry the key's visible part only, never the whole key.
     await drawer.getByText(license.keyHint).first().waitFor();
     await screenshot(page, 'audit-entry-drawer-license');

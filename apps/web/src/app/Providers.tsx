@@ -1,16 +1,22 @@
 import { createTheme, MantineProvider } from '@mantine/core';
-import { DatesProvider } from '@mantine/dates';
+import { DatePickerInput, DatesProvider, DateTimePicker } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { tsr } from '../api/tsr';
 import { OfflineNotice } from '../components/OfflineNotice';
 import type { AppQueryClient } from './queryClient';
+import { DATE_FORMAT, DATE_TIME_FORMAT } from './time';
 
 export const theme = createTheme({
   primaryColor: 'indigo',
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  // One date format everywhere, pickers included (the borrow dialog once showed 09/12/2026 20:00).
+  components: {
+    DateTimePicker: DateTimePicker.extend({ defaultProps: { valueFormat: DATE_TIME_FORMAT } }),
+    DatePickerInput: DatePickerInput.extend({ defaultProps: { valueFormat: DATE_FORMAT } }),
+  },
 });
 
 /** Mantine, notifications, React Query and the ts-rest client: everything a page needs around it. */

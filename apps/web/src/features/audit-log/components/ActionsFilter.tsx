@@ -11,7 +11,7 @@ const ACTION_OPTIONS = AUDIT_ACTION_GROUPS.map((g) => ({
   items: auditActionsInGroup(g.id).map((a) => ({ value: a, label: auditActionLabel(a) })),
 }));
 
-/** Actions, grouped as on the catalog page; any of the chosen ones match. */
+/** Actions, grouped as on the catalog page; any of the chosen ones match. Enter picks the first match. */
 export function ActionsFilter({
   value,
   onChange,
@@ -29,6 +29,7 @@ export function ActionsFilter({
       searchable
       clearable
       hidePickedOptions
+      selectFirstOptionOnChange
       maxDropdownHeight={320}
       nothingFoundMessage="No action matches"
       comboboxProps={{ withinPortal: true }}

@@ -8,7 +8,7 @@ describe(AuditEntryDrawer.name, () => {
     const entry = makeAuditEntry({
       changes: [
         { field: 'enabled', before: true, after: false },
-        { field: 'note', before: null, after: 'Refunded' },
+        { field: 'notes', before: null, after: 'Refunded' },
       ],
     });
     renderWithProviders(<AuditEntryDrawer entry={entry} onClose={() => {}} />);
@@ -19,12 +19,12 @@ describe(AuditEntryDrawer.name, () => {
       within(enabledRow!)
         .getAllByRole('cell')
         .map((c) => c.textContent),
-    ).toEqual(['enabled', 'true', 'false']);
+    ).toEqual(['Enabled', 'Yes', 'No']);
     expect(
       within(noteRow!)
         .getAllByRole('cell')
         .map((c) => c.textContent),
-    ).toEqual(['note', '—', '"Refunded"']);
+    ).toEqual(['Notes', '—', 'Refunded']);
   });
 
   it('shows the actor, the item with its links, and the request', async () => {
@@ -53,7 +53,8 @@ describe(AuditEntryDrawer.name, () => {
     const integrity = screen.getByRole('table', { name: 'Integrity' });
     expect(within(integrity).getByText('a'.repeat(64))).toBeInTheDocument();
     expect(within(integrity).getByText('0'.repeat(64))).toBeInTheDocument();
-    expect(within(request).getByText('ui')).toBeInTheDocument();
+    expect(within(request).getByText('Web app')).toBeInTheDocument();
+    expect(within(actor).getByText('Platform user')).toBeInTheDocument();
   });
 
   it('shows an Access and security entry about an API key as plain text: API keys have no page', async () => {
@@ -81,6 +82,24 @@ describe(AuditEntryDrawer.name, () => {
     expect(screen.getAllByText('Deploy bot').length).toBeGreaterThan(0);
     expect(screen.queryByRole('link', { name: 'Deploy bot' })).not.toBeInTheDocument();
     expect(screen.queryAllByRole('link')).toEqual([]);
+  });
+
+  it('has a link of its own, and steps to the newer and older entries', async () => {
+    const onPrevious = jest.fn();
+    renderWithProviders(
+      <AuditEntryDrawer
+        entry={makeAuditEntry()}
+        onClose={() => {}}
+        onPrevious={onPrevious}
+        onNext={null}
+        position={{ index: 3, loaded: 50, more: true }}
+      />,
+    );
+    expect(await screen.findByRole('button', { name: 'Copy link' })).toBeInTheDocument();
+    expect(screen.getByText('4 of 50+')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Older →' })).toBeDisabled();
+    screen.getByRole('button', { name: '← Newer' }).click();
+    expect(onPrevious).toHaveBeenCalled();
   });
 
   it('renders nothing when no entry is open', () => {

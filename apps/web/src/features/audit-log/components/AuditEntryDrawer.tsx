@@ -1,7 +1,10 @@
 import type { AuditEntry } from '@keyledger/contract';
 import {
   ActionIcon,
+  Alert,
+  Button,
   CopyButton,
+  Loader,
   Drawer,
   Group,
   Stack,
@@ -12,9 +15,11 @@ import {
 } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { CheckIcon, CopyIcon } from '../../../components/Icons';
-import { itemRefKey, itemTypeLabel } from '../utils/itemLinks';
+import { itemRefKey, itemTypeLabel } from '../../../app/itemTypes';
 import { ActionBadge } from './ActionBadge';
-import { actorName } from './ActorLabel';
+import { ACTOR_TYPE_LABELS, actorName } from './ActorLabel';
+import { entryUrl } from '../hooks/useAuditEntry';
+import { useZoneMode, zoneName } from '../../../app/time';
 import { ChangesTable } from './ChangesTable';
 import { EntryTime } from './EntryTime';
 import { ItemLink } from './ItemLink';
@@ -77,32 +82,112 @@ function Hash({ value }: { value: string }) {
   );
 }
 
-/** The whole entry: what changed, who did it, to what, and the request it came from. */
+const SOURCE_LABELS: Record<AuditEntry['context']['source'], string> = {
+  ui: 'Web app',
+  api: 'API',
+  system: 'System',
+};
+
+function CopyLink({ id }: { id: string }) {
+  return (
+    <CopyButton value={entryUrl(id)}>
+      {({ copied, copy }) => (
+        <Button
+          variant="default"
+          size="xs"
+          onClick={copy}
+          leftSection={copied ? <CheckIcon /> : <CopyIcon />}
+        >
+          {copied ? 'Link copied' : 'Copy link'}
+        </Button>
+      )}
+    </CopyButton>
+  );
+}
+
+export interface EntryPosition {
+  index: number;
+  loaded: number;
+  more: boolean;
+}
+
+/**
+ * The whole entry: what changed, who did it, to what, and the request it came from. It has its own
+ * URL (copy link), and steps to the newer or older entry of the list it was opened from.
+ */
 export function AuditEntryDrawer({
+  opened: openedProp,
   entry,
+  notFound = false,
   onClose,
+  onPrevious = null,
+  onNext = null,
+  position = null,
 }: {
+  /** Open while an entry is being fetched too; by default, while there is an entry. */
+  opened?: boolean;
   entry: AuditEntry | null;
+  notFound?: boolean;
   onClose: () => void;
+  onPrevious?: (() => void) | null;
+  onNext?: (() => void) | null;
+  position?: EntryPosition | null;
 }) {
+  const opened = openedProp ?? entry !== null;
   const related = entry?.links.filter((l) => itemRefKey(l) !== itemRefKey(entry.target)) ?? [];
+  const [zone] = useZoneMode();
   return (
     <Drawer
-      opened={entry !== null}
+      opened={opened}
       onClose={onClose}
       position="right"
       size="lg"
-      title={entry ? <ActionBadge action={entry.action} /> : null}
+      title={entry ? <ActionBadge action={entry.action} /> : 'Audit entry'}
       closeButtonProps={{ 'aria-label': 'Close entry details' }}
     >
+      {notFound && (
+        <Alert color="yellow" role="status">
+          This entry is not in this account&apos;s audit log (the link may be for another account).
+        </Alert>
+      )}
+      {opened && !entry && !notFound && <Loader size="sm" aria-label="Loading the entry" />}
       {entry && (
         <Stack gap="lg">
+          <Group justify="space-between" gap="xs">
+            <Group gap="xs">
+              <Button
+                variant="default"
+                size="xs"
+                onClick={onPrevious ?? undefined}
+                disabled={!onPrevious}
+                title={onPrevious ? undefined : 'This is the newest entry in the list'}
+              >
+                ← Newer
+              </Button>
+              <Button
+                variant="default"
+                size="xs"
+                onClick={onNext ?? undefined}
+                disabled={!onNext}
+                title={onNext ? undefined : 'This is the oldest entry in the list'}
+              >
+                Older →
+              </Button>
+              {position && (
+                <Text size="xs" c="dimmed">
+                  {position.index + 1} of {position.loaded}
+                  {position.more ? '+' : ''}
+                </Text>
+              )}
+            </Group>
+            <CopyLink id={entry.id} />
+          </Group>
           <Text size="sm" c="dimmed">
-            <EntryTime iso={entry.occurredAt} span inherit /> · local time ·{' '}
-            {new Date(entry.occurredAt).toISOString()} UTC
+            <EntryTime iso={entry.occurredAt} span inherit /> ·{' '}
+            {zoneName(zone, new Date(entry.occurredAt))}
           </Text>
           <Section title="Changes">
-            <ChangesTable changes={entry.changes} />
+            <ChangesTable changes={entry.changes} links={entry.links} />
           </Section>
           <Section title="Who">
             <Facts
@@ -110,7 +195,7 @@ export function AuditEntryDrawer({
               rows={[
                 ['Name', actorName(entry.actor)],
                 ['Email', entry.actor.email],
-                ['Type', entry.actor.type],
+                ['Type', ACTOR_TYPE_LABELS[entry.actor.type]],
                 ['Id', entry.actor.id],
               ]}
             />
@@ -119,7 +204,7 @@ export function AuditEntryDrawer({
             <Facts
               label="Item"
               rows={[
-                ['Item', <ItemLink key="target" item={entry.target} />],
+                ['Item', <ItemLink key="target" item={entry.target} truncate={false} />],
                 ['Type', itemTypeLabel(entry.target.type)],
                 ['Id', entry.target.id],
               ]}
@@ -150,7 +235,7 @@ export function AuditEntryDrawer({
                 ],
                 ['IP address', entry.context.ip],
                 ['User agent', entry.context.userAgent],
-                ['Source', entry.context.source],
+                ['Source', SOURCE_LABELS[entry.context.source]],
                 ['Seq', entry.seq],
                 ['Entry id', entry.id],
               ]}

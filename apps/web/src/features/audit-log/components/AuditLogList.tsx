@@ -15,6 +15,8 @@ interface AuditLogListProps {
   isFetchingNextPage: boolean;
   fetchNextPage: () => void;
   onOpen: (entry: AuditEntry) => void;
+  /** The entry whose details are open, highlighted. */
+  selectedId?: string | null;
   /** The most the list grows to before it scrolls. */
   height: number | string;
 }
@@ -24,7 +26,7 @@ const LOAD_AHEAD_ROWS = 10;
 
 /** The rows, virtualized: only those in view are in the DOM; nearing the end loads the next page. */
 export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(function AuditLogList(
-  { entries, hasNextPage, isFetchingNextPage, fetchNextPage, onOpen, height },
+  { entries, hasNextPage, isFetchingNextPage, fetchNextPage, onOpen, selectedId = null, height },
   ref,
 ) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -94,6 +96,7 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
               entry={entry}
               style={style}
               onOpen={onOpen}
+              selected={entry.id === selectedId}
             />
           );
         })}

@@ -1,12 +1,20 @@
-import { Group, Stack, Text, Title } from '@mantine/core';
+import { type AuditAction, resolveAuditFilter } from '@keyledger/contract';
+import { Alert, Group, Stack, Text, Title } from '@mantine/core';
 import { getRouteApi } from '@tanstack/react-router';
-import { useMemo } from 'react';
-import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
+import { useMemo, useState } from 'react';
+import { useZoneMode } from '../../../app/time';
 import { RouterAnchor } from '../../../components/RouterLinks';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { useCan } from '../../auth/hooks/usePermissions';
-import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
-import { type AuditLogSearch, hasActiveFilters, toAuditLogQuery } from '../utils/auditLogSearch';
+import {
+  type AuditLogSearch,
+  filterPart,
+  hasActiveFilters,
+  normalizeAuditLogSearch,
+  clearDroppedFromLink,
+  droppedFromLink,
+  toAuditLogQuery,
+} from '../utils/auditLogSearch';
 import { describeAuditSearch } from '../utils/describeAuditSearch';
 import { AuditLogFilterBar } from './AuditLogFilterBar';
 import { AuditLogTable } from './AuditLogTable';
@@ -18,16 +26,32 @@ const route = getRouteApi('/_app/settings/audit-logs');
 export function AuditLogPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const filter = useMemo(() => toAuditLogQuery(search), [search]);
-  const { error } = useAuditLogEntries({ kind: 'account', filter });
-  const searchError = apiErrorStatus(error) === 400 ? apiErrorLines(error).join(' ') : null;
-  const setSearch = (next: AuditLogSearch) => void navigate({ search: next });
+  const [zone] = useZoneMode();
+  const filters = useMemo(() => filterPart(search), [search]);
+  const filter = useMemo(() => toAuditLogQuery(filters, new Date(), zone), [filters, zone]);
+  const setSearch = (next: AuditLogSearch, replace = false) => {
+    clearDroppedFromLink();
+    void navigate({ search: normalizeAuditLogSearch(next), replace });
+  };
   const filtered = hasActiveFilters(search);
   const canExport = useCan('audit_log:export');
   const description = useMemo(
-    () => describeAuditSearch(filter, search.action),
-    [filter, search.action],
+    () => describeAuditSearch(filter, filters.action as AuditAction[] | undefined, zone),
+    [filter, filters.action, zone],
   );
+  const maskedKeys = useMemo(() => {
+    const r = resolveAuditFilter({ q: filter.q });
+    return r.ok ? (r.value.maskedKeys ?? []) : [];
+  }, [filter.q]);
+
+  // An old or hand-edited link: what no longer parses was dropped; say so, and clean the URL. Only
+  // the URL the page was opened with is checked: the app's own navigations write clean params.
+  // Read, not taken: the page may mount twice for one link. Cleared once the viewer moves on.
+  const [dropped, setDroppedState] = useState<string[]>(() => droppedFromLink.current);
+  const setDropped = (list: string[]) => {
+    if (list.length === 0) clearDroppedFromLink();
+    setDroppedState(list);
+  };
 
   return (
     <Stack gap="md">
@@ -55,17 +79,38 @@ export function AuditLogPage() {
         </Group>
       </Group>
       <IntegrityBanner />
-      <AuditLogFilterBar search={search} onChange={setSearch} searchError={searchError} />
+      {dropped.length > 0 && (
+        <Alert
+          color="yellow"
+          variant="light"
+          withCloseButton
+          onClose={() => setDropped([])}
+          closeButtonLabel="Dismiss"
+          role="status"
+          title="Part of this link was ignored"
+        >
+          It is outdated or not valid: {dropped.join('; ')}. The rest of the filters apply.
+        </Alert>
+      )}
+      <AuditLogFilterBar search={search} onChange={(next) => setSearch(next)} />
       {filtered && description && (
-        <Text size="sm" c="dimmed" aria-live="polite">
+        <Text size="sm" c="dimmed" aria-live="polite" data-testid="filter-summary">
           Filter: {description}.
+        </Text>
+      )}
+      {maskedKeys.length > 0 && (
+        <Text size="sm" c="dimmed" role="note">
+          Audit entries never hold full license keys, so{' '}
+          {maskedKeys.map((k) => `${k.key} is matched as ${k.masked}`).join(', ')}.
         </Text>
       )}
       <AuditLogTable
         filter={filter}
         filtered={filtered}
-        onClearFilters={() => setSearch({})}
-        height="max(360px, calc(100dvh - 360px))"
+        onClearFilters={() => setSearch({ entry: search.entry })}
+        openEntryId={search.entry ?? null}
+        onOpenEntry={(entry) => setSearch({ ...search, entry: entry ?? undefined })}
+        height="max(360px, calc(100dvh - 420px))"
       />
     </Stack>
   );

@@ -1,7 +1,8 @@
 import type { AuditEntry } from '@keyledger/contract';
 import { Group, Text } from '@mantine/core';
 import { forwardRef, type CSSProperties, type KeyboardEvent } from 'react';
-import { itemTypeLabel } from '../utils/itemLinks';
+import { itemTypeLabel } from '../../../app/itemTypes';
+import { useZoneMode } from '../../../app/time';
 import { summarizeChanges } from '../utils/formatChange';
 import { ActionBadge } from './ActionBadge';
 import { ActorLabel } from './ActorLabel';
@@ -14,11 +15,13 @@ interface AuditLogRowProps {
   index: number;
   style?: CSSProperties;
   onOpen: (entry: AuditEntry) => void;
+  /** Whether this entry's details are open. */
+  selected?: boolean;
 }
 
 /** One entry as a row; Enter, Space or a click opens it. */
 export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function AuditLogRow(
-  { entry, index, style, onOpen },
+  { entry, index, style, onOpen, selected = false },
   ref,
 ) {
   const onKeyDown = (e: KeyboardEvent) => {
@@ -27,7 +30,8 @@ export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function
       onOpen(entry);
     }
   };
-  const summary = summarizeChanges(entry.changes);
+  const [zone] = useZoneMode();
+  const summary = summarizeChanges(entry.changes, zone, entry.links);
   return (
     <div
       ref={ref}
@@ -36,13 +40,15 @@ export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function
       data-index={index}
       aria-rowindex={index + 2}
       aria-label={`Entry ${entry.seq}, open details`}
+      aria-selected={selected}
+      data-entry-id={entry.id}
       className={`${classes.row} ${classes.entry}`}
       style={style}
       onClick={() => onOpen(entry)}
       onKeyDown={onKeyDown}
     >
       <div role="cell" className={classes.cell}>
-        <EntryTime iso={entry.occurredAt} />
+        <EntryTime iso={entry.occurredAt} stacked />
       </div>
       <div role="cell" className={classes.cell}>
         <ActionBadge action={entry.action} />

@@ -56,9 +56,11 @@ describe('AuditLogTable rows', () => {
       'href',
       `/products/${uuid(900)}`,
     );
-    expect(within(row).getByText('name: "Old" → "New", +1 more')).toBeInTheDocument();
+    expect(within(row).getByText('Name: Old → New, +1 more')).toBeInTheDocument();
     const time = within(row).getByText((_, el) => el?.tagName === 'TIME');
-    expect(time).toHaveAttribute('title', '2026-03-15T12:34:56.000Z (UTC)');
+    // The other zone on hover (the table shows local time unless UTC is chosen).
+    expect(time).toHaveAttribute('title', '2026-03-15 12:34:56 UTC');
+    expect(time).toHaveAttribute('datetime', '2026-03-15T12:34:56.000Z');
 
     expect(
       within(screen.getByRole('row', { name: 'Entry 1, open details' })).getByText('API key …f00d'),
@@ -72,9 +74,7 @@ describe('AuditLogTable rows', () => {
 
     row.focus();
     await userEvent.keyboard('{Enter}');
-    expect(await screen.findByRole('table', { name: 'Changes' })).toHaveTextContent(
-      'enabledtruefalse',
-    );
+    expect(await screen.findByRole('table', { name: 'Changes' })).toHaveTextContent('EnabledYesNo');
   });
 
   it('loads the next page with the cursor when the end is reached', async () => {

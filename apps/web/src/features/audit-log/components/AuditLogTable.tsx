@@ -5,7 +5,7 @@ import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { PermissionDenied } from '../../auth/components/PermissionDenied';
 import type { AuditLogScope } from '../hooks/auditLogScope';
-import { itemTypeLabel } from '../utils/itemLinks';
+import { itemTypeLabel } from '../../../app/itemTypes';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { useNewEntries } from '../hooks/useNewEntries';
 import type { AuditLogListFilter } from '../utils/auditLogSearch';
@@ -14,6 +14,9 @@ import { AuditLogList, type AuditLogListHandle } from './AuditLogList';
 import { AuditLogEmpty, AuditLogError, AuditLogSkeleton } from './AuditLogStates';
 import classes from './AuditLogTable.module.css';
 import { NewEntriesButton } from './NewEntriesButton';
+import { ZoneToggle } from './ZoneToggle';
+import { useAuditEntry } from '../hooks/useAuditEntry';
+import { useZoneMode, zoneName } from '../../../app/time';
 
 export type AuditLogTableProps = {
   /** Height of the scrolling list. */
@@ -22,6 +25,9 @@ export type AuditLogTableProps = {
   filtered?: boolean;
   onClearFilters?: () => void;
   'aria-label'?: string;
+  /** The open entry, when the page keeps it (in the URL); otherwise the table keeps it. */
+  openEntryId?: string | null;
+  onOpenEntry?: (id: string | null) => void;
 } & (
   | {
       /** One item's history, at the bottom of its page. */ itemType: ItemType;
@@ -34,8 +40,6 @@ export type AuditLogTableProps = {
       itemId?: never;
     }
 );
-
-const COLUMNS = ['Time', 'Action', 'Who', 'Item', 'Changes'];
 
 export function useAuditLogScope(props: AuditLogTableProps, related: boolean): AuditLogScope {
   const { itemType, itemId, filter } = props;
@@ -71,7 +75,27 @@ export function AuditLogTable(props: AuditLogTableProps) {
   const scope = useAuditLogScope(props, related);
   const query = useAuditLogEntries(scope);
   const fresh = useNewEntries(scope, query.data, query.dataUpdatedAt);
-  const [openEntry, setOpenEntry] = useState<AuditEntry | null>(null);
+  const [ownOpenId, setOwnOpenId] = useState<string | null>(null);
+  const controlled = props.onOpenEntry !== undefined;
+  const openId = controlled ? (props.openEntryId ?? null) : ownOpenId;
+  const setOpenId = controlled ? props.onOpenEntry! : setOwnOpenId;
+  const open = useAuditEntry(openId, query.entries);
+  const [zone] = useZoneMode();
+  const columns = [`Time (${zoneName(zone)})`, 'Action', 'Who', 'Item', 'Changes'];
+  const neighbour = (step: 1 | -1) => {
+    if (open.index < 0) return null;
+    const at = open.index + step;
+    if (at < 0) return null;
+    if (at < query.entries.length) return () => setOpenId(query.entries[at]!.id);
+    if (step === 1 && query.hasNextPage) {
+      return () =>
+        void query.fetchNextPage().then((r) => {
+          const next = r.data?.pages.flatMap((p) => p.items)[at];
+          if (next) setOpenId(next.id);
+        });
+    }
+    return null;
+  };
   const listRef = useRef<AuditLogListHandle>(null);
 
   const showNew = () => {
@@ -109,7 +133,8 @@ export function AuditLogTable(props: AuditLogTableProps) {
         hasNextPage={query.hasNextPage}
         isFetchingNextPage={query.isFetchingNextPage}
         fetchNextPage={() => void query.fetchNextPage()}
-        onOpen={setOpenEntry}
+        onOpen={(e: AuditEntry) => setOpenId(e.id)}
+        selectedId={openId}
         height={height}
       />
     );
@@ -117,28 +142,27 @@ export function AuditLogTable(props: AuditLogTableProps) {
 
   return (
     <Stack gap="xs">
-      {(scope.kind === 'item' || fresh.count > 0) && (
-        <Group justify="space-between" gap="xs" mih={28}>
-          {scope.kind === 'item' ? (
-            <Switch
-              label="Include related items"
-              checked={related}
-              onChange={(e) => setRelated(e.currentTarget.checked)}
+      <Group justify="space-between" gap="xs" mih={28}>
+        {scope.kind === 'item' ? (
+          <Switch
+            label="Include related items"
+            checked={related}
+            onChange={(e) => setRelated(e.currentTarget.checked)}
+          />
+        ) : (
+          <span />
+        )}
+        <Group gap="xs">
+          <ZoneToggle />
+          <NewEntriesButton count={fresh.count} more={fresh.more} onClick={showNew} />
+          {scope.kind === 'item' && (
+            <ExportButton
+              filter={itemExportFilter(scope)}
+              description={itemExportDescription(scope)}
             />
-          ) : (
-            <span />
           )}
-          <Group gap="xs">
-            <NewEntriesButton count={fresh.count} more={fresh.more} onClick={showNew} />
-            {scope.kind === 'item' && (
-              <ExportButton
-                filter={itemExportFilter(scope)}
-                description={itemExportDescription(scope)}
-              />
-            )}
-          </Group>
         </Group>
-      )}
+      </Group>
       <div className={classes.table}>
         <div
           role="table"
@@ -147,7 +171,7 @@ export function AuditLogTable(props: AuditLogTableProps) {
         >
           <div role="rowgroup">
             <div role="row" className={`${classes.row} ${classes.header}`}>
-              {COLUMNS.map((c) => (
+              {columns.map((c) => (
                 <div role="columnheader" key={c} className={classes.cell}>
                   {c}
                 </div>
@@ -158,7 +182,19 @@ export function AuditLogTable(props: AuditLogTableProps) {
         </div>
         {state}
       </div>
-      <AuditEntryDrawer entry={openEntry} onClose={() => setOpenEntry(null)} />
+      <AuditEntryDrawer
+        opened={openId !== null}
+        entry={open.entry}
+        notFound={open.notFound}
+        onClose={() => setOpenId(null)}
+        onPrevious={neighbour(-1)}
+        onNext={neighbour(1)}
+        position={
+          open.index >= 0
+            ? { index: open.index, loaded: query.entries.length, more: query.hasNextPage }
+            : null
+        }
+      />
     </Stack>
   );
 }

@@ -1,12 +1,45 @@
 import { Text, type TextProps } from '@mantine/core';
-import dayjs from 'dayjs';
+import {
+  DATE_TIME_SECONDS_FORMAT,
+  formatInstant,
+  relativeTime,
+  useZoneMode,
+  zoneName,
+} from '../../../app/time';
 
-/** Local time on screen; the exact UTC instant on hover. */
-export function EntryTime({ iso, ...props }: { iso: string } & TextProps) {
+/**
+ * An instant in the viewer's chosen zone (Local or UTC), with the relative time beside it; the
+ * other zone on hover.
+ */
+export function EntryTime({
+  iso,
+  relative = true,
+  stacked = false,
+  ...props
+}: { iso: string; relative?: boolean; stacked?: boolean } & TextProps) {
+  const [mode] = useZoneMode();
+  const other = mode === 'utc' ? 'local' : 'utc';
   const utc = new Date(iso).toISOString();
   return (
-    <Text component="time" dateTime={utc} title={`${utc} (UTC)`} size="sm" {...props}>
-      {dayjs(iso).format('YYYY-MM-DD HH:mm:ss')}
+    <Text
+      component="time"
+      dateTime={utc}
+      title={`${formatInstant(iso, other, DATE_TIME_SECONDS_FORMAT)} ${zoneName(other, new Date(iso))}`}
+      size="sm"
+      {...props}
+    >
+      {formatInstant(iso, mode, DATE_TIME_SECONDS_FORMAT)}
+      {relative && (
+        <Text
+          span
+          size="xs"
+          c="dimmed"
+          ml={stacked ? 0 : 6}
+          display={stacked ? 'block' : undefined}
+        >
+          {relativeTime(iso)}
+        </Text>
+      )}
     </Text>
   );
 }

@@ -1,6 +1,6 @@
 import { ITEM_TYPES, type ItemType } from '@keyledger/contract';
 import { Select } from '@mantine/core';
-import { itemTypeLabel } from '../utils/itemLinks';
+import { itemTypeLabel } from '../../../app/itemTypes';
 
 const OPTIONS = ITEM_TYPES.map((t) => ({ value: t, label: itemTypeLabel(t) }));
 

@@ -5,11 +5,12 @@ const EXAMPLES: [string, string][] = [
   ['action:license_*', 'actions by name; * matches any part, commas for several'],
   ['group:licenses', 'every action of a group'],
   ['group:access_security', 'sign-ins, passwords, API keys, exports, refusals'],
-  ['actor:ann@acme.test', 'done by this user (email or user id)'],
+  ['actor:ann@acme.test', 'done by this user (email, name from the list, or user id)'],
   ['item:license', 'done to any license'],
   ['item:license:<id>', 'done to one license'],
   ['created:>=2026-01-01', 'on or after a date (also >, <, <=, =)'],
   ['refund "two words"', 'free text; quote phrases'],
+  ['K7QM-2XHR-PN4D-WC9T', 'a full license key: matched by its masked form ****-****-****-WC9T'],
 ];
 
 /** The `?` next to the search box: the search syntax, with examples. */
@@ -27,8 +28,9 @@ export function SearchHelp() {
             Search syntax
           </Text>
           <Text size="xs">
-            Conditions are separated by spaces and must all match. Words without a key search the
-            entry's text.
+            Conditions are separated by spaces and must all match, except actions and groups:
+            several of them mean any of them (as in the Actions list). Words without a key search
+            the entry&apos;s text. Days are in the zone the table shows (Local or UTC).
           </Text>
           <Table withRowBorders={false} verticalSpacing={2} fz="xs">
             <Table.Tbody>

@@ -5,8 +5,21 @@ describe(describeAuditSearch.name, () => {
   it('names the actions and shows the date range in local time', () => {
     const from = new Date(2026, 2, 9).toISOString();
     expect(describeAuditSearch({ from }, ['product_deactivated'])).toBe(
-      'action Product deactivated, from 2026-03-09 00:00',
+      'Product deactivated, from 2026-03-09 00:00',
     );
+  });
+
+  it('names whole groups instead of counting actions ("13 actions")', () => {
+    expect(describeAuditSearch({ q: 'action:license_*' }, undefined)).toBe('any Licenses action');
+    expect(
+      describeAuditSearch({}, [
+        'device_reset',
+        'device_blacklisted',
+        'device_borrowed',
+        'device_borrow_released',
+        'product_created',
+      ]),
+    ).toBe('any Devices action or Product created');
   });
 
   it('localizes dates written in the search box too', () => {

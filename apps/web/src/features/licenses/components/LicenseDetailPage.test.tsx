@@ -298,7 +298,10 @@ describe('License page, by permission', () => {
     const devices = await screen.findByRole('table', { name: 'Devices' });
     expect(devices).toHaveTextContent('Ada’s laptop');
     expect(within(devices).queryByRole('button')).not.toBeInTheDocument();
-    expect(screen.queryByRole('region', { name: 'History' })).not.toBeInTheDocument();
+    // The history is not shown, and the section says why.
+    const history = screen.getByRole('region', { name: 'History' });
+    expect(history).toHaveTextContent("Hidden: you don't have permission to view the audit log");
+    expect(within(history).queryByRole('table')).not.toBeInTheDocument();
     expect(callsTo(fetch, `/api/v1/licenses/${LICENSE_ID}/audit-log`)).toHaveLength(0);
   });
 

@@ -1,7 +1,7 @@
-import { Button } from '@mantine/core';
+import { Button, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { getRouteApi } from '@tanstack/react-router';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { EmptyList } from '../../../components/list/KeysetTable';
 import { ListPage } from '../../../components/list/ListPage';
 import { useCan } from '../../auth/hooks/usePermissions';
@@ -18,15 +18,17 @@ export function LicensesPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const filter = useMemo(
-    () => ({ productId: search.productId, customerId: search.customerId }),
-    [search.productId, search.customerId],
+    () => ({ productId: search.productId, customerId: search.customerId, key: search.key }),
+    [search.productId, search.customerId, search.key],
   );
+  const [keyDraft, setKeyDraft] = useState(search.key ?? '');
   const setFilter = (next: Partial<typeof filter>) =>
     void navigate({ search: { ...search, ...next }, replace: true });
   const [creating, { open, close }] = useDisclosure(false);
   const list = useLicenses(filter);
   const canWrite = useCan('licenses:write');
-  const filtered = Boolean(filter.productId || filter.customerId);
+  const filtered = Boolean(filter.productId || filter.customerId || filter.key);
+  const applyKey = () => setFilter({ key: keyDraft.trim() || undefined });
 
   return (
     <ListPage
@@ -35,6 +37,26 @@ export function LicensesPage() {
       action={canWrite && <Button onClick={open}>New license</Button>}
       filters={
         <>
+          <form
+            role="search"
+            aria-label="Find a license by key"
+            onSubmit={(e) => {
+              e.preventDefault();
+              applyKey();
+            }}
+          >
+            <TextInput
+              label="License key"
+              description="A full key, part of one, or ****-****-****-NPQR"
+              placeholder="K7QM-2XHR-PN4D-WC9T"
+              value={keyDraft}
+              onChange={(e) => setKeyDraft(e.currentTarget.value)}
+              onBlur={applyKey}
+              spellCheck={false}
+              autoComplete="off"
+              maxLength={64}
+            />
+          </form>
           <ProductSelect
             label="Product"
             clearable

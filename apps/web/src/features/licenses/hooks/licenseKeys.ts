@@ -1,4 +1,6 @@
 export interface LicenseListFilter {
+  /** A full license key, part of one, or its masked form. */
+  key?: string;
   orderId?: string;
   productId?: string;
   customerId?: string;

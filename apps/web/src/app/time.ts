@@ -1,0 +1,101 @@
+/**
+ * One way to show time everywhere: `YYYY-MM-DD HH:mm` (seconds where entries need them), in the
+ * viewer's zone or in UTC — a choice remembered per user in localStorage — with the zone named and a
+ * relative time beside it. Inputs (the borrow dialog) use the same format.
+ */
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc';
+import { useCallback, useSyncExternalStore } from 'react';
+import type { ZoneMode } from '../features/audit-log/utils/auditLogSearch';
+import { useSession } from '../features/auth/hooks/useSession';
+
+dayjs.extend(utc);
+
+export type { ZoneMode };
+
+/** The app's one date format (24-hour, ISO order: no 09/12 ambiguity). */
+export const DATE_FORMAT = 'YYYY-MM-DD';
+export const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
+export const DATE_TIME_SECONDS_FORMAT = 'YYYY-MM-DD HH:mm:ss';
+
+const storageKey = (userId: string | undefined) => `keyledger:time-zone:${userId ?? 'anonymous'}`;
+const listeners = new Set<() => void>();
+
+function readMode(userId: string | undefined): ZoneMode {
+  try {
+    return globalThis.localStorage?.getItem(storageKey(userId)) === 'utc' ? 'utc' : 'local';
+  } catch {
+    return 'local';
+  }
+}
+
+/** The viewer's choice (Local or UTC) and a setter that remembers it for this user. */
+export function useZoneMode(): [ZoneMode, (mode: ZoneMode) => void] {
+  const userId = useSession()?.user.id;
+  const mode = useSyncExternalStore(
+    (onChange) => {
+      listeners.add(onChange);
+      const onStorage = (e: StorageEvent) => {
+        if (e.key === storageKey(userId)) onChange();
+      };
+      globalThis.addEventListener?.('storage', onStorage);
+      return () => {
+        listeners.delete(onChange);
+        globalThis.removeEventListener?.('storage', onStorage);
+      };
+    },
+    () => readMode(userId),
+    () => 'local' as ZoneMode,
+  );
+  const set = useCallback(
+    (next: ZoneMode) => {
+      try {
+        globalThis.localStorage?.setItem(storageKey(userId), next);
+      } catch {
+        // Private mode without storage: the choice lasts until the page closes.
+      }
+      listeners.forEach((l) => l());
+    },
+    [userId],
+  );
+  return [mode, set];
+}
+
+/** "Europe/Berlin (UTC+01:00)" or "UTC": how column headers name the zone. */
+export function zoneName(mode: ZoneMode, at: Date = new Date()): string {
+  if (mode === 'utc') return 'UTC';
+  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const offset = dayjs(at).format('Z');
+  if (!name || name === 'UTC' || name === 'Etc/UTC')
+    return offset === '+00:00' ? 'UTC' : `UTC${offset}`;
+  return `${name} (UTC${offset})`;
+}
+
+/** An instant in the chosen zone, in the one format. */
+export function formatInstant(
+  value: string | Date,
+  mode: ZoneMode,
+  format: string = DATE_TIME_FORMAT,
+): string {
+  const d = mode === 'utc' ? dayjs.utc(value) : dayjs(value);
+  return d.format(format);
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", "in 4 d" (for instants in the future). */
+export function relativeTime(iso: string | Date, now: number = Date.now()): string {
+  const diff = Math.round((now - new Date(iso).getTime()) / 1000);
+  const future = diff < 0;
+  const s = Math.abs(diff);
+  let text: string;
+  if (s < 45) return future ? 'in a moment' : 'just now';
+  if (s < 3600) text = `${Math.max(1, Math.round(s / 60))} min`;
+  else if (s < 48 * 3600) text = `${Math.round(s / 3600)} h`;
+  else if (s < 60 * 86400) text = `${Math.round(s / 86400)} d`;
+  else if (s < 730 * 86400) text = `${Math.round(s / (30 * 86400))} mo`;
+  else text = `${Math.round(s / (365 * 86400))} y`;
+  return future ? `in ${text}` : `${text} ago`;
+}
+
+/** A string that looks like an ISO instant (what the API writes into changes). */
+export const ISO_INSTANT_VALUE =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
