@@ -291,8 +291,10 @@ describe('access and security events', () => {
     const anonymous = agent();
     expect((await jobs.download(done.downloadUrl!, { 'user-agent': anonymous })).status).toBe(200);
 
-    // A colleague who holds the link (forwarded mail) and is signed in to the same account.
-    const colleague = await staff();
+    // A colleague who holds the link (forwarded mail), is signed in to the same account and may export
+    // the audit log too (one who may not is refused: credential-boundaries.int-spec.ts).
+    const exporters = ok(await admin.permissionTemplates.create({ body: { name: 'Exporters', permissions: ['audit_log:read', 'audit_log:export'] } }), 201);
+    const colleague = await staff({ permissionTemplateId: exporters.id });
     const { raw } = await signIn(colleague.email, PASSWORD);
     const cookie = [...raw.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const signedIn = agent();
