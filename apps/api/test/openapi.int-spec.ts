@@ -113,3 +113,19 @@ describe('the OpenAPI document', () => {
     expect(doc.paths['/api/v1/api-keys'].post.security).toEqual([{ sessionCookie: ['settings:api_keys'], csrfHeader: [] }]);
   });
 });
+
+describe('the response check of the test client', () => {
+  it('refuses answers the document does not describe', async () => {
+    const { responseValidator } = await import('./support/response-validator');
+    const v = await responseValidator(t.url);
+    const id = '1e5a7c92-3d4f-4b6a-8e1c-9f0a2b3c4d5e';
+    expect(v.check('GET', `/api/v1/products/${id}`, 200, 'application/json', { id, name: 'x' })).toMatch(/does not match the document.*required/s);
+    expect(v.check('GET', `/api/v1/products/${id}`, 418, 'application/json', {})).toMatch(/status 418 is not declared/);
+    expect(v.check('GET', `/api/v1/products/${id}`, 404, 'application/json', { message: 'no' })).toMatch(/does not match/);
+    expect(v.check('GET', '/api/v1/nowhere', 200, 'application/json', {})).toMatch(/not in the OpenAPI document/);
+    expect(v.check('GET', `/api/v1/products/${id}`, 200, 'text/html', '<html>')).toMatch(/answered text\/html/);
+    expect(
+      v.check('GET', `/api/v1/products/${id}`, 404, 'application/json', { statusCode: 404, error: 'Not Found', message: 'Product not found', requestId: id }),
+    ).toBeUndefined();
+  });
+});
