@@ -31,6 +31,7 @@ import { IntegrityService } from '../src/integrity/integrity.service';
 import { TenantReadInterceptor } from '../src/database/tenant-read.interceptor';
 import { type RequestStore } from '../src/common/request-context';
 import { RowLevelSecurity1764500000000 } from '../src/database/migrations/1764500000000-row-level-security';
+import { IdempotencyKeys1765000000000 } from '../src/database/migrations/1765000000000-idempotency-keys';
 import { enterAccount, TENANT_ROLE, type TenantTransactionalAdapter } from '../src/database/tenant-scope';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';
@@ -117,7 +118,7 @@ describe('the policies', () => {
       [[...tables, 'accounts']],
     );
     expect(rows).toEqual([...tables, 'accounts'].sort().map((relname) => ({ relname, relrowsecurity: true, policies: ['tenant_isolation'] })));
-    expect(Object.keys(RowLevelSecurity1764500000000.GRANTS).sort()).toEqual(tables);
+    expect(Object.keys({ ...RowLevelSecurity1764500000000.GRANTS, ...IdempotencyKeys1765000000000.GRANTS }).sort()).toEqual(tables);
   });
 
   it('the role cannot log in, bypass RLS or inherit anything', async () => {

@@ -11,6 +11,7 @@ import { AuditChangesJson1764600000000 } from './migrations/1764600000000-audit-
 import { AccessSecurityActions1764710000000 } from './migrations/1764710000000-access-security-actions';
 import { ExportRetention1764730000000 } from './migrations/1764730000000-export-retention';
 import { LeakproofLike1764740000000 } from './migrations/1764740000000-leakproof-like';
+import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempotency-keys';
 import { ENTITIES } from './entities';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   AccessSecurityActions1764710000000,
   ExportRetention1764730000000,
   LeakproofLike1764740000000,
+  IdempotencyKeys1765000000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
