@@ -19,12 +19,16 @@ let admin: ApiClient;
 function keyClient(app: TestApp, key: string) {
   const client = new ApiClient(app.url);
   const request = client.request.bind(client);
-  client.request = (method, path, body, headers = {}) => request(method, path, body, { authorization: `Bearer ${key}`, ...headers });
+  client.request = (method, path, body, headers = {}) =>
+    request(method, path, body, { authorization: `Bearer ${key}`, ...headers });
   return client;
 }
 
 async function newKey(name: string) {
-  return expectOk<ApiKeyCreated>(admin.post('/api/v1/api-keys', { name, permissions: ['products:read'] }), [201]);
+  return expectOk<ApiKeyCreated>(
+    admin.post('/api/v1/api-keys', { name, permissions: ['products:read'] }),
+    [201],
+  );
 }
 
 beforeAll(async () => {

@@ -23,7 +23,8 @@ let otherSecret: string;
 function keyClient(app: TestApp, key: string) {
   const client = new ApiClient(app.url);
   const request = client.request.bind(client);
-  client.request = (method, path, body, headers = {}) => request(method, path, body, { authorization: `Bearer ${key}`, ...headers });
+  client.request = (method, path, body, headers = {}) =>
+    request(method, path, body, { authorization: `Bearer ${key}`, ...headers });
   return client;
 }
 
@@ -31,12 +32,16 @@ const post = (client: ApiClient, path: string, body: unknown, key?: string) =>
   client.request<any>('POST', path, body, key === undefined ? {} : { 'idempotency-key': key });
 
 async function productsWithCode(code: string): Promise<number> {
-  const { rows } = await db.query('SELECT count(*)::int AS n FROM products WHERE code = $1', [code]);
+  const { rows } = await db.query('SELECT count(*)::int AS n FROM products WHERE code = $1', [
+    code,
+  ]);
   return rows[0].n as number;
 }
 
 async function entries(action: string, itemId: string): Promise<AuditEntry[]> {
-  const page = await expectOk<{ items: AuditEntry[] }>(admin.get(`/api/v1/audit-log?action=${action}&itemType=product&itemId=${itemId}`));
+  const page = await expectOk<{ items: AuditEntry[] }>(
+    admin.get(`/api/v1/audit-log?action=${action}&itemType=product&itemId=${itemId}`),
+  );
   return page.items;
 }
 
@@ -51,8 +56,18 @@ beforeAll(async () => {
   admin = new ApiClient(one.url);
   await admin.signup();
   const perms = ['products:read', 'products:write', 'audit_log:read', 'audit_log:export'];
-  secret = (await expectOk<ApiKeyCreated>(admin.post('/api/v1/api-keys', { name: 'retrying script', permissions: perms }), [201])).secret;
-  otherSecret = (await expectOk<ApiKeyCreated>(admin.post('/api/v1/api-keys', { name: 'another script', permissions: perms }), [201])).secret;
+  secret = (
+    await expectOk<ApiKeyCreated>(
+      admin.post('/api/v1/api-keys', { name: 'retrying script', permissions: perms }),
+      [201],
+    )
+  ).secret;
+  otherSecret = (
+    await expectOk<ApiKeyCreated>(
+      admin.post('/api/v1/api-keys', { name: 'another script', permissions: perms }),
+      [201],
+    )
+  ).secret;
 }, 60_000);
 afterAll(async () => {
   await db.end();
@@ -94,12 +109,26 @@ describe('Idempotency-Key', () => {
     const other = productBody();
     const changed = await post(keyClient(two, secret), '/api/v1/products', other, key);
     expect(changed.status).toBe(422);
-    expect(changed.body.message).toMatch(/Idempotency-Key was already used with a different request/);
-    expect(changed.body.details).toEqual([{ path: 'headers.idempotency-key', message: 'already used with a different request' }]);
+    expect(changed.body.message).toMatch(
+      /Idempotency-Key was already used with a different request/,
+    );
+    expect(changed.body.details).toEqual([
+      { path: 'headers.idempotency-key', message: 'already used with a different request' },
+    ]);
     expect(await productsWithCode(other.code)).toBe(0);
-    const elsewhere = await post(keyClient(one, secret), '/api/v1/customers', { email: `x-${randomUUID().slice(0, 6)}@buyer.test` }, key);
+    const elsewhere = await post(
+      keyClient(one, secret),
+      '/api/v1/customers',
+      { email: `x-${randomUUID().slice(0, 6)}@buyer.test` },
+      key,
+    );
     expect(elsewhere.status).toBe(403); // the key lacks customers:write: refused before the key is looked at
-    const exportWithKey = await post(keyClient(one, secret), '/api/v1/audit-log/exports', { format: 'csv', filter: {} }, key);
+    const exportWithKey = await post(
+      keyClient(one, secret),
+      '/api/v1/audit-log/exports',
+      { format: 'csv', filter: {} },
+      key,
+    );
     expect(exportWithKey.status).toBe(422);
   });
 
@@ -107,7 +136,9 @@ describe('Idempotency-Key', () => {
     const key = randomUUID();
     const body = productBody();
     const clients = [one, two, one, two, one, two, one, two].map((app) => keyClient(app, secret));
-    const answers: Res<any>[] = await Promise.all(clients.map((c) => post(c, '/api/v1/products', body, key)));
+    const answers: Res<any>[] = await Promise.all(
+      clients.map((c) => post(c, '/api/v1/products', body, key)),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
     const ids = new Set(answers.map((a) => a.body.id));
     expect(ids.size).toBe(1);
@@ -119,7 +150,12 @@ describe('Idempotency-Key', () => {
   it('keeps keys per credential and per account', async () => {
     const key = randomUUID();
     const byKey = await post(keyClient(one, secret), '/api/v1/products', productBody(), key);
-    const byOtherKey = await post(keyClient(two, otherSecret), '/api/v1/products', productBody(), key);
+    const byOtherKey = await post(
+      keyClient(two, otherSecret),
+      '/api/v1/products',
+      productBody(),
+      key,
+    );
     const bySession = await post(admin, '/api/v1/products', productBody(), key);
     const stranger = new ApiClient(two.url);
     await stranger.signup();
@@ -128,15 +164,24 @@ describe('Idempotency-Key', () => {
       expect(res.status).toBe(201);
       expect(res.headers.get('idempotent-replayed')).toBeNull();
     }
-    expect(new Set([byKey, byOtherKey, bySession, byOtherAccount].map((r) => r.body.id)).size).toBe(4);
-    const { rows } = await db.query('SELECT account_id, credential FROM idempotency_keys WHERE key = $1 ORDER BY credential', [key]);
+    expect(new Set([byKey, byOtherKey, bySession, byOtherAccount].map((r) => r.body.id)).size).toBe(
+      4,
+    );
+    const { rows } = await db.query(
+      'SELECT account_id, credential FROM idempotency_keys WHERE key = $1 ORDER BY credential',
+      [key],
+    );
     expect(rows).toHaveLength(4);
   });
 
   it('replays a state change once: one archive entry however many retries', async () => {
     const product = await expectOk<Product>(post(admin, '/api/v1/products', productBody()), [201]);
     const key = randomUUID();
-    const answers = await Promise.all([one, two, one].map((app) => post(keyClient(app, secret), `/api/v1/products/${product.id}/archive`, undefined, key)));
+    const answers = await Promise.all(
+      [one, two, one].map((app) =>
+        post(keyClient(app, secret), `/api/v1/products/${product.id}/archive`, undefined, key),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(answers.every((a) => a.body.archived === true)).toBe(true);
     expect(await entries('product_archived', product.id)).toHaveLength(1);
@@ -145,12 +190,19 @@ describe('Idempotency-Key', () => {
   it('does not keep a failed request: the corrected retry with the same key acts', async () => {
     const key = randomUUID();
     const body = productBody();
-    const bad = await post(keyClient(one, secret), '/api/v1/products', { ...body, code: 'not a code!' }, key);
+    const bad = await post(
+      keyClient(one, secret),
+      '/api/v1/products',
+      { ...body, code: 'not a code!' },
+      key,
+    );
     expect(bad.status).toBe(400);
     const good = await post(keyClient(two, secret), '/api/v1/products', body, key);
     expect(good.status).toBe(201);
     expect(good.headers.get('idempotent-replayed')).toBeNull();
-    const { rows } = await db.query('SELECT status_code FROM idempotency_keys WHERE key = $1', [key]);
+    const { rows } = await db.query('SELECT status_code FROM idempotency_keys WHERE key = $1', [
+      key,
+    ]);
     expect(rows).toEqual([{ status_code: 201 }]);
   });
 
@@ -163,9 +215,15 @@ describe('Idempotency-Key', () => {
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM audit_exports WHERE id = $1', [first.body.id]);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM audit_exports WHERE id = $1', [
+      first.body.id,
+    ]);
     expect(rows[0].n).toBe(1);
-    const requested = await expectOk<{ items: AuditEntry[] }>(admin.get(`/api/v1/audit-log?action=audit_log_export_requested&itemType=audit_export&itemId=${first.body.id}`));
+    const requested = await expectOk<{ items: AuditEntry[] }>(
+      admin.get(
+        `/api/v1/audit-log?action=audit_log_export_requested&itemType=audit_export&itemId=${first.body.id}`,
+      ),
+    );
     expect(requested.items).toHaveLength(1);
   });
 
@@ -174,7 +232,9 @@ describe('Idempotency-Key', () => {
     for (const key of ['', 'x'.repeat(256), 'has space']) {
       const res = await post(keyClient(one, secret), '/api/v1/products', body, key);
       expect(res.status).toBe(400);
-      expect(res.body.details).toEqual([{ path: 'headers.idempotency-key', message: expect.stringMatching(/visible ASCII/) }]);
+      expect(res.body.details).toEqual([
+        { path: 'headers.idempotency-key', message: expect.stringMatching(/visible ASCII/) },
+      ]);
     }
     expect(await productsWithCode(body.code)).toBe(0);
   });
@@ -184,7 +244,10 @@ describe('Idempotency-Key', () => {
     const body = productBody();
     const first = await post(keyClient(one, secret), '/api/v1/products', body, key);
     expect(first.status).toBe(201);
-    await db.query(`UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`, [key]);
+    await db.query(
+      `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = $1`,
+      [key],
+    );
     const later = await post(keyClient(one, secret), '/api/v1/products', body, key);
     // Not replayed: it acts again, and the duplicate code is refused.
     expect(later.status).toBe(409);

@@ -101,28 +101,52 @@ function typeCheck(files: string[]): ts.Diagnostic[] {
 
 /** openapi-typescript's `openapiTS` + `astToString`, offline (test/support/no-network.cjs), into schema.ts. */
 function generateTypes(docFile: string, outFile: string) {
-  const entry = pathToFileURL(join(dirname(require.resolve('openapi-typescript/package.json')), 'dist/index.mjs')).href;
+  const entry = pathToFileURL(
+    join(dirname(require.resolve('openapi-typescript/package.json')), 'dist/index.mjs'),
+  ).href;
   const script = `
     import { readFileSync, writeFileSync } from 'node:fs';
     const { default: openapiTS, astToString } = await import(${JSON.stringify(entry)});
     const ast = await openapiTS(JSON.parse(readFileSync(${JSON.stringify(docFile)}, 'utf8')));
     writeFileSync(${JSON.stringify(outFile)}, astToString(ast));`;
-  const run = spawnSync(process.execPath, ['--require', resolve(__dirname, 'support/no-network.cjs'), '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      resolve(__dirname, 'support/no-network.cjs'),
+      '--input-type=module',
+      '-e',
+      script,
+    ],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return run;
 }
 
 const describeDiagnostics = (list: ts.Diagnostic[]) =>
-  list.map((d) => `${d.file?.fileName.split('/').pop()}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+  list.map(
+    (d) =>
+      `${d.file?.fileName.split('/').pop()}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+  );
 
 beforeAll(async () => {
   t = await startApp();
   const admin = new ApiClient(t.url);
   await admin.signup();
   const key = await expectOk<ApiKeyCreated>(
-    admin.post('/api/v1/api-keys', { name: 'typed client', permissions: ['products:read', 'products:write', 'audit_log:read', 'audit_log:export', 'settings:api_keys'] }),
+    admin.post('/api/v1/api-keys', {
+      name: 'typed client',
+      permissions: [
+        'products:read',
+        'products:write',
+        'audit_log:read',
+        'audit_log:export',
+        'settings:api_keys',
+      ],
+    }),
     [201],
   );
   secret = key.secret;
@@ -137,11 +161,16 @@ afterAll(async () => {
 
 describe('a client generated from the served document', () => {
   it('compiles, refuses wrong calls, and works with an API key', async () => {
-    writeFileSync(join(dir, 'openapi.json'), await (await fetch(`${t.url}/api/docs/openapi.json`)).text());
+    writeFileSync(
+      join(dir, 'openapi.json'),
+      await (await fetch(`${t.url}/api/docs/openapi.json`)).text(),
+    );
     const generated = generateTypes(join(dir, 'openapi.json'), join(dir, 'schema.ts'));
     expect(generated.stderr).not.toContain('NO-NETWORK');
     expect(generated.status).toBe(0);
-    expect(readFileSync(join(dir, 'schema.ts'), 'utf8')).toContain('"/api/v1/audit-log/exports/{id}"');
+    expect(readFileSync(join(dir, 'schema.ts'), 'utf8')).toContain(
+      '"/api/v1/audit-log/exports/{id}"',
+    );
     writeFileSync(join(dir, 'client.ts'), CLIENT);
     writeFileSync(join(dir, 'wrong.ts'), WRONG);
 
@@ -152,14 +181,27 @@ describe('a client generated from the served document', () => {
     expect(wrong[0]).toMatch(/'nme' does not exist/);
     expect(wrong[2]).toMatch(/Property 'id' is missing/);
 
-    const js = ts.transpileModule(CLIENT, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+    const js = ts.transpileModule(CLIENT, {
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
+    }).outputText;
     writeFileSync(join(dir, 'client.js'), js);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { run } = require(join(dir, 'client.js')) as { run: (baseUrl: string, key: string, tag: string) => Promise<any> };
+    const { run } = require(join(dir, 'client.js')) as {
+      run: (baseUrl: string, key: string, tag: string) => Promise<any>;
+    };
     const tag = Math.random().toString(36).slice(2, 10);
     const out = await run(t.url, secret, tag);
 
-    expect(out.product).toMatchObject({ name: `Typed ${tag}`, code: `typed-${tag}`, features: ['sso'], status: 'active' });
+    expect(out.product).toMatchObject({
+      name: `Typed ${tag}`,
+      code: `typed-${tag}`,
+      features: ['sso'],
+      status: 'active',
+    });
     expect(out.retried).toEqual({ status: 201, replayed: 'true', id: out.product.id });
     expect(out.found).toBe(`Typed ${tag}`);
     expect(out.listed).toEqual([`typed-${tag}`]);
@@ -169,7 +211,10 @@ describe('a client generated from the served document', () => {
     expect(out.cursor).toBeTruthy();
     expect(out.exportStatus).toBe(202);
     expect(['queued', 'running', 'completed']).toContain(out.exportState);
-    expect(out.refused).toEqual({ status: 403, message: expect.stringMatching(/API keys cannot manage API keys/) });
+    expect(out.refused).toEqual({
+      status: 403,
+      message: expect.stringMatching(/API keys cannot manage API keys/),
+    });
     expect(Number(out.rateLimitRemaining)).toBeGreaterThan(0);
   }, 60_000);
 });

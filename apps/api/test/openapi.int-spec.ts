@@ -29,14 +29,39 @@ function lint(document: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'kl-openapi-'));
   const file = join(dir, 'openapi.json');
   writeFileSync(file, JSON.stringify(document));
-  const run = spawnSync(process.execPath, ['--require', resolve(__dirname, 'support/no-network.cjs'), REDOCLY, 'lint', '--extends=recommended', '--format=json', file], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', CI: 'true' },
-    timeout: 80_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      resolve(__dirname, 'support/no-network.cjs'),
+      REDOCLY,
+      'lint',
+      '--extends=recommended',
+      '--format=json',
+      file,
+    ],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        REDOCLY_TELEMETRY: 'off',
+        REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true',
+        CI: 'true',
+      },
+      timeout: 80_000,
+    },
+  );
   const start = run.stdout.indexOf('{');
-  const report = JSON.parse(run.stdout.slice(start)) as { totals: { errors: number; warnings: number }; problems: { ruleId: string; severity: string; message: string; location: { pointer: string }[] }[] };
+  const report = JSON.parse(run.stdout.slice(start)) as {
+    totals: { errors: number; warnings: number };
+    problems: {
+      ruleId: string;
+      severity: string;
+      message: string;
+      location: { pointer: string }[];
+    }[];
+  };
   return { run, report };
 }
 
@@ -49,7 +74,9 @@ describe('the OpenAPI document', () => {
   it('lints clean under Redocly recommended, offline', () => {
     const { run, report } = lint(doc);
     expect(run.stderr).not.toContain('NO-NETWORK');
-    const problems = report.problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
+    const problems = report.problems.map(
+      (p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`,
+    );
     expect(problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
     expect(run.status).toBe(0);
@@ -58,7 +85,9 @@ describe('the OpenAPI document', () => {
   it('fails the lint when the document is broken (the check can fail)', () => {
     const broken = structuredClone(doc);
     delete broken.paths['/api/v1/products'].get.summary;
-    broken.paths['/api/v1/products'].get.responses['200'].content['application/json'].schema.properties.items.minItems = 'one';
+    broken.paths['/api/v1/products'].get.responses['200'].content[
+      'application/json'
+    ].schema.properties.items.minItems = 'one';
     const { run, report } = lint(broken);
     expect(report.totals.errors).toBeGreaterThanOrEqual(2);
     expect(run.status).not.toBe(0);
@@ -94,23 +123,44 @@ describe('the OpenAPI document', () => {
       }
       for (const [status, response] of Object.entries<any>(op.responses)) {
         if (Number(status) < 400) continue;
-        const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()] : response;
-        expect([where, status, resolved.content['application/json'].schema]).toEqual([where, status, { $ref: '#/components/schemas/ErrorBody' }]);
+        const resolved = response.$ref
+          ? doc.components.responses[response.$ref.split('/').pop()]
+          : response;
+        expect([where, status, resolved.content['application/json'].schema]).toEqual([
+          where,
+          status,
+          { $ref: '#/components/schemas/ErrorBody' },
+        ]);
       }
-      const takesKey = (op.parameters ?? []).some((p: any) => p.$ref === '#/components/parameters/IdempotencyKey');
+      const takesKey = (op.parameters ?? []).some(
+        (p: any) => p.$ref === '#/components/parameters/IdempotencyKey',
+      );
       expect([where, takesKey]).toEqual([where, acceptsIdempotencyKey(route)]);
     }
   });
 
   it('declares the two ways to sign in', () => {
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'kl_session' });
-    expect(doc.components.securitySchemes.csrfHeader).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-csrf-token' });
+    expect(doc.components.securitySchemes.sessionCookie).toMatchObject({
+      type: 'apiKey',
+      in: 'cookie',
+      name: 'kl_session',
+    });
+    expect(doc.components.securitySchemes.csrfHeader).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'x-csrf-token',
+    });
     expect(doc.paths['/api/v1/health'].get.security).toEqual([]);
     expect(doc.paths['/api/v1/license-api/activations'].post.security).toEqual([]);
     expect(doc.paths['/api/v1/audit-log/exports/{id}/download'].get.security).toEqual([]);
-    expect(doc.paths['/api/v1/products'].post.security).toEqual([{ apiKey: ['products:write'] }, { sessionCookie: ['products:write'], csrfHeader: [] }]);
-    expect(doc.paths['/api/v1/api-keys'].post.security).toEqual([{ sessionCookie: ['settings:api_keys'], csrfHeader: [] }]);
+    expect(doc.paths['/api/v1/products'].post.security).toEqual([
+      { apiKey: ['products:write'] },
+      { sessionCookie: ['products:write'], csrfHeader: [] },
+    ]);
+    expect(doc.paths['/api/v1/api-keys'].post.security).toEqual([
+      { sessionCookie: ['settings:api_keys'], csrfHeader: [] },
+    ]);
   });
 });
 
@@ -119,13 +169,28 @@ describe('the response check of the test client', () => {
     const { responseValidator } = await import('./support/response-validator');
     const v = await responseValidator(t.url);
     const id = '1e5a7c92-3d4f-4b6a-8e1c-9f0a2b3c4d5e';
-    expect(v.check('GET', `/api/v1/products/${id}`, 200, 'application/json', { id, name: 'x' })).toMatch(/does not match the document.*required/s);
-    expect(v.check('GET', `/api/v1/products/${id}`, 418, 'application/json', {})).toMatch(/status 418 is not declared/);
-    expect(v.check('GET', `/api/v1/products/${id}`, 404, 'application/json', { message: 'no' })).toMatch(/does not match/);
-    expect(v.check('GET', '/api/v1/nowhere', 200, 'application/json', {})).toMatch(/not in the OpenAPI document/);
-    expect(v.check('GET', `/api/v1/products/${id}`, 200, 'text/html', '<html>')).toMatch(/answered text\/html/);
     expect(
-      v.check('GET', `/api/v1/products/${id}`, 404, 'application/json', { statusCode: 404, error: 'Not Found', message: 'Product not found', requestId: id }),
+      v.check('GET', `/api/v1/products/${id}`, 200, 'application/json', { id, name: 'x' }),
+    ).toMatch(/does not match the document.*required/s);
+    expect(v.check('GET', `/api/v1/products/${id}`, 418, 'application/json', {})).toMatch(
+      /status 418 is not declared/,
+    );
+    expect(
+      v.check('GET', `/api/v1/products/${id}`, 404, 'application/json', { message: 'no' }),
+    ).toMatch(/does not match/);
+    expect(v.check('GET', '/api/v1/nowhere', 200, 'application/json', {})).toMatch(
+      /not in the OpenAPI document/,
+    );
+    expect(v.check('GET', `/api/v1/products/${id}`, 200, 'text/html', '<html>')).toMatch(
+      /answered text\/html/,
+    );
+    expect(
+      v.check('GET', `/api/v1/products/${id}`, 404, 'application/json', {
+        statusCode: 404,
+        error: 'Not Found',
+        message: 'Product not found',
+        requestId: id,
+      }),
     ).toBeUndefined();
   });
 });

@@ -14,7 +14,10 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 
 export const ZIdempotencyKey = z
   .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters (a UUID is a good choice)');
+  .regex(
+    /^[\x21-\x7e]{1,255}$/,
+    'must be 1 to 255 visible ASCII characters (a UUID is a good choice)',
+  );
 
 /** Every creating or state-changing POST of the Management API (a route needing a permission). */
 export function acceptsIdempotencyKey(route: { method: string; metadata?: unknown }): boolean {

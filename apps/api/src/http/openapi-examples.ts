@@ -85,7 +85,12 @@ const entry = {
     { type: 'product', id: PRODUCT, label: 'Acme Studio' },
   ],
   changes: [{ field: 'enabled', before: true, after: false }],
-  context: { requestId: '0b9f6c52-8d4e-4f4a-9a43-5d7f5d8e2c11', ip: '203.0.113.7', userAgent: 'billing-sync/2.3', source: 'api' },
+  context: {
+    requestId: '0b9f6c52-8d4e-4f4a-9a43-5d7f5d8e2c11',
+    ip: '203.0.113.7',
+    userAgent: 'billing-sync/2.3',
+    source: 'api',
+  },
   prevHash: '4b1f9c0e8d7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c',
   hash: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d',
 };
@@ -125,9 +130,13 @@ const apiKey = {
 };
 
 const one = (summary: string, value: unknown) => ({ example: { summary, value } });
-const page = (summary: string, item: unknown) => one(summary, { items: [item], nextCursor: 'eyJzZXEiOjE4NDF9' });
+const page = (summary: string, item: unknown) =>
+  one(summary, { items: [item], nextCursor: 'eyJzZXEiOjE4NDF9' });
 
-export const OPENAPI_EXAMPLES = new Map<AppRoute, Record<string, { summary: string; value: unknown }>>([
+export const OPENAPI_EXAMPLES = new Map<
+  AppRoute,
+  Record<string, { summary: string; value: unknown }>
+>([
   [contract.products.list, page('A page of products', product)],
   [contract.products.get, one('A product', product)],
   [contract.products.create, one('The created product', product)],
@@ -144,6 +153,12 @@ export const OPENAPI_EXAMPLES = new Map<AppRoute, Record<string, { summary: stri
   [contract.licenses.auditLog, page("A license's history", entry)],
   [contract.auditExports.create, one('The queued export', { id: EXPORT, status: 'queued' })],
   [contract.auditExports.get, one('A completed export', exportStatus)],
-  [contract.apiKeys.create, one('The created key; its secret is shown only here', { ...apiKey, secret: 'kl_live_3q2-7wZ9pYbJfK1mX0cV8nR4tL6hD5sA2eG7uI9oP1x7Qa' })],
+  [
+    contract.apiKeys.create,
+    one('The created key; its secret is shown only here', {
+      ...apiKey,
+      secret: 'kl_live_3q2-7wZ9pYbJfK1mX0cV8nR4tL6hD5sA2eG7uI9oP1x7Qa',
+    }),
+  ],
   [contract.apiKeys.list, page('A page of API keys', apiKey)],
 ]);

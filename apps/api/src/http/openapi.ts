@@ -12,10 +12,7 @@ import { generateOpenApi } from '@ts-rest/open-api';
 import {
   acceptsIdempotencyKey,
   contract,
-  IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENCY_TTL_HOURS,
-  IDEMPOTENT_REPLAYED_HEADER,
-  RATE_LIMIT_HEADERS,
   type RouteMetadata,
 } from '@keyledger/contract';
 import { OPENAPI_EXAMPLES } from './openapi-examples';
@@ -26,21 +23,51 @@ const ERROR_REF = { $ref: '#/components/schemas/ErrorBody' };
 
 /** The error answers, as reusable responses; each operation refers to the ones it can give. */
 const ERRORS: Record<string, { name: string; description: string }> = {
-  '400': { name: 'BadRequest', description: 'The request is invalid: `details` names each field at fault. Nothing was written.' },
-  '401': { name: 'Unauthorized', description: 'No valid session or API key (unknown, revoked, or its creator removed).' },
+  '400': {
+    name: 'BadRequest',
+    description:
+      'The request is invalid: `details` names each field at fault. Nothing was written.',
+  },
+  '401': {
+    name: 'Unauthorized',
+    description: 'No valid session or API key (unknown, revoked, or its creator removed).',
+  },
   '403': {
     name: 'Forbidden',
-    description: 'Signed in, but not allowed: a missing permission (named in `message`), a missing or wrong CSRF header, or a privilege boundary.',
+    description:
+      'Signed in, but not allowed: a missing permission (named in `message`), a missing or wrong CSRF header, or a privilege boundary.',
   },
   '404': { name: 'NotFound', description: 'No such item in your account.' },
-  '409': { name: 'Conflict', description: 'The request conflicts with the current state (already done, still in use, a duplicate) or with a request in flight with the same Idempotency-Key.' },
-  '410': { name: 'Gone', description: 'The item existed but is no longer available (e.g. an expired export file).' },
+  '409': {
+    name: 'Conflict',
+    description:
+      'The request conflicts with the current state (already done, still in use, a duplicate) or with a request in flight with the same Idempotency-Key.',
+  },
+  '410': {
+    name: 'Gone',
+    description: 'The item existed but is no longer available (e.g. an expired export file).',
+  },
   '413': { name: 'PayloadTooLarge', description: 'The body is larger than 1 MiB.' },
   '415': { name: 'UnsupportedMediaType', description: 'The body is not `application/json`.' },
-  '422': { name: 'IdempotencyKeyReused', description: 'The Idempotency-Key was already used with a different request (method, path or body).' },
-  '429': { name: 'TooManyRequests', description: 'A rate limit or quota was reached: retry after the seconds in `Retry-After`.' },
-  '500': { name: 'InternalError', description: 'An unexpected error. Nothing was written; the `requestId` identifies it in the logs.' },
-  '503': { name: 'Unavailable', description: 'A service the request needs (PostgreSQL, Redis) is unavailable; nothing was written. Retry later.' },
+  '422': {
+    name: 'IdempotencyKeyReused',
+    description:
+      'The Idempotency-Key was already used with a different request (method, path or body).',
+  },
+  '429': {
+    name: 'TooManyRequests',
+    description: 'A rate limit or quota was reached: retry after the seconds in `Retry-After`.',
+  },
+  '500': {
+    name: 'InternalError',
+    description:
+      'An unexpected error. Nothing was written; the `requestId` identifies it in the logs.',
+  },
+  '503': {
+    name: 'Unavailable',
+    description:
+      'A service the request needs (PostgreSQL, Redis) is unavailable; nothing was written. Retry later.',
+  },
 };
 
 const SUCCESS_DESCRIPTIONS: Record<string, string> = {
@@ -73,7 +100,8 @@ function metadataOf(route: AppRoute): RouteMetadata {
 function securityOf(route: AppRoute): { security: Json[]; words: string; apiKey: boolean } {
   const meta = metadataOf(route);
   const csrf = SAFE.has(route.method) ? {} : { csrfHeader: [] };
-  if ('public' in meta) return { security: [], words: 'Public: no session or API key needed.', apiKey: false };
+  if ('public' in meta)
+    return { security: [], words: 'Public: no session or API key needed.', apiKey: false };
   if ('authenticated' in meta) {
     return {
       security: [{ sessionCookie: [], ...csrf }],
@@ -129,13 +157,21 @@ export function toJsonSchema(schema: unknown): unknown {
   if (s.exclusiveMinimum === true) {
     out.exclusiveMinimum = s.minimum;
     delete out.minimum;
-  } else if (typeof s.exclusiveMinimum === 'number' && s.minimum !== undefined && s.minimum <= s.exclusiveMinimum) {
+  } else if (
+    typeof s.exclusiveMinimum === 'number' &&
+    s.minimum !== undefined &&
+    s.minimum <= s.exclusiveMinimum
+  ) {
     delete out.minimum;
   }
   if (s.exclusiveMaximum === true) {
     out.exclusiveMaximum = s.maximum;
     delete out.maximum;
-  } else if (typeof s.exclusiveMaximum === 'number' && s.maximum !== undefined && s.maximum >= s.exclusiveMaximum) {
+  } else if (
+    typeof s.exclusiveMaximum === 'number' &&
+    s.maximum !== undefined &&
+    s.maximum >= s.exclusiveMaximum
+  ) {
     delete out.maximum;
   }
   if (s.nullable === true && s.type !== undefined) {
@@ -150,7 +186,8 @@ function routesOf(router: AppRouter): AppRoute[] {
 }
 
 function mapOperation(operation: Json, route: AppRoute): Json {
-  if (!route.summary) throw new Error(`${route.method} ${route.path} has no summary in the contract`);
+  if (!route.summary)
+    throw new Error(`${route.method} ${route.path} has no summary in the contract`);
   const { security, words, apiKey } = securityOf(route);
   const meta = metadataOf(route);
   const idempotent = acceptsIdempotencyKey(route);
@@ -163,9 +200,15 @@ function mapOperation(operation: Json, route: AppRoute): Json {
         `is still running a duplicate waits for it, and answers 409 if it does not finish within a few seconds.`,
     );
   }
-  if (apiKey) paragraphs.push('**Rate limit.** Requests made with an API key count against its limit; see the `RateLimit-*` headers.');
+  if (apiKey)
+    paragraphs.push(
+      '**Rate limit.** Requests made with an API key count against its limit; see the `RateLimit-*` headers.',
+    );
 
-  const parameters: Json[] = (operation.parameters ?? []).map((p: Json) => ({ ...p, schema: toJsonSchema(p.schema) }));
+  const parameters: Json[] = (operation.parameters ?? []).map((p: Json) => ({
+    ...p,
+    schema: toJsonSchema(p.schema),
+  }));
   if (idempotent) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
 
   const responses: Json = {};
@@ -178,19 +221,27 @@ function mapOperation(operation: Json, route: AppRoute): Json {
     else if (generated.content) {
       const media = generated.content['application/json'] as Json;
       const example = OPENAPI_EXAMPLES.get(route);
-      response.content = { 'application/json': { schema: toJsonSchema(media.schema), ...(example ? { examples: example } : {}) } };
+      response.content = {
+        'application/json': {
+          schema: toJsonSchema(media.schema),
+          ...(example ? { examples: example } : {}),
+        },
+      };
     }
     if (apiKey || idempotent) {
       response.headers = {
         ...(apiKey ? RATE_LIMIT_HEADER_REFS : {}),
-        ...(idempotent ? { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } } : {}),
+        ...(idempotent
+          ? { 'Idempotent-Replayed': { $ref: '#/components/headers/IdempotentReplayed' } }
+          : {}),
       };
     }
     responses[status] = response;
   }
   for (const status of errorStatuses(route, declared)) {
     const error = ERRORS[status];
-    if (!error) throw new Error(`${route.method} ${route.path}: no description for error status ${status}`);
+    if (!error)
+      throw new Error(`${route.method} ${route.path}: no description for error status ${status}`);
     responses[status] = { $ref: `#/components/responses/${error.name}` };
   }
 
@@ -207,7 +258,12 @@ function mapOperation(operation: Json, route: AppRoute): Json {
     const content = operation.requestBody.content as Json;
     out.requestBody = {
       required: true,
-      content: Object.fromEntries(Object.entries(content).map(([type, media]) => [type, { schema: toJsonSchema((media as Json).schema) }])),
+      content: Object.fromEntries(
+        Object.entries(content).map(([type, media]) => [
+          type,
+          { schema: toJsonSchema((media as Json).schema) },
+        ]),
+      ),
     };
   }
   return out;
@@ -221,7 +277,10 @@ const RATE_LIMIT_HEADER_REFS = {
 };
 
 function components(errorBody: unknown): Json {
-  const intHeader = (description: string) => ({ description, schema: { type: 'integer', minimum: 0 } });
+  const intHeader = (description: string) => ({
+    description,
+    schema: { type: 'integer', minimum: 0 },
+  });
   return {
     securitySchemes: {
       apiKey: {
@@ -237,13 +296,15 @@ function components(errorBody: unknown): Json {
         type: 'apiKey',
         in: 'cookie',
         name: 'kl_session',
-        description: 'A browser session, opened by `POST /api/v1/auth/login` (httpOnly cookie). The scopes listed on an operation are the permission it needs.',
+        description:
+          'A browser session, opened by `POST /api/v1/auth/login` (httpOnly cookie). The scopes listed on an operation are the permission it needs.',
       },
       csrfHeader: {
         type: 'apiKey',
         in: 'header',
         name: 'x-csrf-token',
-        description: 'With a browser session, every request but GET/HEAD/OPTIONS echoes the `kl_csrf` cookie in this header.',
+        description:
+          'With a browser session, every request but GET/HEAD/OPTIONS echoes the `kl_csrf` cookie in this header.',
       },
     },
     schemas: { ErrorBody: errorBody },
@@ -263,10 +324,14 @@ function components(errorBody: unknown): Json {
       RateLimitLimit: intHeader("The API key's request quota in the current window."),
       RateLimitRemaining: intHeader('Requests left in the current window.'),
       RateLimitReset: intHeader('Seconds until the window resets.'),
-      RateLimitPolicy: { description: 'The quota and window, e.g. `600;w=60`.', schema: { type: 'string' } },
+      RateLimitPolicy: {
+        description: 'The quota and window, e.g. `600;w=60`.',
+        schema: { type: 'string' },
+      },
       RetryAfter: intHeader('Seconds to wait before retrying.'),
       IdempotentReplayed: {
-        description: 'Present (`true`) when this answer is the stored answer of an earlier request with the same Idempotency-Key.',
+        description:
+          'Present (`true`) when this answer is the stored answer of an earlier request with the same Idempotency-Key.',
         schema: { type: 'string', enum: ['true'] },
       },
     },
@@ -276,9 +341,19 @@ function components(errorBody: unknown): Json {
         {
           description,
           ...(status === '429' || status === '503'
-            ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' }, ...(status === '429' ? RATE_LIMIT_HEADER_REFS : {}) } }
+            ? {
+                headers: {
+                  'Retry-After': { $ref: '#/components/headers/RetryAfter' },
+                  ...(status === '429' ? RATE_LIMIT_HEADER_REFS : {}),
+                },
+              }
             : {}),
-          content: { 'application/json': { schema: ERROR_REF, example: errorExample(Number(status), description) } },
+          content: {
+            'application/json': {
+              schema: ERROR_REF,
+              example: errorExample(Number(status), description),
+            },
+          },
         },
       ]),
     ),
@@ -304,7 +379,9 @@ function errorExample(statusCode: number, message: string) {
     statusCode,
     error: names[statusCode] ?? 'Error',
     message: statusCode === 400 ? 'name: String must contain at least 1 character(s)' : message,
-    ...(statusCode === 400 ? { details: [{ path: 'name', message: 'String must contain at least 1 character(s)' }] } : {}),
+    ...(statusCode === 400
+      ? { details: [{ path: 'name', message: 'String must contain at least 1 character(s)' }] }
+      : {}),
     requestId: '0b9f6c52-8d4e-4f4a-9a43-5d7f5d8e2c11',
   };
 }
@@ -314,7 +391,10 @@ export function openApiDocument(publicUrl: string): Json {
   const generated = generateOpenApi(
     contract,
     { info: { title: 'Keyledger API', version: '1' } },
-    { setOperationId: 'concatenated-path', operationMapper: (op, route) => mapOperation(op as Json, route) as typeof op },
+    {
+      setOperationId: 'concatenated-path',
+      operationMapper: (op, route) => mapOperation(op as Json, route) as typeof op,
+    },
   ) as Json;
   return {
     openapi: '3.1.0',
@@ -340,7 +420,9 @@ export function openApiDocument(publicUrl: string): Json {
 
 function tagsOf(generated: Json): Json[] {
   const names = new Set<string>();
-  for (const ops of Object.values(generated.paths as Json)) for (const op of Object.values(ops as Json)) for (const t of (op as Json).tags ?? []) names.add(t);
+  for (const ops of Object.values(generated.paths as Json))
+    for (const op of Object.values(ops as Json))
+      for (const t of (op as Json).tags ?? []) names.add(t);
   return [...names].map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
 }
 
@@ -364,8 +446,11 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
 
 /** The shared error body's schema, as the generator writes it for any route's 400. */
 function errorBodySchema(): unknown {
-  const doc = generateOpenApi({ probe: { ...contract.products.get } } as AppRouter, { info: { title: '', version: '' } }) as Json;
-  const schema = doc.paths['/api/v1/products/{id}'].get.responses['404'].content['application/json'].schema;
+  const doc = generateOpenApi({ probe: { ...contract.products.get } } as AppRouter, {
+    info: { title: '', version: '' },
+  }) as Json;
+  const schema =
+    doc.paths['/api/v1/products/{id}'].get.responses['404'].content['application/json'].schema;
   return schema;
 }
 

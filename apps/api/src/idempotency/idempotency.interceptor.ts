@@ -1,10 +1,20 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { type AppRoute } from '@ts-rest/core';
 import { TsRestAppRouteMetadataKey } from '@ts-rest/nest';
-import { acceptsIdempotencyKey, IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, ZIdempotencyKey } from '@keyledger/contract';
+import {
+  acceptsIdempotencyKey,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  ZIdempotencyKey,
+} from '@keyledger/contract';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { ApiError, badRequest, conflict } from '../common/errors';
@@ -51,14 +61,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<FastifyRequest>();
     const header = req.headers[IDEMPOTENCY_KEY_HEADER];
     if (header === undefined) return next.handle();
-    const route = this.reflector.get<{ appRoute: AppRoute } | undefined>(TsRestAppRouteMetadataKey, ctx.getHandler())?.appRoute;
+    const route = this.reflector.get<{ appRoute: AppRoute } | undefined>(
+      TsRestAppRouteMetadataKey,
+      ctx.getHandler(),
+    )?.appRoute;
     if (!route || !acceptsIdempotencyKey(route)) return next.handle();
     const principal = currentPrincipal();
     if (!principal) return next.handle();
     const parsed = ZIdempotencyKey.safeParse(Array.isArray(header) ? null : header);
     if (!parsed.success) {
       const message = parsed.error.issues[0]?.message ?? 'is invalid';
-      throw badRequest(`Idempotency-Key: ${message}`, [{ path: 'headers.idempotency-key', message }]);
+      throw badRequest(`Idempotency-Key: ${message}`, [
+        { path: 'headers.idempotency-key', message },
+      ]);
     }
     const scope: KeyScope = {
       accountId: principal.accountId,
@@ -69,18 +84,32 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.run(scope, fingerprint, ctx.switchToHttp().getResponse<FastifyReply>(), next));
   }
 
-  private async run(scope: KeyScope, fingerprint: string, reply: FastifyReply, next: CallHandler): Promise<unknown> {
+  private async run(
+    scope: KeyScope,
+    fingerprint: string,
+    reply: FastifyReply,
+    next: CallHandler,
+  ): Promise<unknown> {
     try {
       return await this.txHost.withTransaction(async () => {
         const claim = await this.keys.claim(scope, fingerprint);
         switch (claim.kind) {
           case 'busy':
-            throw conflict('A request with this Idempotency-Key is still in progress; retry it in a few seconds');
+            throw conflict(
+              'A request with this Idempotency-Key is still in progress; retry it in a few seconds',
+            );
           case 'stored':
             if (claim.requestHash !== fingerprint) {
-              throw new ApiError(422, 'This Idempotency-Key was already used with a different request (method, path or body); use a new key', [
-                { path: 'headers.idempotency-key', message: 'already used with a different request' },
-              ]);
+              throw new ApiError(
+                422,
+                'This Idempotency-Key was already used with a different request (method, path or body); use a new key',
+                [
+                  {
+                    path: 'headers.idempotency-key',
+                    message: 'already used with a different request',
+                  },
+                ],
+              );
             }
             throw new Replay(claim.statusCode, claim.response);
           case 'claimed':

@@ -5,6 +5,9 @@ import { IdempotencyRepository } from './idempotency.repository';
 
 /** Idempotency-Key on the Management API's POSTs (see IdempotencyInterceptor). */
 @Module({
-  providers: [IdempotencyRepository, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [
+    IdempotencyRepository,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+  ],
 })
 export class IdempotencyModule {}

@@ -53,22 +53,34 @@ export class IdempotencyRepository {
     }
     await tx.query(`SET LOCAL lock_timeout = DEFAULT`);
     if (inserted.length === 1) return { kind: 'claimed' };
-    const rows: { request_hash: string; status_code: number | null; response: unknown }[] = await tx.query(
-      `SELECT request_hash, status_code, response FROM idempotency_keys
+    const rows: { request_hash: string; status_code: number | null; response: unknown }[] =
+      await tx.query(
+        `SELECT request_hash, status_code, response FROM idempotency_keys
         WHERE account_id = $1 AND credential = $2 AND key = $3 AND created_at >= now() - $4::interval`,
-      [scope.accountId, scope.credential, scope.key, ttl],
-    );
+        [scope.accountId, scope.credential, scope.key, ttl],
+      );
     const row = rows[0];
     // Expired between the DELETE and the INSERT by another transaction's clock: treat as busy, a retry claims it.
     if (!row || row.status_code === null) return { kind: 'busy' };
-    return { kind: 'stored', requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
+    return {
+      kind: 'stored',
+      requestHash: row.request_hash,
+      statusCode: row.status_code,
+      response: row.response,
+    };
   }
 
   /** The answer of the request that claimed the key, stored before its transaction commits. */
   async complete(scope: KeyScope, statusCode: number, response: unknown): Promise<void> {
     await this.txHost.tx.query(
       `UPDATE idempotency_keys SET status_code = $4, response = $5::jsonb WHERE account_id = $1 AND credential = $2 AND key = $3`,
-      [scope.accountId, scope.credential, scope.key, statusCode, response === undefined ? null : JSON.stringify(response)],
+      [
+        scope.accountId,
+        scope.credential,
+        scope.key,
+        statusCode,
+        response === undefined ? null : JSON.stringify(response),
+      ],
     );
   }
 }

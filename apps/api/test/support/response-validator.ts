@@ -29,7 +29,9 @@ class DocumentValidator {
     addFormats(this.ajv);
     this.ajv.addSchema({ $id: DOC_ID, components: { schemas: doc.components?.schemas ?? {} } });
     for (const [template, ops] of Object.entries<Json>(doc.paths)) {
-      const source = template.replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? c : `\\${c}`)).replace(/\{[^/}]+\}/g, '[^/]+');
+      const source = template
+        .replace(/[.*+?^${}()|[\]\\]/g, (c) => (c === '{' || c === '}' ? c : `\\${c}`))
+        .replace(/\{[^/}]+\}/g, '[^/]+');
       for (const [method, op] of Object.entries<Json>(ops)) {
         this.operations.push({
           method: method.toUpperCase(),
@@ -45,7 +47,13 @@ class DocumentValidator {
   }
 
   /** Undefined when the answer matches the document; otherwise what does not. */
-  check(method: string, url: string, status: number, contentType: string, body: unknown): string | undefined {
+  check(
+    method: string,
+    url: string,
+    status: number,
+    contentType: string,
+    body: unknown,
+  ): string | undefined {
     const path = url.split('?')[0]!;
     if (!path.startsWith('/api/v1/')) return undefined; // the SPA and the docs are not API routes
     const op = this.operations.find((o) => o.method === method && o.pattern.test(path));
@@ -53,7 +61,12 @@ class DocumentValidator {
     if (!op) {
       // Not a route of the document: only the shared error body may come back (404 for an unknown path, 405…).
       if (status < 400) return `${where}: the route is not in the OpenAPI document`;
-      return this.validate(`error-body`, { $ref: `${DOC_ID}#/components/schemas/ErrorBody` }, body, where);
+      return this.validate(
+        `error-body`,
+        { $ref: `${DOC_ID}#/components/schemas/ErrorBody` },
+        body,
+        where,
+      );
     }
     let response = op.responses[String(status)] as Json | undefined;
     if (!response) return `${where}: status ${status} is not declared for ${method} ${op.template}`;
@@ -62,9 +75,15 @@ class DocumentValidator {
     if (!content || method === 'HEAD' || status === 204 || status === 304) return undefined;
     const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
     const media = content[mediaType] as Json | undefined;
-    if (!media) return `${where}: answered ${mediaType || 'no content type'}, the document says ${Object.keys(content).join(' or ')}`;
+    if (!media)
+      return `${where}: answered ${mediaType || 'no content type'}, the document says ${Object.keys(content).join(' or ')}`;
     if (!mediaType.includes('json') || !media.schema) return undefined;
-    return this.validate(`${method} ${op.template} ${status}`, this.absolute(media.schema), body, where);
+    return this.validate(
+      `${method} ${op.template} ${status}`,
+      this.absolute(media.schema),
+      body,
+      where,
+    );
   }
 
   private validate(key: string, schema: Json, body: unknown, where: string): string | undefined {
@@ -74,7 +93,12 @@ class DocumentValidator {
       this.compiled.set(key, fn);
     }
     if (fn(body)) return undefined;
-    const errors = (fn.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '(body)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`);
+    const errors = (fn.errors ?? [])
+      .slice(0, 5)
+      .map(
+        (e) =>
+          `${e.instancePath || '(body)'} ${e.message}${e.params ? ` ${JSON.stringify(e.params)}` : ''}`,
+      );
     return `${where}: the body does not match the document: ${errors.join('; ')}\nbody: ${JSON.stringify(body)?.slice(0, 1000)}`;
   }
 
@@ -88,7 +112,9 @@ class DocumentValidator {
 
   /** Local `#/components/...` references made absolute, so a schema compiles on its own. */
   private absolute(schema: unknown): Json {
-    return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${DOC_ID}#/`)) as Json;
+    return JSON.parse(
+      JSON.stringify(schema).replace(/"\$ref":"#\//g, `"$ref":"${DOC_ID}#/`),
+    ) as Json;
   }
 }
 
@@ -100,7 +126,8 @@ export function responseValidator(baseUrl: string): Promise<DocumentValidator> {
   if (!v) {
     v = fetch(`${baseUrl}/api/docs/openapi.json`)
       .then(async (res) => {
-        if (res.status !== 200) throw new Error(`GET /api/docs/openapi.json answered ${res.status}`);
+        if (res.status !== 200)
+          throw new Error(`GET /api/docs/openapi.json answered ${res.status}`);
         return new DocumentValidator((await res.json()) as Json);
       })
       .catch((err: unknown) => {

@@ -10,7 +10,9 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
 export class IdempotencyKeys1765000000000 implements MigrationInterface {
   name = 'IdempotencyKeys1765000000000';
 
-  static readonly GRANTS: Record<string, string> = { idempotency_keys: 'SELECT, INSERT, UPDATE, DELETE' };
+  static readonly GRANTS: Record<string, string> = {
+    idempotency_keys: 'SELECT, INSERT, UPDATE, DELETE',
+  };
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
@@ -24,15 +26,25 @@ export class IdempotencyKeys1765000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (account_id, credential, key)
       )`);
-    await q.query(`COMMENT ON TABLE idempotency_keys IS 'Idempotency-Key of Management API POSTs: the first answer, replayed for 24 h'`);
-    await q.query(`COMMENT ON COLUMN idempotency_keys.credential IS 'who sent it: api_key:<id> or platform_user:<id>'`);
-    await q.query(`COMMENT ON COLUMN idempotency_keys.request_hash IS 'SHA-256 of method, path and canonical JSON body of the first request'`);
-    await q.query(`CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (account_id, created_at)`);
+    await q.query(
+      `COMMENT ON TABLE idempotency_keys IS 'Idempotency-Key of Management API POSTs: the first answer, replayed for 24 h'`,
+    );
+    await q.query(
+      `COMMENT ON COLUMN idempotency_keys.credential IS 'who sent it: api_key:<id> or platform_user:<id>'`,
+    );
+    await q.query(
+      `COMMENT ON COLUMN idempotency_keys.request_hash IS 'SHA-256 of method, path and canonical JSON body of the first request'`,
+    );
+    await q.query(
+      `CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (account_id, created_at)`,
+    );
     const current = `NULLIF(current_setting('app.account_id', true), '')::uuid`;
     for (const [table, privileges] of Object.entries(IdempotencyKeys1765000000000.GRANTS)) {
       await q.query(`GRANT ${privileges} ON ${table} TO keyledger_tenant`);
       await q.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY tenant_isolation ON ${table} TO keyledger_tenant USING (account_id = ${current}) WITH CHECK (account_id = ${current})`);
+      await q.query(
+        `CREATE POLICY tenant_isolation ON ${table} TO keyledger_tenant USING (account_id = ${current}) WITH CHECK (account_id = ${current})`,
+      );
     }
   }
 
