@@ -239,6 +239,17 @@ describe('Idempotency-Key', () => {
     expect(await productsWithCode(body.code)).toBe(0);
   });
 
+  it('is not taken by API key creation, whose answer holds the secret: nothing of it is stored', async () => {
+    const key = randomUUID();
+    const body = { name: 'never stored', permissions: ['products:read'] };
+    const a = await post(admin, '/api/v1/api-keys', body, key);
+    const b = await post(admin, '/api/v1/api-keys', body, key);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.id).not.toBe(b.body.id);
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM idempotency_keys WHERE key = $1', [key]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('forgets a key after 24 hours', async () => {
     const key = randomUUID();
     const body = productBody();

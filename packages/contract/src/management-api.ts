@@ -19,10 +19,14 @@ export const ZIdempotencyKey = z
     'must be 1 to 255 visible ASCII characters (a UUID is a good choice)',
   );
 
-/** Every creating or state-changing POST of the Management API (a route needing a permission). */
+/**
+ * Every creating or state-changing POST of the Management API: the POSTs an API key may call (a route
+ * needing a permission, not `sessionOnly`). Creating an API key is left out on purpose: its answer holds
+ * the secret, which the server must not keep.
+ */
 export function acceptsIdempotencyKey(route: { method: string; metadata?: unknown }): boolean {
   const meta = route.metadata as RouteMetadata | undefined;
-  return route.method === 'POST' && meta !== undefined && 'permission' in meta;
+  return route.method === 'POST' && meta !== undefined && 'permission' in meta && !meta.sessionOnly;
 }
 
 /** The rate-limit headers (draft-ietf-httpapi-ratelimit-headers, separate fields). */
