@@ -17,6 +17,8 @@ let two: TestApp;
 let admin: ApiClient;
 let db: Client;
 let secret: string;
+let keyId: string;
+let accountId: string;
 let otherSecret: string;
 
 /** A client of `app` that signs with the API key only (no cookie, no CSRF token). */
@@ -56,12 +58,13 @@ beforeAll(async () => {
   admin = new ApiClient(one.url);
   await admin.signup();
   const perms = ['products:read', 'products:write', 'audit_log:read', 'audit_log:export'];
-  secret = (
-    await expectOk<ApiKeyCreated>(
-      admin.post('/api/v1/api-keys', { name: 'retrying script', permissions: perms }),
-      [201],
-    )
-  ).secret;
+  const created = await expectOk<ApiKeyCreated>(
+    admin.post('/api/v1/api-keys', { name: 'retrying script', permissions: perms }),
+    [201],
+  );
+  secret = created.secret;
+  keyId = created.id;
+  accountId = admin.session!.account.id;
   otherSecret = (
     await expectOk<ApiKeyCreated>(
       admin.post('/api/v1/api-keys', { name: 'another script', permissions: perms }),
@@ -246,8 +249,61 @@ describe('Idempotency-Key', () => {
     const b = await post(admin, '/api/v1/api-keys', body, key);
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(a.body.id).not.toBe(b.body.id);
-    const { rows } = await db.query('SELECT count(*)::int AS n FROM idempotency_keys WHERE key = $1', [key]);
+    const { rows } = await db.query(
+      'SELECT count(*)::int AS n FROM idempotency_keys WHERE key = $1',
+      [key],
+    );
     expect(rows[0].n).toBe(0);
+  });
+
+  describe('while another transaction holds the key', () => {
+    let holder: Client;
+    const hold = async (key: string) => {
+      holder = await connectDb();
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO idempotency_keys (account_id, credential, key, request_hash) VALUES ($1, $2, $3, 'other')`,
+        [accountId, `api_key:${keyId}`, key],
+      );
+    };
+    /** Until the request's INSERT waits on the held row (PostgreSQL says so in pg_stat_activity). */
+    const waitingOnLock = async () => {
+      for (;;) {
+        const { rows } = await db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO idempotency_keys%'`,
+        );
+        if (rows.length) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    afterEach(async () => {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    });
+
+    it('waits for it, and acts itself when that one rolls back', async () => {
+      const key = randomUUID();
+      const body = productBody();
+      await hold(key);
+      const pending = post(keyClient(two, secret), '/api/v1/products', body, key);
+      await waitingOnLock();
+      expect(await productsWithCode(body.code)).toBe(0);
+      await holder.query('ROLLBACK');
+      const res = await pending;
+      expect(res.status).toBe(201);
+      expect(res.headers.get('idempotent-replayed')).toBeNull();
+      expect(await productsWithCode(body.code)).toBe(1);
+    });
+
+    it('answers 409 when the first does not finish within the wait, and writes nothing', async () => {
+      const key = randomUUID();
+      const body = productBody();
+      await hold(key);
+      const res = await post(keyClient(one, secret), '/api/v1/products', body, key);
+      expect(res.status).toBe(409);
+      expect(res.body.message).toMatch(/still in progress/);
+      expect(await productsWithCode(body.code)).toBe(0);
+    }, 30_000);
   });
 
   it('forgets a key after 24 hours', async () => {
