@@ -123,6 +123,11 @@ describe('the OpenAPI document', () => {
       }
       for (const [status, response] of Object.entries<any>(op.responses)) {
         if (Number(status) < 400) continue;
+        // The one route whose error status has a body of its own: the health check's 503 says which service is down.
+        if (route.path === '/api/v1/health' && status === '503') {
+          expect(response.content['application/json'].schema.properties.db).toBeDefined();
+          continue;
+        }
         const resolved = response.$ref
           ? doc.components.responses[response.$ref.split('/').pop()]
           : response;

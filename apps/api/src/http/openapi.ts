@@ -242,7 +242,20 @@ function mapOperation(operation: Json, route: AppRoute): Json {
     const error = ERRORS[status];
     if (!error)
       throw new Error(`${route.method} ${route.path}: no description for error status ${status}`);
-    responses[status] = { $ref: `#/components/responses/${error.name}` };
+    // A route answering an error status with a body of its own (the health check's 503) keeps it.
+    const own = (operation.responses?.[status] as Json | undefined)?.content?.['application/json']
+      ?.schema;
+    if (
+      own !== undefined &&
+      JSON.stringify(toJsonSchema(own)) !== JSON.stringify(ERROR_BODY_SCHEMA())
+    ) {
+      responses[status] = {
+        description: error.description,
+        content: { 'application/json': { schema: toJsonSchema(own) } },
+      };
+    } else {
+      responses[status] = { $ref: `#/components/responses/${error.name}` };
+    }
   }
 
   const out: Json = {
@@ -414,7 +427,7 @@ export function openApiDocument(publicUrl: string): Json {
     servers: [{ url: publicUrl, description: 'This Keyledger deployment' }],
     tags: tagsOf(generated),
     paths: generated.paths,
-    components: components(toJsonSchema(errorBodySchema())),
+    components: components(ERROR_BODY_SCHEMA()),
   };
 }
 
@@ -444,7 +457,11 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   apiKeys: 'Management API keys',
 };
 
-/** The shared error body's schema, as the generator writes it for any route's 400. */
+let errorBody: unknown;
+/** The shared error body's schema (JSON Schema), made once. */
+const ERROR_BODY_SCHEMA = (): unknown => (errorBody ??= toJsonSchema(errorBodySchema()));
+
+/** The shared error body's schema, as the generator writes it for any route's 404. */
 function errorBodySchema(): unknown {
   const doc = generateOpenApi({ probe: { ...contract.products.get } } as AppRouter, {
     info: { title: '', version: '' },
