@@ -96,7 +96,7 @@ describe('Idempotency-Key', () => {
     expect(await entries('product_created', first.body.id)).toHaveLength(1);
   });
 
-  it('without a key, the same request acts twice (what the key prevents)', async () => {
+  it('without a key, a retry is not recognised: it acts again (here refused as a duplicate code)', async () => {
     const body = { ...productBody(), features: [] };
     const a = await post(keyClient(one, secret), '/api/v1/products', body);
     expect(a.status).toBe(201);
