@@ -4,34 +4,29 @@
  * name the key as their actor, revoked and unknown keys get 401, and a key never reaches another account.
  */
 import { createHash } from 'node:crypto';
-import { type ApiKey, type ApiKeyCreated, type AuditEntry, type Product } from '@keyledger/contract';
+import { type Permission } from '@keyledger/contract';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, uniqueEmail } from './support/client';
 import { connectDb } from './support/db';
-import { expectOk, VendorFixtures } from './support/vendor';
+import { VendorFixtures } from './support/vendor';
+import { errorMessage, keyClient, ok, signedUpTyped, typedClient, type TypedClient } from './support/typed-client';
 
 let t: TestApp;
-let admin: ApiClient;
-let otherAdmin: ApiClient;
+let adminClient: ApiClient;
+let admin: TypedClient;
+let otherAdminClient: ApiClient;
+let otherAdmin: TypedClient;
 
-/** A client that sends only the bearer key: no cookie, no CSRF token. */
-function withKey(secret: string) {
-  const client = new ApiClient(t.url);
-  const request = client.request.bind(client);
-  client.request = (method, path, body, headers = {}) => request(method, path, body, { authorization: `Bearer ${secret}`, ...headers });
-  return client;
-}
+const withKey = (secret: string) => keyClient(t.url, secret);
 
-async function createKey(api: ApiClient, name: string, permissions: string[]) {
-  return expectOk<ApiKeyCreated>(api.post('/api/v1/api-keys', { name, permissions }), [201]);
+async function createKey(api: TypedClient, name: string, permissions: Permission[]) {
+  return ok(await api.apiKeys.create({ body: { name, permissions } }), 201);
 }
 
 beforeAll(async () => {
   t = await startApp();
-  admin = new ApiClient(t.url);
-  await admin.signup();
-  otherAdmin = new ApiClient(t.url);
-  await otherAdmin.signup();
+  ({ client: adminClient, api: admin } = await signedUpTyped(t.url));
+  ({ client: otherAdminClient, api: otherAdmin } = await signedUpTyped(t.url));
 }, 30_000);
 afterAll(() => t.close());
 
@@ -40,9 +35,9 @@ describe('API keys', () => {
     const key = await createKey(admin, 'CI pipeline', ['products:read']);
     expect(key.secret).toMatch(/^kl_live_[A-Za-z0-9_-]{43}$/);
     expect(key).toMatchObject({ name: 'CI pipeline', permissions: ['products:read'], revokedAt: null, hint: `kl_live_…${key.secret.slice(-4)}` });
-    expect(key.createdBy.name).toBe(admin.session!.user.name);
+    expect(key.createdBy.name).toBe(adminClient.session!.user.name);
 
-    const list = await expectOk<{ items: ApiKey[] }>(admin.get('/api/v1/api-keys'));
+    const list = ok(await admin.apiKeys.list(), 200);
     const listed = list.items.find((k) => k.id === key.id);
     expect(listed).toBeDefined();
     expect(JSON.stringify(list)).not.toContain(key.secret);
@@ -60,9 +55,9 @@ describe('API keys', () => {
   it('authenticates with the bearer key, without CSRF, and entries name the key as the actor', async () => {
     const key = await createKey(admin, 'Shop sync', ['products:write', 'audit_log:read']);
     const bot = withKey(key.secret);
-    const product = await expectOk<Product>(bot.post('/api/v1/products', { name: 'Made by a key', code: `key-${Date.now()}` }), [201]);
+    const product = ok(await bot.products.create({ body: { name: 'Made by a key', code: `key-${Date.now()}` } }), 201);
 
-    const page = await expectOk<{ items: AuditEntry[] }>(bot.get(`/api/v1/audit-log?itemType=product&itemId=${product.id}`));
+    const page = ok(await bot.auditLog.list({ query: { itemType: 'product', itemId: product.id } }), 200);
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({
       action: 'product_created',
@@ -70,24 +65,24 @@ describe('API keys', () => {
       context: expect.objectContaining({ source: 'api' }),
     });
     // The admin sees the same entry in the account's log.
-    const seen = await expectOk<{ items: AuditEntry[] }>(admin.get('/api/v1/audit-log?limit=1'));
+    const seen = ok(await admin.auditLog.list({ query: { limit: 1 } }), 200);
     expect(seen.items[0]!.actor).toEqual({ type: 'api_key', id: key.id, name: 'Shop sync', email: null });
     // Searching by the key's name finds it.
-    const found = await expectOk<{ items: AuditEntry[] }>(bot.get(`/api/v1/audit-log?text=${encodeURIComponent('Shop sync')}`));
+    const found = ok(await bot.auditLog.list({ query: { text: 'Shop sync' } }), 200);
     expect(found.items.map((e) => e.id)).toContain(page.items[0]!.id);
   });
 
   it("answers 403 where the key lacks the route's permission, and writes nothing but the refusals", async () => {
     const key = await createKey(admin, 'Read-only products', ['products:read']);
     const bot = withKey(key.secret);
-    expect((await bot.get('/api/v1/products')).status).toBe(200);
-    const read = await bot.get('/api/v1/audit-log');
-    expect({ status: read.status, message: read.body.message }).toEqual({ status: 403, message: expect.stringContaining('audit_log:read') });
-    const before = (await new VendorFixtures(admin).latestEntry()).seq;
-    expect((await bot.post('/api/v1/products', { name: 'Nope', code: `nope-${Date.now()}` })).status).toBe(403);
-    expect((await bot.post('/api/v1/api-keys', { name: 'Escalate', permissions: ['settings:api_keys'] })).status).toBe(403);
+    expect((await bot.products.list()).status).toBe(200);
+    const read = await bot.auditLog.list();
+    expect({ status: read.status, message: errorMessage(read) }).toEqual({ status: 403, message: expect.stringContaining('audit_log:read') });
+    const before = (await new VendorFixtures(adminClient).latestEntry()).seq;
+    expect((await bot.products.create({ body: { name: 'Nope', code: `nope-${Date.now()}` } })).status).toBe(403);
+    expect((await bot.apiKeys.create({ body: { name: 'Escalate', permissions: ['settings:api_keys'] } })).status).toBe(403);
     // Only the two refused mutations are recorded (permission_denied, by the key); the refused read is not.
-    const after = await expectOk<{ items: AuditEntry[] }>(admin.get('/api/v1/audit-log?limit=10'));
+    const after = ok(await admin.auditLog.list({ query: { limit: 10 } }), 200);
     const written = after.items.filter((e) => e.seq > before);
     expect(written.map((e) => [e.action, e.actor.id, e.changes.find((c) => c.field === 'permission')?.after])).toEqual([
       ['permission_denied', key.id, 'settings:api_keys'],
@@ -96,54 +91,53 @@ describe('API keys', () => {
   });
 
   it('lets no one give a key permissions they do not hold', async () => {
-    const template = await expectOk<{ id: string }>(
-      admin.post('/api/v1/permission-templates', { name: 'Key managers', permissions: ['settings:api_keys', 'products:read'] }),
-    );
+    const template = ok(await admin.permissionTemplates.create({ body: { name: 'Key managers', permissions: ['settings:api_keys', 'products:read'] } }), 201);
     const email = uniqueEmail('keys');
-    await expectOk(admin.post('/api/v1/platform-users', { email, name: 'Keys', password: 'keys-password-1', permissionTemplateId: template.id }));
-    const manager = new ApiClient(t.url);
-    await expectOk(manager.post('/api/v1/auth/login', { email, password: 'keys-password-1' }));
+    ok(await admin.platformUsers.create({ body: { email, name: 'Keys', password: 'keys-password-1', permissionTemplateId: template.id } }), 201);
+    const manager = typedClient(new ApiClient(t.url));
+    ok(await manager.auth.login({ body: { email, password: 'keys-password-1' } }), 200);
     await createKey(manager, 'Allowed', ['products:read']);
-    const res = await manager.post('/api/v1/api-keys', { name: 'Too much', permissions: ['products:read', 'audit_log:export'] });
-    expect({ status: res.status, message: res.body.message }).toEqual({ status: 403, message: expect.stringContaining('audit_log:export') });
+    const res = await manager.apiKeys.create({ body: { name: 'Too much', permissions: ['products:read', 'audit_log:export'] } });
+    expect({ status: res.status, message: errorMessage(res) }).toEqual({ status: 403, message: expect.stringContaining('audit_log:export') });
   });
 
   it('refuses revoked, unknown and malformed keys with 401', async () => {
     const key = await createKey(admin, 'Short-lived', ['products:read']);
     const bot = withKey(key.secret);
-    expect((await bot.get('/api/v1/products')).status).toBe(200);
-    expect((await admin.delete(`/api/v1/api-keys/${key.id}`)).status).toBe(204);
-    const revoked = await bot.get('/api/v1/products');
-    expect({ status: revoked.status, message: revoked.body.message }).toEqual({ status: 401, message: expect.stringMatching(/revoked/) });
-    expect((await admin.delete(`/api/v1/api-keys/${key.id}`)).status).toBe(409);
-    const listed = await expectOk<{ items: ApiKey[] }>(admin.get('/api/v1/api-keys'));
+    expect((await bot.products.list()).status).toBe(200);
+    expect((await admin.apiKeys.revoke({ params: { id: key.id } })).status).toBe(204);
+    const revoked = await bot.products.list();
+    expect({ status: revoked.status, message: errorMessage(revoked) }).toEqual({ status: 401, message: expect.stringMatching(/revoked/) });
+    expect((await admin.apiKeys.revoke({ params: { id: key.id } })).status).toBe(409);
+    const listed = ok(await admin.apiKeys.list(), 200);
     expect(listed.items.find((k) => k.id === key.id)!.revokedAt).toEqual(expect.any(String));
 
     for (const header of [`Bearer ${key.secret.slice(0, -1)}x`, 'Bearer kl_live_nope', 'Bearer ', 'Basic abc', `bearer ${'a'.repeat(5000)}`]) {
+      // Malformed and forged authorization headers, sent raw.
       const res = await new ApiClient(t.url).request('GET', '/api/v1/products', undefined, { authorization: header });
       expect({ header: header.slice(0, 20), status: res.status }).toEqual({ header: header.slice(0, 20), status: 401 });
     }
   });
 
   it("keeps a key inside its account: other accounts' items and keys are 404, their lists and log invisible", async () => {
-    const theirs = new VendorFixtures(otherAdmin);
+    const theirs = new VendorFixtures(otherAdminClient);
     const theirProduct = await theirs.product();
     const theirKey = await createKey(otherAdmin, 'Theirs', ['products:read']);
 
     const key = await createKey(admin, 'Mine', ['products:read', 'products:write', 'audit_log:read', 'settings:api_keys']);
     const bot = withKey(key.secret);
-    expect((await bot.get(`/api/v1/products/${theirProduct.id}`)).status).toBe(404);
-    expect((await bot.patch(`/api/v1/products/${theirProduct.id}`, { name: 'Stolen' })).status).toBe(404);
+    expect((await bot.products.get({ params: { id: theirProduct.id } })).status).toBe(404);
+    expect((await bot.products.update({ params: { id: theirProduct.id }, body: { name: 'Stolen' } })).status).toBe(404);
     // A key never manages keys (its own account's or another's): 403 before any lookup.
-    expect((await bot.delete(`/api/v1/api-keys/${theirKey.id}`)).status).toBe(403);
-    expect((await admin.delete(`/api/v1/api-keys/${theirKey.id}`)).status).toBe(404);
-    const products = await expectOk<{ items: Product[] }>(bot.get('/api/v1/products?limit=200'));
+    expect((await bot.apiKeys.revoke({ params: { id: theirKey.id } })).status).toBe(403);
+    expect((await admin.apiKeys.revoke({ params: { id: theirKey.id } })).status).toBe(404);
+    const products = ok(await bot.products.list({ query: { limit: 200 } }), 200);
     expect(products.items.map((p) => p.id)).not.toContain(theirProduct.id);
-    const keys = await expectOk<{ items: ApiKey[] }>(bot.get('/api/v1/api-keys?limit=200'));
+    const keys = ok(await bot.apiKeys.list({ query: { limit: 200 } }), 200);
     expect(keys.items.map((k) => k.id)).not.toContain(theirKey.id);
-    const log = await expectOk<{ items: AuditEntry[] }>(bot.get(`/api/v1/audit-log?itemType=product&itemId=${theirProduct.id}`));
+    const log = ok(await bot.auditLog.list({ query: { itemType: 'product', itemId: theirProduct.id } }), 200);
     expect(log.items).toEqual([]);
     // Their key still works for them, and only for them.
-    expect((await withKey(theirKey.secret).get(`/api/v1/products/${theirProduct.id}`)).status).toBe(200);
+    expect((await withKey(theirKey.secret).products.get({ params: { id: theirProduct.id } })).status).toBe(200);
   });
 });

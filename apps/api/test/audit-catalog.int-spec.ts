@@ -6,11 +6,12 @@
  * PRODUCERS is typed Record<AuditAction, …>: a new action without a producer does not compile, and
  * the last test fails if an action was never written.
  */
-import { AUDIT_ACTIONS, type AuditAction, type AuditActor, type AuditEntry, type FieldChange, type ItemType } from '@keyledger/contract';
+import { AUDIT_ACTIONS, type AuditAction, type Permission, type AuditActor, type AuditEntry, type FieldChange, type ItemType } from '@keyledger/contract';
 import { randomUUID } from 'node:crypto';
 import { ApiClient, uniqueEmail } from './support/client';
 import { type AppWithWorker, startAppWithWorker } from './support/export-jobs';
-import { expectOk, VendorFixtures } from './support/vendor';
+import { VendorFixtures } from './support/vendor';
+import { keyClient, ok, typedClient, type TypedClient } from './support/typed-client';
 
 interface Expected {
   target: { type: ItemType; id: string; label?: string | RegExp };
@@ -25,10 +26,12 @@ interface Expected {
 
 interface World {
   jobs: AppWithWorker;
+  /** The admin's untyped client (the export helpers take it). */
+  client: ApiClient;
   admin: { id: string; name: string; email: string; password: string };
 }
 
-type Producer = (f: VendorFixtures, api: ApiClient, w: World) => Promise<Expected>;
+type Producer = (f: VendorFixtures, api: TypedClient, w: World) => Promise<Expected>;
 
 const KEY_HINT = /^\*{4}-\*{4}-\*{4}-[A-Z0-9]{4}$/;
 const ANY_TIME = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
@@ -36,7 +39,7 @@ const ref = (type: ItemType, id: string) => ({ type, id });
 
 async function licenseWithLinks(f: VendorFixtures, overrides: Record<string, unknown> = {}) {
   const license = await f.license(overrides);
-  const order = await expectOk<{ customerId: string }>(f.api.get(`/api/v1/orders/${license.orderId}`));
+  const order = ok(await typedClient(f.api).orders.get({ params: { id: license.orderId } }), 200);
   const links = [ref('license', license.id), ref('order', license.orderId), ref('customer', order.customerId), ref('product', license.productId)];
   return { license, links };
 }
@@ -47,37 +50,29 @@ async function deviceWithLinks(f: VendorFixtures) {
   return { device, license, links: [ref('device', device.id), ...links] };
 }
 
-async function template(api: ApiClient) {
-  return expectOk<{ id: string; name: string }>(
-    api.post('/api/v1/permission-templates', { name: `Support ${randomUUID().slice(0, 6)}`, permissions: ['licenses:read'] }),
-  );
+async function template(api: TypedClient) {
+  return ok(await api.permissionTemplates.create({ body: { name: `Support ${randomUUID().slice(0, 6)}`, permissions: ['licenses:read'] } }), 201);
 }
 
-async function policy(api: ApiClient) {
-  return expectOk<{ id: string }>(
-    api.post('/api/v1/notification-policies', { name: 'Ops alerts', event: 'license_disabled', recipients: ['ops@vendor.test'] }),
-  );
+async function policy(api: TypedClient) {
+  return ok(await api.notificationPolicies.create({ body: { name: 'Ops alerts', event: 'license_disabled', recipients: ['ops@vendor.test'] } }), 201);
 }
 
-async function platformUser(api: ApiClient) {
-  return expectOk<{ id: string; name: string; email: string }>(
-    api.post('/api/v1/platform-users', { email: uniqueEmail('staff'), name: 'Sam Staff', password: 'staff-password-1' }),
-  );
+async function platformUser(api: TypedClient) {
+  return ok(await api.platformUsers.create({ body: { email: uniqueEmail('staff'), name: 'Sam Staff', password: 'staff-password-1' } }), 201);
 }
 
 const asAdmin = (w: World) => ({ type: 'platform_user' as const, id: w.admin.id, name: w.admin.name, email: w.admin.email });
 const adminRef = (w: World) => ref('platform_user', w.admin.id);
 
-async function apiKey(api: ApiClient, permissions: string[]) {
-  return expectOk<{ id: string; name: string; hint: string; secret: string }>(
-    api.post('/api/v1/api-keys', { name: `Deploy bot ${randomUUID().slice(0, 6)}`, permissions }),
-  );
+async function apiKey(api: TypedClient, permissions: Permission[]) {
+  return ok(await api.apiKeys.create({ body: { name: `Deploy bot ${randomUUID().slice(0, 6)}`, permissions } }), 201);
 }
 
 const PRODUCERS: Record<AuditAction, Producer> = {
   platform_user_added: async (_f, api) => {
     const email = uniqueEmail('new');
-    const u = await expectOk<{ id: string }>(api.post('/api/v1/platform-users', { email, name: 'Nia New', password: 'new-password-1' }));
+    const u = ok(await api.platformUsers.create({ body: { email, name: 'Nia New', password: 'new-password-1' } }), 201);
     return {
       target: { type: 'platform_user', id: u.id, label: `Nia New <${email}>` },
       links: [ref('platform_user', u.id)],
@@ -89,12 +84,12 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   platform_user_updated: async (_f, api) => {
     const u = await platformUser(api);
-    await expectOk(api.patch(`/api/v1/platform-users/${u.id}`, { name: 'Sam Senior' }));
+    ok(await api.platformUsers.update({ params: { id: u.id }, body: { name: 'Sam Senior' } }), 200);
     return { target: { type: 'platform_user', id: u.id }, links: [ref('platform_user', u.id)], changes: [{ field: 'name', before: 'Sam Staff', after: 'Sam Senior' }] };
   },
   platform_user_removed: async (_f, api) => {
     const u = await platformUser(api);
-    await expectOk(api.delete(`/api/v1/platform-users/${u.id}`));
+    ok(await api.platformUsers.remove({ params: { id: u.id } }), 204);
     return { target: { type: 'platform_user', id: u.id }, links: [ref('platform_user', u.id)], changes: [{ field: 'removedAt', before: null, after: ANY_TIME }] };
   },
 
@@ -111,7 +106,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   user_permission_template_updated: async (_f, api) => {
     const t = await template(api);
-    await expectOk(api.patch(`/api/v1/permission-templates/${t.id}`, { description: 'For first-line support' }));
+    ok(await api.permissionTemplates.update({ params: { id: t.id }, body: { description: 'For first-line support' } }), 200);
     return {
       target: { type: 'permission_template', id: t.id },
       links: [ref('permission_template', t.id)],
@@ -120,7 +115,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   user_permission_template_permissions_set: async (_f, api) => {
     const t = await template(api);
-    await expectOk(api.put(`/api/v1/permission-templates/${t.id}/permissions`, { permissions: ['licenses:read', 'licenses:write'] }));
+    ok(await api.permissionTemplates.setPermissions({ params: { id: t.id }, body: { permissions: ['licenses:read', 'licenses:write'] } }), 200);
     return {
       target: { type: 'permission_template', id: t.id },
       links: [ref('permission_template', t.id)],
@@ -129,7 +124,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   user_permission_template_deleted: async (_f, api) => {
     const t = await template(api);
-    await expectOk(api.delete(`/api/v1/permission-templates/${t.id}`));
+    ok(await api.permissionTemplates.remove({ params: { id: t.id } }), 204);
     return { target: { type: 'permission_template', id: t.id }, links: [ref('permission_template', t.id)], changes: [{ field: 'deletedAt', before: null, after: ANY_TIME }] };
   },
 
@@ -146,12 +141,12 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   notification_policy_updated: async (_f, api) => {
     const p = await policy(api);
-    await expectOk(api.patch(`/api/v1/notification-policies/${p.id}`, { enabled: false }));
+    ok(await api.notificationPolicies.update({ params: { id: p.id }, body: { enabled: false } }), 200);
     return { target: { type: 'notification_policy', id: p.id }, links: [ref('notification_policy', p.id)], changes: [{ field: 'enabled', before: true, after: false }] };
   },
   notification_policy_deleted: async (_f, api) => {
     const p = await policy(api);
-    await expectOk(api.delete(`/api/v1/notification-policies/${p.id}`));
+    ok(await api.notificationPolicies.remove({ params: { id: p.id } }), 204);
     return { target: { type: 'notification_policy', id: p.id }, links: [ref('notification_policy', p.id)], changes: [{ field: 'deletedAt', before: null, after: ANY_TIME }] };
   },
 
@@ -161,34 +156,34 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   product_updated: async (f, api) => {
     const p = await f.product({ name: 'Before' });
-    await expectOk(api.patch(`/api/v1/products/${p.id}`, { name: 'After' }));
+    ok(await api.products.update({ params: { id: p.id }, body: { name: 'After' } }), 200);
     return { target: { type: 'product', id: p.id, label: 'After' }, links: [ref('product', p.id)], changes: [{ field: 'name', before: 'Before', after: 'After' }] };
   },
   product_activated: async (f, api) => {
     const p = await f.product();
-    await expectOk(api.post(`/api/v1/products/${p.id}/deactivate`));
-    await expectOk(api.post(`/api/v1/products/${p.id}/activate`));
+    ok(await api.products.deactivate({ params: { id: p.id } }), 200);
+    ok(await api.products.activate({ params: { id: p.id } }), 200);
     return { target: { type: 'product', id: p.id }, links: [ref('product', p.id)], changes: [{ field: 'status', before: 'inactive', after: 'active' }] };
   },
   product_deactivated: async (f, api) => {
     const p = await f.product();
-    await expectOk(api.post(`/api/v1/products/${p.id}/deactivate`));
+    ok(await api.products.deactivate({ params: { id: p.id } }), 200);
     return { target: { type: 'product', id: p.id }, links: [ref('product', p.id)], changes: [{ field: 'status', before: 'active', after: 'inactive' }] };
   },
   product_archived: async (f, api) => {
     const p = await f.product();
-    await expectOk(api.post(`/api/v1/products/${p.id}/archive`));
+    ok(await api.products.archive({ params: { id: p.id } }), 200);
     return { target: { type: 'product', id: p.id }, links: [ref('product', p.id)], changes: [{ field: 'archived', before: false, after: true }] };
   },
   product_unarchived: async (f, api) => {
     const p = await f.product();
-    await expectOk(api.post(`/api/v1/products/${p.id}/archive`));
-    await expectOk(api.post(`/api/v1/products/${p.id}/unarchive`));
+    ok(await api.products.archive({ params: { id: p.id } }), 200);
+    ok(await api.products.unarchive({ params: { id: p.id } }), 200);
     return { target: { type: 'product', id: p.id }, links: [ref('product', p.id)], changes: [{ field: 'archived', before: true, after: false }] };
   },
   product_deleted: async (f, api) => {
     const p = await f.product();
-    await expectOk(api.delete(`/api/v1/products/${p.id}`));
+    ok(await api.products.remove({ params: { id: p.id } }), 204);
     return { target: { type: 'product', id: p.id }, links: [ref('product', p.id)], changes: [{ field: 'deletedAt', before: null, after: ANY_TIME }] };
   },
 
@@ -205,12 +200,12 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   customer_updated: async (f, api) => {
     const c = await f.customer();
-    await expectOk(api.patch(`/api/v1/customers/${c.id}`, { firstName: 'Peter' }));
+    ok(await api.customers.update({ params: { id: c.id }, body: { firstName: 'Peter' } }), 200);
     return { target: { type: 'customer', id: c.id }, links: [ref('customer', c.id)], changes: [{ field: 'firstName', before: null, after: 'Peter' }] };
   },
   customer_deleted: async (f, api) => {
     const c = await f.customer();
-    await expectOk(api.delete(`/api/v1/customers/${c.id}`));
+    ok(await api.customers.remove({ params: { id: c.id } }), 204);
     return { target: { type: 'customer', id: c.id }, links: [ref('customer', c.id)], changes: [{ field: 'deletedAt', before: null, after: ANY_TIME }] };
   },
 
@@ -227,12 +222,12 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   order_updated: async (f, api) => {
     const o = await f.order();
-    await expectOk(api.patch(`/api/v1/orders/${o.id}`, { isTrial: true }));
+    ok(await api.orders.update({ params: { id: o.id }, body: { isTrial: true } }), 200);
     return { target: { type: 'order', id: o.id }, links: [ref('order', o.id), ref('customer', o.customerId)], changes: [{ field: 'isTrial', before: false, after: true }] };
   },
   order_manager_added: async (f, api) => {
     const o = await f.order();
-    await expectOk(api.post(`/api/v1/orders/${o.id}/managers`, { email: 'it-admin@buyer.test' }));
+    ok(await api.orders.addManager({ params: { id: o.id }, body: { email: 'it-admin@buyer.test' } }), 201);
     return {
       target: { type: 'order', id: o.id, label: o.reference },
       links: [ref('order', o.id), ref('customer', o.customerId)],
@@ -241,8 +236,8 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   order_manager_removed: async (f, api) => {
     const o = await f.order();
-    const withManager = await expectOk<{ managers: Array<{ id: string }> }>(api.post(`/api/v1/orders/${o.id}/managers`, { email: 'it-admin@buyer.test' }));
-    await expectOk(api.delete(`/api/v1/orders/${o.id}/managers/${withManager.managers[0]!.id}`));
+    const withManager = ok(await api.orders.addManager({ params: { id: o.id }, body: { email: 'it-admin@buyer.test' } }), 201);
+    ok(await api.orders.removeManager({ params: { id: o.id, managerId: withManager.managers[0]!.id } }), 200);
     return {
       target: { type: 'order', id: o.id },
       links: [ref('order', o.id), ref('customer', o.customerId)],
@@ -251,7 +246,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   order_deleted: async (f, api) => {
     const o = await f.order();
-    await expectOk(api.delete(`/api/v1/orders/${o.id}`));
+    ok(await api.orders.remove({ params: { id: o.id } }), 204);
     return { target: { type: 'order', id: o.id }, links: [ref('order', o.id), ref('customer', o.customerId)], changes: [{ field: 'deletedAt', before: null, after: ANY_TIME }] };
   },
 
@@ -270,36 +265,36 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   license_updated: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    await expectOk(api.patch(`/api/v1/licenses/${license.id}`, { maxActivations: 5 }));
+    ok(await api.licenses.update({ params: { id: license.id }, body: { maxActivations: 5 } }), 200);
     return { target: { type: 'license', id: license.id, label: license.keyHint }, links, changes: [{ field: 'maxActivations', before: 3, after: 5 }] };
   },
   license_reset: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
     await f.device(license.key, 'HW-RESET-1');
-    await expectOk(api.post(`/api/v1/licenses/${license.id}/reset`));
+    ok(await api.licenses.reset({ params: { id: license.id } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'device.HW-RESET-1.active', before: true, after: false }] };
   },
   license_disabled: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    await expectOk(api.post(`/api/v1/licenses/${license.id}/disable`));
+    ok(await api.licenses.disable({ params: { id: license.id } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'enabled', before: true, after: false }] };
   },
   license_enabled: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    await expectOk(api.post(`/api/v1/licenses/${license.id}/disable`));
-    await expectOk(api.post(`/api/v1/licenses/${license.id}/enable`));
+    ok(await api.licenses.disable({ params: { id: license.id } }), 200);
+    ok(await api.licenses.enable({ params: { id: license.id } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'enabled', before: false, after: true }] };
   },
   license_consumption_reset: async (f, api) => {
     const { license, links } = await licenseWithLinks(f, { type: 'consumption', maxConsumptions: 100 });
     await f.device(license.key, 'HW-METER');
-    await expectOk(api.post('/api/v1/license-api/consumptions', { licenseKey: license.key, hardwareId: 'HW-METER', consumptions: 7 }));
-    await expectOk(api.post(`/api/v1/licenses/${license.id}/consumption/reset`));
+    ok(await api.licenseApi.consume({ body: { licenseKey: license.key, hardwareId: 'HW-METER', consumptions: 7 } }), 200);
+    ok(await api.licenses.resetConsumption({ params: { id: license.id } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'consumptions', before: 7, after: 0 }] };
   },
   license_user_assigned: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    await expectOk(api.post(`/api/v1/licenses/${license.id}/users`, { email: 'dev@buyer.test', firstName: 'Dana' }));
+    ok(await api.licenses.assignUser({ params: { id: license.id }, body: { email: 'dev@buyer.test', firstName: 'Dana' } }), 201);
     return {
       target: { type: 'license', id: license.id },
       links,
@@ -311,50 +306,46 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   license_user_unassigned: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    const assigned = await expectOk<{ users: Array<{ id: string }> }>(api.post(`/api/v1/licenses/${license.id}/users`, { email: 'dev@buyer.test' }));
-    await expectOk(api.delete(`/api/v1/licenses/${license.id}/users/${assigned.users[0]!.id}`));
+    const assigned = ok(await api.licenses.assignUser({ params: { id: license.id }, body: { email: 'dev@buyer.test' } }), 201);
+    ok(await api.licenses.unassignUser({ params: { id: license.id, licenseUserId: assigned.users[0]!.id } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'user.email', before: 'dev@buyer.test', after: null }] };
   },
   license_features_updated: async (f, api) => {
     const { license, links } = await licenseWithLinks(f, { features: ['sso'] });
-    await expectOk(api.put(`/api/v1/licenses/${license.id}/features`, { features: ['sso', 'export'] }));
+    ok(await api.licenses.setFeatures({ params: { id: license.id }, body: { features: ['sso', 'export'] } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'features', before: ['sso'], after: ['sso', 'export'] }] };
   },
   license_deleted: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    await expectOk(api.delete(`/api/v1/licenses/${license.id}`));
+    ok(await api.licenses.remove({ params: { id: license.id } }), 204);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'deletedAt', before: null, after: ANY_TIME }] };
   },
   license_custom_field_created: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    await expectOk(api.post(`/api/v1/licenses/${license.id}/custom-fields`, { name: 'seats', value: '10' }));
+    ok(await api.licenses.createCustomField({ params: { id: license.id }, body: { name: 'seats', value: '10' } }), 201);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'customField.seats.value', before: null, after: '10' }] };
   },
   license_custom_field_updated: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    const withField = await expectOk<{ customFields: Array<{ id: string }> }>(
-      api.post(`/api/v1/licenses/${license.id}/custom-fields`, { name: 'seats', value: '10' }),
-    );
-    await expectOk(api.patch(`/api/v1/licenses/${license.id}/custom-fields/${withField.customFields[0]!.id}`, { value: '20' }));
+    const withField = ok(await api.licenses.createCustomField({ params: { id: license.id }, body: { name: 'seats', value: '10' } }), 201);
+    ok(await api.licenses.updateCustomField({ params: { id: license.id, fieldId: withField.customFields[0]!.id }, body: { value: '20' } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'customField.seats.value', before: '10', after: '20' }] };
   },
   license_custom_field_deleted: async (f, api) => {
     const { license, links } = await licenseWithLinks(f);
-    const withField = await expectOk<{ customFields: Array<{ id: string }> }>(
-      api.post(`/api/v1/licenses/${license.id}/custom-fields`, { name: 'seats', value: '10' }),
-    );
-    await expectOk(api.delete(`/api/v1/licenses/${license.id}/custom-fields/${withField.customFields[0]!.id}`));
+    const withField = ok(await api.licenses.createCustomField({ params: { id: license.id }, body: { name: 'seats', value: '10' } }), 201);
+    ok(await api.licenses.deleteCustomField({ params: { id: license.id, fieldId: withField.customFields[0]!.id } }), 200);
     return { target: { type: 'license', id: license.id }, links, changes: [{ field: 'customField.seats.value', before: '10', after: null }] };
   },
 
   device_reset: async (f, api) => {
     const { device, links } = await deviceWithLinks(f);
-    await expectOk(api.post(`/api/v1/devices/${device.id}/reset`));
+    ok(await api.devices.reset({ params: { id: device.id } }), 200);
     return { target: { type: 'device', id: device.id, label: 'Build server' }, links, changes: [{ field: 'active', before: true, after: false }] };
   },
   device_blacklisted: async (f, api) => {
     const { device, links } = await deviceWithLinks(f);
-    await expectOk(api.post(`/api/v1/devices/${device.id}/blacklist`));
+    ok(await api.devices.blacklist({ params: { id: device.id } }), 200);
     return {
       target: { type: 'device', id: device.id },
       links,
@@ -367,36 +358,36 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   device_borrowed: async (f, api) => {
     const { device, links } = await deviceWithLinks(f);
     const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    await expectOk(api.post(`/api/v1/devices/${device.id}/borrow`, { until }));
+    ok(await api.devices.borrow({ params: { id: device.id }, body: { until } }), 200);
     return { target: { type: 'device', id: device.id }, links, changes: [{ field: 'borrowedUntil', before: null, after: until }] };
   },
   device_borrow_released: async (f, api) => {
     const { device, links } = await deviceWithLinks(f);
     const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
-    await expectOk(api.post(`/api/v1/devices/${device.id}/borrow`, { until }));
-    await expectOk(api.post(`/api/v1/devices/${device.id}/borrow/release`));
+    ok(await api.devices.borrow({ params: { id: device.id }, body: { until } }), 200);
+    ok(await api.devices.releaseBorrow({ params: { id: device.id } }), 200);
     return { target: { type: 'device', id: device.id }, links, changes: [{ field: 'borrowedUntil', before: until, after: null }] };
   },
 
   user_signed_in: async (_f, _api, w) => {
-    const browser = new ApiClient(w.jobs.t.url);
-    await expectOk(browser.post('/api/v1/auth/login', { email: w.admin.email, password: w.admin.password }));
+    const browser = typedClient(new ApiClient(w.jobs.t.url));
+    ok(await browser.auth.login({ body: { email: w.admin.email, password: w.admin.password } }), 200);
     return { target: { type: 'platform_user', id: w.admin.id, label: `${w.admin.name} <${w.admin.email}>` }, links: [adminRef(w)], changes: [{ field: 'method', before: null, after: 'password' }] };
   },
   user_sign_in_failed: async (_f, _api, w) => {
-    const res = await new ApiClient(w.jobs.t.url).post('/api/v1/auth/login', { email: w.admin.email, password: 'not-the-password' });
+    const res = await typedClient(new ApiClient(w.jobs.t.url)).auth.login({ body: { email: w.admin.email, password: 'not-the-password' } });
     expect(res.status).toBe(401);
     return { target: { type: 'platform_user', id: w.admin.id }, links: [adminRef(w)], changes: [{ field: 'reason', before: null, after: 'wrong password' }] };
   },
   user_signed_out: async (_f, _api, w) => {
-    const browser = new ApiClient(w.jobs.t.url);
-    await expectOk(browser.post('/api/v1/auth/login', { email: w.admin.email, password: w.admin.password }));
-    expect((await browser.post('/api/v1/auth/logout')).status).toBe(204);
+    const browser = typedClient(new ApiClient(w.jobs.t.url));
+    ok(await browser.auth.login({ body: { email: w.admin.email, password: w.admin.password } }), 200);
+    expect((await browser.auth.logout()).status).toBe(204);
     return { target: { type: 'platform_user', id: w.admin.id }, links: [adminRef(w)], changes: [{ field: 'session', before: null, after: 'ended' }] };
   },
   user_password_changed: async (_f, api) => {
     const u = await platformUser(api);
-    await expectOk(api.patch(`/api/v1/platform-users/${u.id}`, { password: 'a-new-password-2' }));
+    ok(await api.platformUsers.update({ params: { id: u.id }, body: { password: 'a-new-password-2' } }), 200);
     return {
       target: { type: 'platform_user', id: u.id, label: `${u.name} <${u.email}>` },
       links: [ref('platform_user', u.id)],
@@ -405,8 +396,8 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   user_sessions_revoked: async (_f, api, w) => {
     const u = await platformUser(api);
-    await expectOk(new ApiClient(w.jobs.t.url).post('/api/v1/auth/login', { email: u.email, password: 'staff-password-1' }));
-    await expectOk(api.delete(`/api/v1/platform-users/${u.id}`));
+    ok(await typedClient(new ApiClient(w.jobs.t.url)).auth.login({ body: { email: u.email, password: 'staff-password-1' } }), 200);
+    ok(await api.platformUsers.remove({ params: { id: u.id } }), 204);
     return {
       target: { type: 'platform_user', id: u.id },
       links: [ref('platform_user', u.id)],
@@ -430,11 +421,11 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   api_key_revoked: async (_f, api) => {
     const key = await apiKey(api, ['products:read']);
-    await expectOk(api.delete(`/api/v1/api-keys/${key.id}`));
+    ok(await api.apiKeys.revoke({ params: { id: key.id } }), 204);
     return { target: { type: 'api_key', id: key.id, label: key.name }, links: [ref('api_key', key.id)], changes: [{ field: 'revokedAt', before: null, after: ANY_TIME }] };
   },
   audit_log_export_requested: async (_f, api) => {
-    const created = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: { q: 'group:licenses' } }), [202]);
+    const created = ok(await api.auditExports.create({ body: { format: 'csv', filter: { q: 'group:licenses' } } }), 202);
     return {
       target: { type: 'audit_export', id: created.id, label: 'Audit log export (CSV)' },
       links: [ref('audit_export', created.id)],
@@ -445,8 +436,8 @@ const PRODUCERS: Record<AuditAction, Producer> = {
     };
   },
   audit_log_export_downloaded: async (_f, api, w) => {
-    const created = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/exports', { format: 'ndjson', filter: {} }), [202]);
-    const done = await w.jobs.finished(api, created.id);
+    const created = ok(await api.auditExports.create({ body: { format: 'ndjson', filter: {} } }), 202);
+    const done = await w.jobs.finished(w.client, created.id);
     const file = await w.jobs.download(done.downloadUrl!, { 'user-agent': 'catalog-test-downloader' });
     expect(file.status).toBe(200);
     return {
@@ -457,11 +448,7 @@ const PRODUCERS: Record<AuditAction, Producer> = {
   },
   permission_denied: async (_f, api, w) => {
     const key = await apiKey(api, ['products:read']);
-    const res = await fetch(`${w.jobs.t.url}/api/v1/products`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Not allowed', code: 'nope' }),
-    });
+    const res = await keyClient(w.jobs.t.url, key.secret).products.create({ body: { name: 'Not allowed', code: 'nope' } });
     expect(res.status).toBe(403);
     return {
       actor: { type: 'api_key', id: key.id, name: key.name, email: null },
@@ -478,16 +465,17 @@ const PRODUCERS: Record<AuditAction, Producer> = {
 
 describe('the audit catalog: every action is produced by its endpoint', () => {
   let jobs: AppWithWorker;
-  let api: ApiClient;
+  let api: TypedClient;
   let f: VendorFixtures;
   let w: World;
 
   beforeAll(async () => {
     jobs = await startAppWithWorker();
-    api = new ApiClient(jobs.t.url);
-    const signedUp = await api.signup();
-    w = { jobs, admin: { ...signedUp.user, password: signedUp.password } };
-    f = new VendorFixtures(api);
+    const client = new ApiClient(jobs.t.url);
+    const signedUp = await client.signup();
+    api = typedClient(client);
+    w = { jobs, client, admin: { ...signedUp.user, password: signedUp.password } };
+    f = new VendorFixtures(client);
   });
   afterAll(() => jobs.close());
 
@@ -497,7 +485,7 @@ describe('the audit catalog: every action is produced by its endpoint', () => {
     const expected = await produce(f, api, w);
     // The newest entry of this action (an action may write more than one entry, e.g. a password
     // change through PATCH /platform-users/:id is also a platform_user_updated).
-    const page = await expectOk<{ items: AuditEntry[] }>(api.get(`/api/v1/audit-log?action=${action}&limit=1`));
+    const page = ok(await api.auditLog.list({ query: { action, limit: 1 } }), 200);
     const entry = page.items[0]!;
     expect(entry).toBeDefined();
 
@@ -517,15 +505,13 @@ describe('the audit catalog: every action is produced by its endpoint', () => {
     let cursor: string | null = null;
     let text = '';
     do {
-      const page: { items: AuditEntry[]; nextCursor: string | null } = await expectOk(
-        api.get(`/api/v1/audit-log?limit=200${cursor ? `&cursor=${cursor}` : ''}`),
-      );
+      const page: { items: AuditEntry[]; nextCursor: string | null } = ok(await api.auditLog.list({ query: { limit: 200, cursor: cursor ?? undefined } }), 200);
       for (const e of page.items) seen.add(e.action);
       text += JSON.stringify(page.items);
       cursor = page.nextCursor;
     } while (cursor);
     expect(AUDIT_ACTIONS.filter((a) => !seen.has(a))).toEqual([]);
-    const licenses = await expectOk<{ items: Array<{ key: string }> }>(api.get('/api/v1/licenses?limit=200'));
+    const licenses = ok(await api.licenses.list({ query: { limit: 200 } }), 200);
     for (const l of licenses.items) expect(text).not.toContain(l.key);
   });
 });

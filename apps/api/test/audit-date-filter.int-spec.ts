@@ -11,7 +11,7 @@ import { ClsService } from 'nestjs-cls';
 import { type Client } from 'pg';
 import { AuditService, type RecordInput } from '../src/audit/audit.service';
 import { startApp, type TestApp } from './support/app';
-import { ApiClient } from './support/client';
+import { signedUpTyped, type TypedClient, expectStatus } from './support/typed-client';
 import { connectDb } from './support/db';
 
 describe('date filters over the audit log', () => {
@@ -40,9 +40,9 @@ describe('date filters over the audit log', () => {
     );
   }
 
-  async function listed(api: ApiClient, from: string, to: string): Promise<number[]> {
-    const res = await api.get<{ items: AuditEntry[] }>(`/api/v1/audit-log?limit=200&from=${from}&to=${to}`);
-    expect(res.status).toBe(200);
+  async function listed(api: TypedClient, from: string, to: string): Promise<number[]> {
+    const res = await api.auditLog.list({ query: { limit: 200, from, to } });
+    expectStatus(res, 200);
     return res.body.items.map((e) => e.seq);
   }
 
@@ -50,8 +50,7 @@ describe('date filters over the audit log', () => {
     (await db.query<{ time_ordered: boolean }>('SELECT time_ordered FROM audit_heads WHERE account_id = $1', [accountId])).rows[0]!;
 
   it('answers a range from the seq bounds while in time order, and exactly after a back-dated entry', async () => {
-    const api = new ApiClient(t.url);
-    const { account, user } = await api.signup();
+    const { session: { account, user }, api } = await signedUpTyped(t.url);
     const actor = { type: 'platform_user' as const, id: user.id, name: user.name, email: user.email };
     const target = { type: 'product' as const, id: randomUUID(), label: 'Dated' };
     const base = Date.now() + 60_000; // after the sign-up entry: still in time order

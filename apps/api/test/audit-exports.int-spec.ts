@@ -13,7 +13,8 @@ import { ExportLinkSigner } from '../src/exports/export-link.signer';
 import { bullConnection } from '../src/jobs/bull';
 import { QUEUES } from '../src/jobs/queues';
 import { startApp, type TestApp } from './support/app';
-import { ApiClient, type Res } from './support/client';
+import { ApiClient } from './support/client';
+import { type AuditLogListQuery, errorMessage, expectStatus, ok, typedClient } from './support/typed-client';
 import { parseCsv } from './support/csv';
 import { connectDb } from './support/db';
 import { SmtpCapture } from './support/smtp';
@@ -122,10 +123,10 @@ describe('audit-log exports', () => {
   }
 
   async function requestExport(api: ApiClient, format: 'csv' | 'ndjson', filter: AuditLogFilter): Promise<string> {
-    const res = await api.post('/api/v1/audit-log/exports', { format, filter });
-    expect(res.status).toBe(202);
+    const res = await typedClient(api).auditExports.create({ body: { format, filter } });
+    expectStatus(res, 202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'queued' });
-    return res.body.id as string;
+    return res.body.id;
   }
 
   /** Waits for the export's job through BullMQ's QueueEvents, then reads its status. */
@@ -133,9 +134,7 @@ describe('audit-log exports', () => {
     const job = await q.getJob(id);
     if (!job) throw new Error(`no job for export ${id}`);
     await job.waitUntilFinished(ev, 90_000);
-    const res = await api.get<AuditExport>(`/api/v1/audit-log/exports/${id}`);
-    expect(res.status).toBe(200);
-    return res.body;
+    return ok(await typedClient(api).auditExports.get({ params: { id } }), 200);
   }
 
   /** GET a link; links are built from PUBLIC_URL, and the test's API listens on a port of its own. */
@@ -146,14 +145,12 @@ describe('audit-log exports', () => {
     return { status: res.status, headers: res.headers, body };
   }
 
-  async function listAll(api: ApiClient, filter: string): Promise<AuditEntry[]> {
+  async function listAll(api: ApiClient, filter: Omit<AuditLogListQuery, 'limit' | 'cursor'>): Promise<AuditEntry[]> {
     const items: AuditEntry[] = [];
     let cursor: string | null = null;
     do {
-      const res: Res<{ items: AuditEntry[]; nextCursor: string | null }> = await api.get(
-        `/api/v1/audit-log?limit=200&${filter}${cursor ? `&cursor=${cursor}` : ''}`,
-      );
-      expect(res.status).toBe(200);
+      const res = await typedClient(api).auditLog.list({ query: { limit: 200, ...filter, cursor: cursor ?? undefined } });
+      expectStatus(res, 200);
       items.push(...res.body.items);
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -186,7 +183,7 @@ describe('audit-log exports', () => {
     await record(t, inputs);
 
     const filter = { q: 'action:license_disabled created:>=2026-03-01 created:<2026-04-01' };
-    const listed = await listAll(api, `q=${encodeURIComponent(filter.q)}`);
+    const listed = await listAll(api, { q: filter.q });
     expect(listed).toHaveLength(31);
     const oldestFirst = [...listed].reverse();
 
@@ -253,16 +250,16 @@ describe('audit-log exports', () => {
     expect(parsed).toEqual(oldestFirst);
     expect(parsed.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
 
-    const list = await api.get('/api/v1/audit-log/exports');
-    expect(list.body.items.map((e: AuditExport) => e.id)).toEqual([ndjsonId, csvId]);
+    const list = ok(await typedClient(api).auditExports.list(), 200);
+    expect(list.items.map((e) => e.id)).toEqual([ndjsonId, csvId]);
   });
 
   it('neutralises a formula in CSV cells and keeps it intact in NDJSON', async () => {
     const api = new ApiClient(t.url);
     await api.signup();
     const formula = '=HYPERLINK("http://x")';
-    expect((await api.post('/api/v1/customers', { email: `buyer-${tag}@buyer.test`, company: formula })).status).toBe(201);
-    expect((await api.post('/api/v1/products', { name: formula, code: `hl-${tag}` })).status).toBe(201);
+    expect((await typedClient(api).customers.create({ body: { email: `buyer-${tag}@buyer.test`, company: formula } })).status).toBe(201);
+    expect((await typedClient(api).products.create({ body: { name: formula, code: `hl-${tag}` } })).status).toBe(201);
     // The actions too: the export requests' own entries (audit_log_export_requested, 'matching "hyperlink"') match the text.
     const filter: AuditLogFilter = { text: 'hyperlink', action: ['product_created', 'customer_created'] };
     const [csvId, ndjsonId] = [await requestExport(api, 'csv', filter), await requestExport(api, 'ndjson', filter)];
@@ -315,8 +312,8 @@ describe('audit-log exports', () => {
     const other = new ApiClient(t.url);
     await other.signup();
     expect((await download(link, other)).status).toBe(404);
-    expect((await other.get(`/api/v1/audit-log/exports/${id}`)).status).toBe(404);
-    expect((await other.get('/api/v1/audit-log/exports')).body.items).toEqual([]);
+    expect((await typedClient(other).auditExports.get({ params: { id } })).status).toBe(404);
+    expect(ok(await typedClient(other).auditExports.list(), 200).items).toEqual([]);
 
     const token = new URL(link).searchParams.get('token')!;
     const forged = `${token.slice(0, -4)}AAAA`;
@@ -339,11 +336,12 @@ describe('audit-log exports', () => {
       [{ format: 'csv', filter: { from: '2026-02-01', to: '2026-01-01' } }, 'body.filter.to'],
     ];
     for (const [body, path] of cases) {
+      // Bodies the contract refuses, sent raw.
       const res = await api.post('/api/v1/audit-log/exports', body);
       expect(res.status).toBe(400);
       expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
     }
-    expect((await api.get('/api/v1/audit-log/exports')).body.items).toEqual([]);
+    expect(ok(await typedClient(api).auditExports.list(), 200).items).toEqual([]);
     expect(await queue.getJobCounts()).toEqual(before);
   });
 
@@ -352,10 +350,10 @@ describe('audit-log exports', () => {
     try {
       const api = new ApiClient(down.url);
       await api.signup();
-      const res = await api.post('/api/v1/audit-log/exports', { format: 'csv', filter: {} });
+      const res = await typedClient(api).auditExports.create({ body: { format: 'csv', filter: {} } });
       expect(res.status).toBe(503);
-      expect(res.body.message).toMatch(/Redis/);
-      expect((await api.get('/api/v1/audit-log/exports')).body.items).toEqual([]);
+      expect(errorMessage(res)).toMatch(/Redis/);
+      expect(ok(await typedClient(api).auditExports.list(), 200).items).toEqual([]);
       const db = await connectDb();
       try {
         const rows = await db.query('SELECT count(*)::int AS n FROM audit_exports WHERE account_id = $1', [api.session!.account.id]);
@@ -385,7 +383,7 @@ describe('audit-log exports', () => {
       const mail = await smtp.waitFor((m) => m.text.includes(`Export id: ${id}`));
       expect(mail.to).toEqual([user.email]);
       expect(mail.subject).toBe('Your audit log export failed');
-      const status = (await api.get<AuditExport>(`/api/v1/audit-log/exports/${id}`)).body;
+      const status = ok(await typedClient(api).auditExports.get({ params: { id } }), 200);
       expect(status.status).toBe('failed');
       expect(status.error).toMatch(/after 3 attempts: the export storage cannot be written \(ENOTDIR\).*EXPORTS_DIR/);
       expect(status.downloadUrl).toBeNull();
@@ -517,7 +515,7 @@ describe('audit-log exports', () => {
       const midway = await progress.waitFor(id, (p) => p.rowsWritten > 0);
       await first.kill('SIGKILL');
       expect(midway.rowsWritten).toBeLessThan(total);
-      const running = (await api.get<AuditExport>(`/api/v1/audit-log/exports/${id}`)).body;
+      const running = ok(await typedClient(api).auditExports.get({ params: { id } }), 200);
       expect(running).toMatchObject({ status: 'running', rowsTotalEstimate: total });
       expect(running.rowsWritten).toBeGreaterThan(0);
       expect(running.percent).toBe(Math.floor((running.rowsWritten / total) * 100));

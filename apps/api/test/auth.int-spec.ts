@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient, uniqueEmail } from './support/client';
+import { errorMessage, expectStatus, typedClient } from './support/typed-client';
 import { startApp, type TestApp } from './support/app';
 import { readRunState } from './support/test-db';
 import { TcpProxy } from './support/tcp-proxy';
@@ -20,17 +21,17 @@ describe('accounts, sign-up and sessions', () => {
   afterAll(() => t.close());
 
   it('signs up: creates the account and its admin, and is signed in', async () => {
-    const c = new ApiClient(t.url);
+    const c = typedClient(new ApiClient(t.url));
     const email = uniqueEmail('founder');
-    const res = await c.post('/api/v1/auth/signup', { accountName: 'Globex Tools', name: 'Gina', email, password: 'long-enough-pw-1' });
-    expect(res.status).toBe(201);
+    const res = await c.auth.signup({ body: { accountName: 'Globex Tools', name: 'Gina', email, password: 'long-enough-pw-1' } });
+    expectStatus(res, 201);
     expect(res.body.user).toMatchObject({ email, name: 'Gina', isAdmin: true });
     expect(res.body.account).toMatchObject({ name: 'Globex Tools' });
     const cookie = res.headers.getSetCookie().find((s) => s.startsWith('kl_session='));
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    const me = await c.get('/api/v1/auth/me');
-    expect(me.status).toBe(200);
+    const me = await c.auth.me();
+    expectStatus(me, 200);
     expect(me.body.user.email).toBe(email);
     expect(me.body.user.permissions).toContain('audit_log:read');
   });
@@ -38,11 +39,11 @@ describe('accounts, sign-up and sessions', () => {
   it('refuses a second account with the same email (409), in any letter case', async () => {
     const c = new ApiClient(t.url);
     const { user } = await c.signup();
-    const again = await new ApiClient(t.url).post('/api/v1/auth/signup', {
+    const again = await typedClient(new ApiClient(t.url)).auth.signup({ body: {
       accountName: 'Copycat', name: 'X', email: user.email.toUpperCase(), password: 'long-enough-pw-1',
-    });
+    } });
     expect(again.status).toBe(409);
-    expect(again.body.message).toMatch(/email/);
+    expect(errorMessage(again)).toMatch(/email/);
   });
 
   it.each([
@@ -52,33 +53,34 @@ describe('accounts, sign-up and sessions', () => {
     [{ accountName: undefined }, 'body.accountName', /Required/],
   ])('answers 400 naming the field for %j', async (override, path, message) => {
     const body = { accountName: 'Field Test', name: 'F', email: uniqueEmail(), password: 'long-enough-pw-1', ...override };
+    // Bodies the contract refuses (one lacks accountName), sent raw.
     const res = await new ApiClient(t.url).post('/api/v1/auth/signup', body);
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringMatching(message) })]));
     expect(res.body.message).toContain(path);
     expect(res.body.requestId).toBe(res.headers.get('x-request-id'));
-    const login = await new ApiClient(t.url).post('/api/v1/auth/login', { email: body.email, password: body.password });
+    const login = await typedClient(new ApiClient(t.url)).auth.login({ body: { email: body.email, password: body.password } });
     expect(login.status).toBe('email' in override ? 400 : 401);
   });
 
   it('logs in; a wrong password and an unknown user get the same 401', async () => {
     const owner = new ApiClient(t.url);
     const { user, password } = await owner.signup();
-    const good = await new ApiClient(t.url).post('/api/v1/auth/login', { email: user.email, password });
-    expect(good.status).toBe(200);
+    const good = await typedClient(new ApiClient(t.url)).auth.login({ body: { email: user.email, password } });
+    expectStatus(good, 200);
     expect(good.body.user.id).toBe(user.id);
-    const wrong = await new ApiClient(t.url).post('/api/v1/auth/login', { email: user.email, password: 'wrong-password-9' });
-    const unknown = await new ApiClient(t.url).post('/api/v1/auth/login', { email: uniqueEmail('ghost'), password });
+    const wrong = await typedClient(new ApiClient(t.url)).auth.login({ body: { email: user.email, password: 'wrong-password-9' } });
+    const unknown = await typedClient(new ApiClient(t.url)).auth.login({ body: { email: uniqueEmail('ghost'), password } });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
-    expect(wrong.body.message).toBe(unknown.body.message);
+    expect(errorMessage(wrong)).toBe(errorMessage(unknown));
   });
 
   it('limits login attempts per address and email (429)', async () => {
     const { user } = await new ApiClient(t.url).signup();
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await new ApiClient(t.url).post('/api/v1/auth/login', { email: user.email, password: `bad-guess-${i}0` })).status);
+      statuses.push((await typedClient(new ApiClient(t.url)).auth.login({ body: { email: user.email, password: `bad-guess-${i}0` } })).status);
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toEqual([429, 429]);
@@ -87,21 +89,23 @@ describe('accounts, sign-up and sessions', () => {
   it('logout revokes the session on the server: the old cookie no longer works', async () => {
     const c = new ApiClient(t.url);
     await c.signup();
+    const api = typedClient(c);
     const stolen = new Map(c.cookies);
-    expect((await c.post('/api/v1/auth/logout')).status).toBe(204);
-    expect((await c.get('/api/v1/auth/me')).status).toBe(401);
+    expect((await api.auth.logout()).status).toBe(204);
+    expect((await api.auth.me()).status).toBe(401);
     const replay = new ApiClient(t.url);
     for (const [k, v] of stolen) replay.cookies.set(k, v);
-    expect((await replay.get('/api/v1/auth/me')).status).toBe(401);
+    expect((await typedClient(replay).auth.me()).status).toBe(401);
   });
 
   it('refuses a mutation without the CSRF header', async () => {
     const c = new ApiClient(t.url);
     await c.signup();
-    const res = await c.request('POST', '/api/v1/auth/logout', undefined, { 'x-csrf-token': 'forged' });
+    const api = typedClient(c);
+    const res = await api.auth.logout({ extraHeaders: { 'x-csrf-token': 'forged' } });
     expect(res.status).toBe(403);
-    expect(res.body.message).toMatch(/CSRF/);
-    expect((await c.get('/api/v1/auth/me')).status).toBe(200);
+    expect(errorMessage(res)).toMatch(/CSRF/);
+    expect((await api.auth.me()).status).toBe(200);
   });
 
   it('keeps accounts apart: each session sees only its own account and users', async () => {
@@ -109,25 +113,28 @@ describe('accounts, sign-up and sessions', () => {
     const b = new ApiClient(t.url);
     const sa = await a.signup();
     const sb = await b.signup();
-    const meB = await b.get('/api/v1/auth/me');
+    const typedB = typedClient(b);
+    const meB = await typedB.auth.me();
+    expectStatus(meB, 200);
     expect(meB.body.account.id).toBe(sb.account.id);
     expect(JSON.stringify(meB.body)).not.toContain(sa.account.id);
-    expect((await b.get(`/api/v1/platform-users/${sa.user.id}`)).status).toBe(404);
-    const list = await b.get('/api/v1/platform-users');
-    expect(list.body.items.map((u: { id: string }) => u.id)).toEqual([sb.user.id]);
+    expect((await typedB.platformUsers.get({ params: { id: sa.user.id } })).status).toBe(404);
+    const list = await typedB.platformUsers.list();
+    expectStatus(list, 200);
+    expect(list.body.items.map((u) => u.id)).toEqual([sb.user.id]);
   });
 
   it('answers 401 on a protected route without a session, with the shared error body', async () => {
-    const res = await new ApiClient(t.url).get('/api/v1/audit-log');
+    const res = await typedClient(new ApiClient(t.url)).auditLog.list();
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.any(String), requestId: expect.any(String) });
   });
 
   it("returns the server's own request id on every response, and a well-formed one the caller sent beside it", async () => {
-    const res = await new ApiClient(t.url).request('GET', '/api/v1/health', undefined, { 'x-request-id': 'trace-abc-123' });
+    const res = await typedClient(new ApiClient(t.url)).health.check({ extraHeaders: { 'x-request-id': 'trace-abc-123' } });
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('x-client-request-id')).toBe('trace-abc-123');
-    const other = await new ApiClient(t.url).request('GET', '/api/v1/health', undefined, { 'x-request-id': 'bad id with spaces' });
+    const other = await typedClient(new ApiClient(t.url)).health.check({ extraHeaders: { 'x-request-id': 'bad id with spaces' } });
     expect(other.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(other.headers.get('x-client-request-id')).toBeNull();
   });
@@ -143,6 +150,7 @@ describe('accounts, sign-up and sessions', () => {
     writeFileSync(join(webDist, 'assets', 'app-2.js'), 'console.log(2)');
     expect(await (await fetch(`${t.url}/assets/app-2.js`)).text()).toBe('console.log(2)');
     expect((await fetch(`${t.url}/assets/gone-0.js`)).status).toBe(404);
+    // A path outside the contract, sent raw.
     const api = await new ApiClient(t.url).get('/api/v1/no-such-route');
     expect(api.status).toBe(404);
     expect(api.body.statusCode).toBe(404);
@@ -160,7 +168,7 @@ describe('health', () => {
   it('says both services are up', async () => {
     const t = await startApp();
     try {
-      const res = await new ApiClient(t.url).get('/api/v1/health');
+      const res = await typedClient(new ApiClient(t.url)).health.check();
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ status: 'ok', db: 'up', redis: 'up' });
     } finally {
@@ -175,9 +183,9 @@ describe('health', () => {
     pg.port = String(await proxy.start());
     const t = await startApp({ DATABASE_URL: pg.toString() });
     try {
-      expect((await new ApiClient(t.url).get('/api/v1/health')).status).toBe(200);
+      expect((await typedClient(new ApiClient(t.url)).health.check()).status).toBe(200);
       await proxy.stop();
-      const res = await new ApiClient(t.url).get('/api/v1/health');
+      const res = await typedClient(new ApiClient(t.url)).health.check();
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ status: 'degraded', db: 'down', redis: 'up' });
     } finally {
@@ -188,7 +196,7 @@ describe('health', () => {
   it('answers 503 naming Redis when it cannot be reached', async () => {
     const t = await startApp({ REDIS_URL: 'redis://127.0.0.1:1' });
     try {
-      const res = await new ApiClient(t.url).get('/api/v1/health');
+      const res = await typedClient(new ApiClient(t.url)).health.check();
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ status: 'degraded', db: 'up', redis: 'down' });
     } finally {

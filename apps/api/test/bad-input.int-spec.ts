@@ -7,12 +7,12 @@
  * never 5xx, and nothing is written: the account's log and items stay as they were.
  */
 import { randomUUID } from 'node:crypto';
-import { type License } from '@keyledger/contract';
 import { type ZodTypeAny, ZodEffects, ZodObject } from 'zod';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';
 import { CONTRACT_ROUTES, fillPath, takesBody } from './support/contract-routes';
-import { expectOk, VendorFixtures } from './support/vendor';
+import { VendorFixtures } from './support/vendor';
+import { ok, typedClient, type TypedClient } from './support/typed-client';
 
 interface BadRequest {
   label: string;
@@ -32,7 +32,9 @@ const SCRIPT = '<script>alert(document.cookie)</script>';
 const WRONG_TYPE = { not: ['what', 'you', 'expected'] };
 
 let t: TestApp;
+/** The untyped client: every bad request is sent through it (see send), on purpose. */
 let api: ApiClient;
+let typed: TypedClient;
 let f: VendorFixtures;
 let ids: Record<string, string>;
 let tag: string;
@@ -258,45 +260,43 @@ function transportCases(): BadRequest[] {
 
 /** The account's items and log head, to prove nothing was written. */
 async function snapshot() {
-  const lists = [
-    '/api/v1/products?limit=200',
-    '/api/v1/customers?limit=200',
-    '/api/v1/orders?limit=200',
-    '/api/v1/licenses?limit=200',
-    `/api/v1/licenses/${ids.license}/devices`,
-    '/api/v1/permission-templates?limit=200',
-    '/api/v1/notification-policies?limit=200',
-    '/api/v1/platform-users?limit=200',
-    '/api/v1/api-keys?limit=200',
-    '/api/v1/audit-log/exports?limit=200',
-  ];
-  const bodies = await Promise.all(lists.map((p) => expectOk(api.get(p))));
-  const entries = await expectOk<{ items: Array<{ seq: number }> }>(api.get('/api/v1/audit-log?limit=1'));
-  return { seq: entries.items[0]!.seq, lists: Object.fromEntries(lists.map((p, i) => [p, bodies[i]])) };
+  const all = { query: { limit: 200 } };
+  const lists = {
+    products: typed.products.list(all),
+    customers: typed.customers.list(all),
+    orders: typed.orders.list(all),
+    licenses: typed.licenses.list(all),
+    devices: typed.devices.listForLicense({ params: { id: ids.license! } }),
+    permissionTemplates: typed.permissionTemplates.list(all),
+    notificationPolicies: typed.notificationPolicies.list(all),
+    platformUsers: typed.platformUsers.list(all),
+    apiKeys: typed.apiKeys.list(all),
+    auditExports: typed.auditExports.list(all),
+  };
+  const bodies = await Promise.all(Object.entries(lists).map(async ([name, call]) => [name, ok(await call, 200)] as const));
+  const entries = ok(await typed.auditLog.list({ query: { limit: 1 } }), 200);
+  return { seq: entries.items[0]!.seq, lists: Object.fromEntries(bodies) };
 }
 
 beforeAll(async () => {
   t = await startApp({ LOGIN_RATE_LIMIT: '100000' });
   api = new ApiClient(t.url);
   await api.signup();
+  typed = typedClient(api);
   tag = randomUUID().slice(0, 8);
   f = new VendorFixtures(api);
   const order = await f.order();
-  const withManager = await expectOk<{ managers: Array<{ id: string }> }>(api.post(`/api/v1/orders/${order.id}/managers`, { email: `it-${tag}@buyer.test` }));
+  const withManager = ok(await typed.orders.addManager({ params: { id: order.id }, body: { email: `it-${tag}@buyer.test` } }), 201);
   const product = await f.product();
   let license = await f.license({ orderId: order.id, productId: product.id });
-  license = await expectOk<License>(api.post(`/api/v1/licenses/${license.id}/users`, { email: `user-${tag}@buyer.test` }));
-  license = await expectOk<License>(api.post(`/api/v1/licenses/${license.id}/custom-fields`, { name: 'seat', value: '1' }));
+  license = ok(await typed.licenses.assignUser({ params: { id: license.id }, body: { email: `user-${tag}@buyer.test` } }), 201);
+  license = ok(await typed.licenses.createCustomField({ params: { id: license.id }, body: { name: 'seat', value: '1' } }), 201);
   const device = await f.device(license.key);
-  const template = await expectOk<{ id: string }>(api.post('/api/v1/permission-templates', { name: 'Desk', permissions: ['licenses:read'] }));
-  const policy = await expectOk<{ id: string }>(
-    api.post('/api/v1/notification-policies', { name: 'Expiry', event: 'license_expiring', recipients: ['sales@vendor.test'] }),
-  );
-  const user = await expectOk<{ id: string }>(
-    api.post('/api/v1/platform-users', { email: `staff-${tag}@vendor.test`, name: 'Staff', password: 'staff-password-1', permissionTemplateId: template.id }),
-  );
-  const apiKey = await expectOk<{ id: string }>(api.post('/api/v1/api-keys', { name: 'Key', permissions: ['products:read'] }));
-  const exported = await expectOk<{ id: string }>(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: {} }), [202]);
+  const template = ok(await typed.permissionTemplates.create({ body: { name: 'Desk', permissions: ['licenses:read'] } }), 201);
+  const policy = ok(await typed.notificationPolicies.create({ body: { name: 'Expiry', event: 'license_expiring', recipients: ['sales@vendor.test'] } }), 201);
+  const user = ok(await typed.platformUsers.create({ body: { email: `staff-${tag}@vendor.test`, name: 'Staff', password: 'staff-password-1', permissionTemplateId: template.id } }), 201);
+  const apiKey = ok(await typed.apiKeys.create({ body: { name: 'Key', permissions: ['products:read'] } }), 201);
+  const exported = ok(await typed.auditExports.create({ body: { format: 'csv', filter: {} } }), 202);
   ids = {
     customer: order.customerId,
     order: order.id,

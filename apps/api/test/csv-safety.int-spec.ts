@@ -9,7 +9,7 @@ import { neutralSql } from '../src/exports/csv-copy';
 import { bullConnection } from '../src/jobs/bull';
 import { QUEUES } from '../src/jobs/queues';
 import { startApp, type TestApp } from './support/app';
-import { ApiClient } from './support/client';
+import { expectStatus, ok, signedUpTyped } from './support/typed-client';
 import { parseCsv } from './support/csv';
 import { connectDb } from './support/db';
 import { FORMULA_CASES } from './support/formula-cases';
@@ -72,20 +72,19 @@ describe('CSV fit for spreadsheets in every locale', () => {
     });
 
     it('quotes every cell, neutralises every trigger at the start or after a separator, and reads back exactly so', async () => {
-      const api = new ApiClient(t.url);
-      await api.signup();
+      const { api } = await signedUpTyped(t.url);
       for (const [i, name] of ATTACKS.entries()) {
-        const res = await api.request('POST', '/api/v1/products', { name, code: `atk-${tag}-${i}` }, { 'user-agent': agent(name) });
+        const res = await api.products.create({ body: { name, code: `atk-${tag}-${i}` }, extraHeaders: { 'user-agent': agent(name) } });
         expect(res.status).toBe(201);
       }
-      const created = await api.post('/api/v1/audit-log/exports', { format: 'csv', filter: { action: ['product_created'] } });
-      expect(created.status).toBe(202);
+      const created = await api.auditExports.create({ body: { format: 'csv', filter: { action: ['product_created'] } } });
+      expectStatus(created, 202);
       const queue = new Queue(QUEUES.auditExports, { connection: bullConnection(t.env), prefix: settings.REDIS_PREFIX });
       const events = new QueueEvents(QUEUES.auditExports, { connection: bullConnection(t.env), prefix: settings.REDIS_PREFIX });
       let exp: AuditExport;
       try {
         await (await queue.getJob(created.body.id))!.waitUntilFinished(events, 60_000);
-        exp = (await api.get<AuditExport>(`/api/v1/audit-log/exports/${created.body.id}`)).body;
+        exp = ok(await api.auditExports.get({ params: { id: created.body.id } }), 200);
       } finally {
         await events.close();
         await queue.close();

@@ -14,7 +14,7 @@ import { QUEUES } from '../src/jobs/queues';
 import { serve } from '../src/main';
 import { ApiClient } from './support/client';
 import { connectDb } from './support/db';
-import { expectOk } from './support/vendor';
+import { ok, typedClient, type TypedClient } from './support/typed-client';
 import { testSettings } from './support/worker';
 
 const PASSWORD = 'demo-password-2026';
@@ -47,7 +47,7 @@ describe('a production start', () => {
     try {
       expect(await demoAccounts()).toBe(0);
       for (const email of [DEMO_ACCOUNT.adminEmail, 'ann@acme.test']) {
-        expect((await new ApiClient(t.url).post('/api/v1/auth/login', { email, password: PASSWORD })).status).toBe(401);
+        expect((await typedClient(new ApiClient(t.url)).auth.login({ body: { email, password: PASSWORD } })).status).toBe(401);
       }
     } finally {
       await t.close();
@@ -57,7 +57,7 @@ describe('a production start', () => {
 
 describe('the demo account (DEMO_SEED=true)', () => {
   let t: { app: NestFastifyApplication; env: Env; url: string; close: () => Promise<unknown> };
-  let admin: ApiClient;
+  let admin: TypedClient;
   const entries: AuditEntry[] = [];
   let seconds = 0;
 
@@ -66,13 +66,11 @@ describe('the demo account (DEMO_SEED=true)', () => {
     t = await start(testSettings({ DEMO_SEED: 'true', DEMO_ADMIN_PASSWORD: PASSWORD }));
     seconds = (Date.now() - started) / 1000;
     expect(await demoAccounts()).toBe(1);
-    admin = new ApiClient(t.url);
-    await expectOk(admin.post('/api/v1/auth/login', { email: DEMO_ACCOUNT.adminEmail, password: PASSWORD }));
+    admin = typedClient(new ApiClient(t.url));
+    ok(await admin.auth.login({ body: { email: DEMO_ACCOUNT.adminEmail, password: PASSWORD } }), 200);
     let cursor: string | null = null;
     do {
-      const page: { items: AuditEntry[]; nextCursor: string | null } = await expectOk(
-        admin.get(`/api/v1/audit-log?limit=200${cursor ? `&cursor=${cursor}` : ''}`),
-      );
+      const page: { items: AuditEntry[]; nextCursor: string | null } = ok(await admin.auditLog.list({ query: { limit: 200, cursor: cursor ?? undefined } }), 200);
       entries.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -89,7 +87,7 @@ describe('the demo account (DEMO_SEED=true)', () => {
     // A figure for the log, not a claim: timing belongs to `npm run bench` (the machine may be loaded).
     console.log(`demo start with seed: ${entries.length} entries in ${seconds.toFixed(1)} s`);
     await seedDemo(t.app, t.env);
-    const head = await expectOk<{ items: AuditEntry[] }>(admin.get('/api/v1/audit-log?limit=1'));
+    const head = ok(await admin.auditLog.list({ query: { limit: 1 } }), 200);
     expect(head.items[0]!.seq).toBe(entries[0]!.seq);
   });
 
@@ -137,15 +135,15 @@ describe('the demo account (DEMO_SEED=true)', () => {
   });
 
   it('verifies: the chain of every seeded entry is intact', async () => {
-    const report = await expectOk<{ ok: boolean; entriesChecked: number }>(admin.get('/api/v1/audit-log/integrity'));
+    const report = ok(await admin.auditIntegrity.verify(), 200);
     expect(report).toMatchObject({ ok: true, entriesChecked: entries.length });
   });
 
   it("lets a support user sign in with their template's permissions", async () => {
-    const ann = new ApiClient(t.url);
-    const session = await expectOk<{ user: { permissions: string[] } }>(ann.post('/api/v1/auth/login', { email: 'ann@acme.test', password: PASSWORD }));
+    const ann = typedClient(new ApiClient(t.url));
+    const session = ok(await ann.auth.login({ body: { email: 'ann@acme.test', password: PASSWORD } }), 200);
     expect(session.user.permissions).toEqual(expect.arrayContaining(['licenses:write', 'devices:write']));
-    expect((await ann.get('/api/v1/licenses?limit=5')).status).toBe(200);
-    expect((await ann.get('/api/v1/platform-users')).status).toBe(403);
+    expect((await ann.licenses.list({ query: { limit: 5 } })).status).toBe(200);
+    expect((await ann.platformUsers.list()).status).toBe(403);
   });
 });

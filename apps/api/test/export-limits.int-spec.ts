@@ -1,4 +1,3 @@
-import { type AuditExport } from '@keyledger/contract';
 import { Queue, QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -9,12 +8,11 @@ import { ExportLinkSigner } from '../src/exports/export-link.signer';
 import { bullConnection } from '../src/jobs/bull';
 import { MAINTENANCE_JOBS, QUEUES } from '../src/jobs/queues';
 import { startApp, type TestApp } from './support/app';
-import { ApiClient } from './support/client';
+import { errorMessage, expectStatus, ok, signedUpTyped } from './support/typed-client';
 import { connectDb } from './support/db';
 import { readRunState, REDIS_URL } from './support/test-db';
 import { startWorker, type TestWorker } from './support/worker';
 
-const EXPORTS = '/api/v1/audit-log/exports';
 
 describe('bounded exports: at most a few active per account, files removed after the retention', () => {
   const tag = randomUUID().slice(0, 8);
@@ -54,33 +52,31 @@ describe('bounded exports: at most a few active per account, files removed after
   });
 
   it('accepts exactly 3 of 50 simultaneous export requests of one account and refuses the rest with 429', async () => {
-    const api = new ApiClient(idleApp.url);
-    const { account } = await api.signup();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => api.post(EXPORTS, { format: 'csv', filter: {} })));
+    const { session: { account }, api } = await signedUpTyped(idleApp.url);
+    const request = () => api.auditExports.create({ body: { format: 'csv', filter: {} } });
+    const answers = await Promise.all(Array.from({ length: 50 }, request));
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 202)).toHaveLength(3);
     expect(statuses.filter((s) => s === 429)).toHaveLength(47);
     const refused = answers.find((a) => a.status === 429)!;
-    expect(refused.body.message).toMatch(/already has 3 exports queued or running \(at most 3 at once\).*wait until one is done/);
+    expect(errorMessage(refused)).toMatch(/already has 3 exports queued or running \(at most 3 at once\).*wait until one is done/);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_exports WHERE account_id = $1', [account.id]);
     expect(rows[0]!.n).toBe(3);
 
     // Another account has its own allowance.
-    const other = new ApiClient(idleApp.url);
-    await other.signup();
-    expect((await other.post(EXPORTS, { format: 'ndjson', filter: {} })).status).toBe(202);
+    const { api: other } = await signedUpTyped(idleApp.url);
+    expect((await other.auditExports.create({ body: { format: 'ndjson', filter: {} } })).status).toBe(202);
 
     // Once one is done (here: failed), the account may ask again — once.
-    const ids = answers.filter((a) => a.status === 202).map((a) => a.body.id as string);
+    const ids = answers.flatMap((a) => (a.status === 202 ? [a.body.id] : []));
     await db.query(`UPDATE audit_exports SET status = 'failed', error = 'test' WHERE id = $1`, [ids[0]]);
-    expect((await api.post(EXPORTS, { format: 'csv', filter: {} })).status).toBe(202);
-    expect((await api.post(EXPORTS, { format: 'csv', filter: {} })).status).toBe(429);
+    expect((await request()).status).toBe(202);
+    expect((await request()).status).toBe(429);
   });
 
   it('deletes the file after the retention: the export stays, marked expired, and its link answers 410', async () => {
-    const api = new ApiClient(t.url);
-    const { account } = await api.signup();
+    const { session: { account }, api } = await signedUpTyped(t.url);
     const queue = new Queue(QUEUES.auditExports, { connection: bullConnection(t.env), prefix: busy.REDIS_PREFIX });
     const events = new QueueEvents(QUEUES.auditExports, { connection: bullConnection(t.env), prefix: busy.REDIS_PREFIX });
     const maintenance = new Queue(QUEUES.maintenance, { connection: bullConnection(t.env), prefix: busy.REDIS_PREFIX });
@@ -90,11 +86,11 @@ describe('bounded exports: at most a few active per account, files removed after
       // The worker schedules the repeatable job itself.
       expect((await maintenance.getJobSchedulers()).map((s) => s.key)).toContain(MAINTENANCE_JOBS.expireExports);
 
-      const created = await api.post(EXPORTS, { format: 'csv', filter: {} });
-      expect(created.status).toBe(202);
-      const id = created.body.id as string;
+      const created = await api.auditExports.create({ body: { format: 'csv', filter: {} } });
+      expectStatus(created, 202);
+      const id = created.body.id;
       await (await queue.getJob(id))!.waitUntilFinished(events, 60_000);
-      const done = (await api.get<AuditExport>(`${EXPORTS}/${id}`)).body;
+      const done = ok(await api.auditExports.get({ params: { id } }), 200);
       expect(done.status).toBe('completed');
       const file = join(busy.EXPORTS_DIR, account.id, `${id}.csv`);
       expect(existsSync(file)).toBe(true);
@@ -123,10 +119,10 @@ describe('bounded exports: at most a few active per account, files removed after
       expect(await second.waitUntilFinished(maintenanceEvents, 30_000)).toEqual({ expired: 1 });
       expect(existsSync(file)).toBe(false);
 
-      const expired = (await api.get<AuditExport>(`${EXPORTS}/${id}`)).body;
+      const expired = ok(await api.auditExports.get({ params: { id } }), 200);
       expect(expired).toMatchObject({ id, status: 'expired', rowsWritten: done.rowsWritten, sha256: done.sha256, downloadUrl: null, fileName: null });
       expect(expired.expiredAt).toEqual(expect.any(String));
-      expect((await api.get(EXPORTS)).body.items.find((e: AuditExport) => e.id === id).status).toBe('expired');
+      expect(ok(await api.auditExports.list(), 200).items.find((e) => e.id === id)?.status).toBe('expired');
 
       const gone = await fetch(link);
       expect(gone.status).toBe(410);

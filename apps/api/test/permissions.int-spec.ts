@@ -9,7 +9,7 @@ import { contract, PERMISSIONS, type Permission, type RouteMetadata } from '@key
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, uniqueEmail } from './support/client';
 import { callRoute, CONTRACT_ROUTES, type ContractRoute, fillPath, walkRoutes } from './support/contract-routes';
-import { expectOk } from './support/vendor';
+import { ok, typedClient, type TypedClient } from './support/typed-client';
 
 type Shape = 'public' | 'authenticated' | 'permission';
 
@@ -32,8 +32,12 @@ const authenticatedOnly = guarded.filter((r) => shapeOf(r.route.metadata) === 'a
 const permissionOf = (r: ContractRoute) => (r.route.metadata as Extract<RouteMetadata, { permission: Permission }>).permission;
 
 let t: TestApp;
-let admin: ApiClient;
-/** For each permission, a signed-in non-admin user whose template grants every permission but that one. */
+let admin: TypedClient;
+/**
+ * The route walks below send through the untyped client on purpose: they call every route of the
+ * contract generically (callRoute), so no one call has a static type.
+ *
+ * For each permission, a signed-in non-admin user whose template grants every permission but that one. */
 const lacking = new Map<Permission, ApiClient>();
 /** A non-admin user with no template: no permission at all. */
 let nobody: ApiClient;
@@ -41,23 +45,22 @@ let nobody: ApiClient;
 async function userWith(permissions: readonly Permission[] | null): Promise<ApiClient> {
   let permissionTemplateId: string | null = null;
   if (permissions) {
-    const template = await expectOk<{ id: string }>(
-      admin.post('/api/v1/permission-templates', { name: `Template ${randomUUID().slice(0, 8)}`, permissions }),
-    );
+    const template = ok(await admin.permissionTemplates.create({ body: { name: `Template ${randomUUID().slice(0, 8)}`, permissions: [...permissions] } }), 201);
     permissionTemplateId = template.id;
   }
   const email = uniqueEmail('staff');
   const password = 'staff-password-1';
-  await expectOk(admin.post('/api/v1/platform-users', { email, name: 'Staff', password, permissionTemplateId }));
+  ok(await admin.platformUsers.create({ body: { email, name: 'Staff', password, permissionTemplateId } }), 201);
   const client = new ApiClient(t.url);
-  await expectOk(client.post('/api/v1/auth/login', { email, password }));
+  ok(await typedClient(client).auth.login({ body: { email, password } }), 200);
   return client;
 }
 
 beforeAll(async () => {
   t = await startApp({ LOGIN_RATE_LIMIT: '100000' });
-  admin = new ApiClient(t.url);
-  await admin.signup();
+  const adminClient = new ApiClient(t.url);
+  await adminClient.signup();
+  admin = typedClient(adminClient);
   const clients = await Promise.all(PERMISSIONS.map((p) => userWith(PERMISSIONS.filter((q) => q !== p))));
   PERMISSIONS.forEach((p, i) => lacking.set(p, clients[i]!));
   nobody = await userWith(null);
@@ -108,8 +111,8 @@ describe('a signed-in user lacking the permission', () => {
 
   it('is let through where it holds the permission (the 403 is about the permission, not the user)', async () => {
     // The user lacking products:write may still read products, and vice versa.
-    expect((await lacking.get('products:write')!.get('/api/v1/products')).status).toBe(200);
-    expect((await lacking.get('products:read')!.post('/api/v1/products', { name: 'Allowed', code: `ok-${randomUUID().slice(0, 6)}` })).status).toBe(201);
+    expect((await typedClient(lacking.get('products:write')!).products.list()).status).toBe(200);
+    expect((await typedClient(lacking.get('products:read')!).products.create({ body: { name: 'Allowed', code: `ok-${randomUUID().slice(0, 6)}` } })).status).toBe(201);
   });
 
   it.each(authenticatedOnly.map((r) => [`${r.route.method} ${r.route.path}`, r] as const))('%s is allowed to any signed-in user', async (_, r) => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { bullConnection } from '../src/jobs/bull';
 import { MAINTENANCE_JOBS, QUEUES } from '../src/jobs/queues';
 import { ApiClient } from './support/client';
+import { typedClient } from './support/typed-client';
 import { startApp, type TestApp } from './support/app';
 import { REDIS_URL } from './support/test-db';
 import { startWorker, type TestWorker } from './support/worker';
@@ -37,7 +38,7 @@ describe('one deployment, one Redis namespace', () => {
 
   it('does not share rate-limit counters between deployments', async () => {
     const { user } = await new ApiClient(a.url).signup();
-    const login = (t: TestApp) => new ApiClient(t.url).post('/api/v1/auth/login', { email: user.email, password: 'wrong-password-1' });
+    const login = (t: TestApp) => typedClient(new ApiClient(t.url)).auth.login({ body: { email: user.email, password: 'wrong-password-1' } });
     expect([(await login(a)).status, (await login(a)).status, (await login(a)).status]).toEqual([401, 401, 429]);
     // The same address and email on the other deployment: its own, untouched counter.
     expect((await login(b)).status).toBe(401);

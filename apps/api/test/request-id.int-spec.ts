@@ -1,6 +1,5 @@
-import { type AuditEntry } from '@keyledger/contract';
 import { startApp, type TestApp } from './support/app';
-import { ApiClient } from './support/client';
+import { expectStatus, signedUpTyped, type TypedClient } from './support/typed-client';
 
 /** The request id in an audit entry is the server's own; a caller's id is only kept beside it, bounded. */
 describe('request ids', () => {
@@ -10,17 +9,20 @@ describe('request ids', () => {
   });
   afterAll(() => t.close());
 
-  async function createProduct(api: ApiClient, requestId: string) {
-    const res = await api.request('POST', '/api/v1/products', { name: 'Traced', code: `tr-${Math.random().toString(36).slice(2, 8)}` }, { 'x-request-id': requestId });
-    expect(res.status).toBe(201);
-    const history = await api.get<{ items: AuditEntry[] }>(`/api/v1/products/${res.body.id}/audit-log`);
+  async function createProduct(api: TypedClient, requestId: string) {
+    const res = await api.products.create({
+      body: { name: 'Traced', code: `tr-${Math.random().toString(36).slice(2, 8)}` },
+      extraHeaders: { 'x-request-id': requestId },
+    });
+    expectStatus(res, 201);
+    const history = await api.products.auditLog({ params: { id: res.body.id } });
+    expectStatus(history, 200);
     expect(history.body.items).toHaveLength(1);
     return { res, entry: history.body.items[0]! };
   }
 
   it("stores the server's id in the entry, not the caller's, and echoes a well-formed caller id beside it", async () => {
-    const api = new ApiClient(t.url);
-    await api.signup();
+    const { api } = await signedUpTyped(t.url);
     const { res, entry } = await createProduct(api, 'caller-chosen-trace-1');
     const serverId = res.headers.get('x-request-id')!;
     expect(serverId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -30,8 +32,7 @@ describe('request ids', () => {
   });
 
   it("a caller cannot make two entries share a request id, nor plant an id in the log", async () => {
-    const api = new ApiClient(t.url);
-    await api.signup();
+    const { api } = await signedUpTyped(t.url);
     const a = await createProduct(api, 'same-id');
     const b = await createProduct(api, 'same-id');
     expect(a.entry.context.requestId).not.toBe(b.entry.context.requestId);

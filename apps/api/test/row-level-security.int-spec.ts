@@ -37,10 +37,13 @@ import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';
 import { CONTRACT_ROUTES, fillPath } from './support/contract-routes';
 import { connectDb } from './support/db';
-import { expectOk, VendorFixtures } from './support/vendor';
+import { VendorFixtures } from './support/vendor';
+import { ok, typedClient, type TypedClient } from './support/typed-client';
 
 interface Tenant {
-  api: ApiClient;
+  /** The untyped client: the fixtures, the contract-driven read matrix and a HEAD (outside the contract). */
+  client: ApiClient;
+  api: TypedClient;
   accountId: string;
   productId: string;
   license: License;
@@ -53,15 +56,16 @@ let b: Tenant;
 let tables: string[];
 
 async function tenant(): Promise<Tenant> {
-  const api = new ApiClient(t.url);
-  await api.signup();
-  const f = new VendorFixtures(api);
+  const client = new ApiClient(t.url);
+  await client.signup();
+  const api = typedClient(client);
+  const f = new VendorFixtures(client);
   const product = await f.product();
   const license = await f.license({ productId: product.id });
   await f.device(license.key);
-  await expectOk(api.post('/api/v1/api-keys', { name: 'ci', permissions: ['products:read'] }));
-  await expectOk(api.post('/api/v1/audit-log/exports', { format: 'csv', filter: {} }), [202]);
-  return { api, accountId: api.session!.account.id, productId: product.id, license };
+  ok(await api.apiKeys.create({ body: { name: 'ci', permissions: ['products:read'] } }), 201);
+  ok(await api.auditExports.create({ body: { format: 'csv', filter: {} } }), 202);
+  return { client, api, accountId: client.session!.account.id, productId: product.id, license };
 }
 
 /** Run `work` in a transaction that has entered `accountId` (the application's own helper), then roll back. */
@@ -278,19 +282,19 @@ describe("the application's transactions", () => {
     });
 
     it("an audited mutation writes as the tenant role in the caller's account", async () => {
-      await expectOk(a.api.patch(`/api/v1/products/${a.productId}`, { name: 'rls-probe' }));
+      ok(await a.api.products.update({ params: { id: a.productId }, body: { name: 'rls-probe' } }), 200);
       const { rows } = await db.query('SELECT name FROM products WHERE id = $1', [a.productId]);
       expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
     });
 
     it("creating an API key (not audited, but in a transaction) writes as the tenant role in the caller's account", async () => {
-      const key = await expectOk<{ id: string }>(a.api.post('/api/v1/api-keys', { name: 'rls-probe', permissions: ['products:read'] }));
+      const key = ok(await a.api.apiKeys.create({ body: { name: 'rls-probe', permissions: ['products:read'] } }), 201);
       const { rows } = await db.query('SELECT name FROM api_keys WHERE id = $1', [key.id]);
       expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
     });
 
     it("a License API activation writes the device in the license's account, once the key has named it", async () => {
-      const res = await new VendorFixtures(b.api).activate(b.license.key, `hw-${randomUUID()}`, { name: 'rls-probe' });
+      const res = await new VendorFixtures(b.client).activate(b.license.key, `hw-${randomUUID()}`, { name: 'rls-probe' });
       expect(res.status).toBe(201);
       const { rows } = await db.query('SELECT name, account_id FROM devices WHERE id = $1', [res.body.device.id]);
       expect(rows[0]).toEqual({ name: `rls-probe ${TENANT_ROLE} ${b.accountId}`, account_id: b.accountId });
@@ -418,27 +422,25 @@ describe('reads (TenantReadInterceptor)', () => {
       const out: Record<string, string> = {};
       for (const { name, route } of probed) {
         const id = ids[name.split('.')[0]!];
-        out[name] = summary(await a.api.request('GET', fillPath(route, id ? { id } : {})));
+        out[name] = summary(await a.client.request('GET', fillPath(route, id ? { id } : {})));
       }
       return out;
     };
 
     beforeAll(async () => {
-      const f = new VendorFixtures(a.api);
+      const f = new VendorFixtures(a.client);
       const customer = await f.customer();
       const order = await f.order(customer.id);
-      const template = await expectOk<{ id: string }>(a.api.post('/api/v1/permission-templates', { name: 'Readers', permissions: ['licenses:read'] }));
-      const policy = await expectOk<{ id: string }>(
-        a.api.post('/api/v1/notification-policies', { name: 'Ops', event: 'license_disabled', recipients: ['ops@vendor.test'] }),
-      );
-      const [exp] = (await expectOk<{ items: Array<{ id: string }> }>(a.api.get('/api/v1/audit-log/exports'))).items;
+      const template = ok(await a.api.permissionTemplates.create({ body: { name: 'Readers', permissions: ['licenses:read'] } }), 201);
+      const policy = ok(await a.api.notificationPolicies.create({ body: { name: 'Ops', event: 'license_disabled', recipients: ['ops@vendor.test'] } }), 201);
+      const [exp] = (ok(await a.api.auditExports.list(), 200)).items;
       Object.assign(ids, {
         products: a.productId,
         licenses: a.license.id,
         devices: a.license.id,
         customers: customer.id,
         orders: order.id,
-        platformUsers: a.api.session!.user.id,
+        platformUsers: a.client.session!.user.id,
         permissionTemplates: template.id,
         notificationPolicies: policy.id,
         auditExports: exp!.id,
@@ -461,7 +463,7 @@ describe('reads (TenantReadInterceptor)', () => {
       let headOfItem: number;
       try {
         hidden = await readAll();
-        headOfItem = (await a.api.request('HEAD', `/api/v1/products/${a.productId}`)).status;
+        headOfItem = (await a.client.request('HEAD', `/api/v1/products/${a.productId}`)).status;
       } finally {
         for (const table of blackout) await db.query(`DROP POLICY rls_blackout ON ${table}`);
       }

@@ -10,7 +10,7 @@ import { FLOOD_BOUND } from '../src/audit/security-events.service';
 import { ApiClient, uniqueEmail } from './support/client';
 import { connectDb } from './support/db';
 import { type AppWithWorker, startAppWithWorker } from './support/export-jobs';
-import { expectOk } from './support/vendor';
+import { type AuditLogListQuery, errorMessage, expectStatus, keyClient, ok, typedClient, type TypedClient } from './support/typed-client';
 
 const PASSWORD = 'staff-password-1';
 
@@ -18,7 +18,8 @@ describe('access and security events', () => {
   let jobs: AppWithWorker;
   let url: string;
   let db: Client;
-  let admin: ApiClient;
+  let adminClient: ApiClient;
+  let admin: TypedClient;
   let adminUser: { id: string; name: string; email: string; password: string };
 
   beforeAll(async () => {
@@ -26,8 +27,9 @@ describe('access and security events', () => {
     jobs = await startAppWithWorker({ LOGIN_RATE_LIMIT: '1000' });
     url = jobs.t.url;
     db = await connectDb();
-    admin = new ApiClient(url);
-    const s = await admin.signup();
+    adminClient = new ApiClient(url);
+    admin = typedClient(adminClient);
+    const s = await adminClient.signup();
     adminUser = { ...s.user, password: s.password };
   });
   afterAll(async () => {
@@ -37,13 +39,11 @@ describe('access and security events', () => {
 
   const agent = () => `security-test/${randomUUID()}`;
 
-  async function entries(api: ApiClient, query: string): Promise<AuditEntry[]> {
+  async function entries(api: TypedClient, query: Omit<AuditLogListQuery, 'limit' | 'cursor'>): Promise<AuditEntry[]> {
     const all: AuditEntry[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: AuditEntry[]; nextCursor: string | null } = await expectOk(
-        api.get(`/api/v1/audit-log?limit=200&${query}${cursor ? `&cursor=${cursor}` : ''}`),
-      );
+      const page: { items: AuditEntry[]; nextCursor: string | null } = ok(await api.auditLog.list({ query: { limit: 200, ...query, cursor: cursor ?? undefined } }), 200);
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -52,16 +52,15 @@ describe('access and security events', () => {
 
   async function staff(overrides: Record<string, unknown> = {}) {
     const email = uniqueEmail('staff');
-    const u = await expectOk<{ id: string; name: string; email: string }>(
-      admin.post('/api/v1/platform-users', { email, name: 'Sam Staff', password: PASSWORD, ...overrides }),
-    );
+    const u = ok(await admin.platformUsers.create({ body: { email, name: 'Sam Staff', password: PASSWORD, ...overrides } }), 201);
     return u;
   }
 
   async function signIn(email: string, password: string, userAgent = agent(), headers: Record<string, string> = {}) {
-    const c = new ApiClient(url);
-    const res = await c.request('POST', '/api/v1/auth/login', { email, password }, { 'user-agent': userAgent, ...headers });
-    return { client: c, res, userAgent };
+    const raw = new ApiClient(url);
+    const c = typedClient(raw);
+    const res = await c.auth.login({ body: { email, password }, extraHeaders: { 'user-agent': userAgent, ...headers } });
+    return { client: c, raw, res, userAgent };
   }
 
   /** Every entry, in any account, written with this user agent (each test's requests carry a unique one). */
@@ -74,7 +73,7 @@ describe('access and security events', () => {
     const u = await staff();
     const { res, userAgent } = await signIn(u.email, PASSWORD, agent(), { 'x-forwarded-for': '203.0.113.9' });
     expect(res.status).toBe(200);
-    const [entry] = await entries(admin, `action=user_signed_in&itemType=platform_user&itemId=${u.id}`);
+    const [entry] = await entries(admin, { action: 'user_signed_in', itemType: 'platform_user', itemId: u.id });
     expect(entry).toMatchObject({
       action: 'user_signed_in',
       actor: { type: 'platform_user', id: u.id, name: 'Sam Staff', email: u.email },
@@ -89,9 +88,9 @@ describe('access and security events', () => {
     const unknown = await signIn(uniqueEmail('nobody'), 'not-the-password');
     expect(wrong.res.status).toBe(401);
     expect(unknown.res.status).toBe(401);
-    expect(wrong.res.body.message).toBe(unknown.res.body.message);
+    expect(errorMessage(wrong.res)).toBe(errorMessage(unknown.res));
 
-    const [entry] = await entries(admin, `action=user_sign_in_failed&itemType=platform_user&itemId=${u.id}`);
+    const [entry] = await entries(admin, { action: 'user_sign_in_failed', itemType: 'platform_user', itemId: u.id });
     expect(entry).toMatchObject({
       actor: { type: 'platform_user', id: u.id },
       target: { type: 'platform_user', id: u.id },
@@ -99,7 +98,7 @@ describe('access and security events', () => {
       context: { ip: '127.0.0.1', userAgent: wrong.userAgent },
     });
     // No session was opened by the failure.
-    expect((await wrong.client.get('/api/v1/auth/me')).status).toBe(401);
+    expect((await wrong.client.auth.me()).status).toBe(401);
   });
 
   it('writes no entry in any account for an unknown email', async () => {
@@ -115,7 +114,7 @@ describe('access and security events', () => {
       const { res } = await signIn(u.email, `wrong-${i}`, userAgent);
       expect(res.status).toBe(401);
     }
-    const failed = await entries(admin, `action=user_sign_in_failed&itemType=platform_user&itemId=${u.id}`);
+    const failed = await entries(admin, { action: 'user_sign_in_failed', itemType: 'platform_user', itemId: u.id });
     expect(failed).toHaveLength(FLOOD_BOUND + 1);
     const [summary, ...rest] = failed; // newest first
     expect(summary!.changes).toEqual(
@@ -127,27 +126,27 @@ describe('access and security events', () => {
     // The bound is per user: another user's failure is still recorded, and so is this user's success.
     const other = await staff();
     expect((await signIn(other.email, 'wrong')).res.status).toBe(401);
-    expect(await entries(admin, `action=user_sign_in_failed&itemType=platform_user&itemId=${other.id}`)).toHaveLength(1);
+    expect(await entries(admin, { action: 'user_sign_in_failed', itemType: 'platform_user', itemId: other.id })).toHaveLength(1);
     expect((await signIn(u.email, PASSWORD)).res.status).toBe(200);
-    expect(await entries(admin, `action=user_signed_in&itemType=platform_user&itemId=${u.id}`)).toHaveLength(1);
+    expect(await entries(admin, { action: 'user_signed_in', itemType: 'platform_user', itemId: u.id })).toHaveLength(1);
   });
 
   it('records a sign-out once: the ended session cannot sign out again', async () => {
     const u = await staff();
     const { client } = await signIn(u.email, PASSWORD);
     const userAgent = agent();
-    expect((await client.request('POST', '/api/v1/auth/logout', undefined, { 'user-agent': userAgent })).status).toBe(204);
-    expect((await client.post('/api/v1/auth/logout')).status).toBe(401);
-    const out = await entries(admin, `action=user_signed_out&itemType=platform_user&itemId=${u.id}`);
+    expect((await client.auth.logout({ extraHeaders: { 'user-agent': userAgent } })).status).toBe(204);
+    expect((await client.auth.logout()).status).toBe(401);
+    const out = await entries(admin, { action: 'user_signed_out', itemType: 'platform_user', itemId: u.id });
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ actor: { id: u.id }, target: { id: u.id }, context: { userAgent } });
   });
 
   it('records a password set by an admin (who, for whom) in the same request as the user update; a refused change writes nothing', async () => {
     const u = await staff();
-    const res = await admin.patch(`/api/v1/platform-users/${u.id}`, { password: 'another-password-9' });
+    const res = await admin.platformUsers.update({ params: { id: u.id }, body: { password: 'another-password-9' } });
     expect(res.status).toBe(200);
-    const [changed] = await entries(admin, `action=user_password_changed&itemType=platform_user&itemId=${u.id}`);
+    const [changed] = await entries(admin, { action: 'user_password_changed', itemType: 'platform_user', itemId: u.id });
     expect(changed).toMatchObject({
       actor: { type: 'platform_user', id: adminUser.id, email: adminUser.email },
       target: { type: 'platform_user', id: u.id },
@@ -155,26 +154,26 @@ describe('access and security events', () => {
       context: { requestId: res.headers.get('x-request-id') },
     });
     expect(JSON.stringify(changed)).not.toContain('another-password-9');
-    const [updated] = await entries(admin, `action=platform_user_updated&itemType=platform_user&itemId=${u.id}`);
+    const [updated] = await entries(admin, { action: 'platform_user_updated', itemType: 'platform_user', itemId: u.id });
     expect(updated!.context.requestId).toBe(changed!.context.requestId);
 
     // Too short a password: 400, and neither entry.
-    expect((await admin.patch(`/api/v1/platform-users/${u.id}`, { password: 'x' })).status).toBe(400);
-    expect(await entries(admin, `action=user_password_changed&itemType=platform_user&itemId=${u.id}`)).toHaveLength(1);
+    expect((await admin.platformUsers.update({ params: { id: u.id }, body: { password: 'x' } })).status).toBe(400);
+    expect(await entries(admin, { action: 'user_password_changed', itemType: 'platform_user', itemId: u.id })).toHaveLength(1);
   });
 
   it('records a self-service password change by the user and the other sessions it ended; a wrong current password writes nothing', async () => {
     const u = await staff();
     const elsewhere = await signIn(u.email, PASSWORD);
     const { client } = await signIn(u.email, PASSWORD);
-    const wrong = await client.post('/api/v1/auth/password', { currentPassword: 'not-it-at-all-1', newPassword: 'brand-new-pass-7' });
+    const wrong = await client.auth.changePassword({ body: { currentPassword: 'not-it-at-all-1', newPassword: 'brand-new-pass-7' } });
     expect(wrong.status).toBe(400);
-    expect(await entries(admin, `q=${encodeURIComponent(`group:access_security item:platform_user:${u.id} action:user_password*,user_sessions*`)}`)).toEqual([]);
+    expect(await entries(admin, { q: `group:access_security item:platform_user:${u.id} action:user_password*,user_sessions*` })).toEqual([]);
 
-    const res = await client.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'brand-new-pass-7' });
+    const res = await client.auth.changePassword({ body: { currentPassword: PASSWORD, newPassword: 'brand-new-pass-7' } });
     expect(res.status).toBe(204);
     const self = { type: 'platform_user', id: u.id, name: 'Sam Staff', email: u.email };
-    const [changed] = await entries(admin, `action=user_password_changed&itemType=platform_user&itemId=${u.id}`);
+    const [changed] = await entries(admin, { action: 'user_password_changed', itemType: 'platform_user', itemId: u.id });
     expect(changed).toMatchObject({
       actor: self,
       target: { type: 'platform_user', id: u.id },
@@ -184,7 +183,7 @@ describe('access and security events', () => {
       ],
       context: { requestId: res.headers.get('x-request-id'), ip: '127.0.0.1' },
     });
-    const [ended] = await entries(admin, `action=user_sessions_revoked&itemType=platform_user&itemId=${u.id}`);
+    const [ended] = await entries(admin, { action: 'user_sessions_revoked', itemType: 'platform_user', itemId: u.id });
     expect(ended).toMatchObject({
       actor: self,
       changes: [
@@ -193,17 +192,17 @@ describe('access and security events', () => {
       ],
       context: { requestId: res.headers.get('x-request-id') },
     });
-    expect((await elsewhere.client.get('/api/v1/auth/me')).status).toBe(401);
-    expect((await client.get('/api/v1/auth/me')).status).toBe(200);
+    expect((await elsewhere.client.auth.me()).status).toBe(401);
+    expect((await client.auth.me()).status).toBe(200);
   });
 
   it('records the sessions ended when an admin sets a user’s password', async () => {
     const u = await staff();
     const { client } = await signIn(u.email, PASSWORD);
-    const res = await admin.patch(`/api/v1/platform-users/${u.id}`, { password: 'set-by-admin-3' });
+    const res = await admin.platformUsers.update({ params: { id: u.id }, body: { password: 'set-by-admin-3' } });
     expect(res.status).toBe(200);
-    expect((await client.get('/api/v1/auth/me')).status).toBe(401);
-    const [ended] = await entries(admin, `action=user_sessions_revoked&itemType=platform_user&itemId=${u.id}`);
+    expect((await client.auth.me()).status).toBe(401);
+    const [ended] = await entries(admin, { action: 'user_sessions_revoked', itemType: 'platform_user', itemId: u.id });
     expect(ended).toMatchObject({
       actor: { id: adminUser.id },
       changes: [
@@ -218,9 +217,9 @@ describe('access and security events', () => {
     const u = await staff();
     await signIn(u.email, PASSWORD);
     const { client } = await signIn(u.email, PASSWORD);
-    expect((await admin.delete(`/api/v1/platform-users/${u.id}`)).status).toBe(204);
-    expect((await client.get('/api/v1/auth/me')).status).toBe(401);
-    const [revoked] = await entries(admin, `action=user_sessions_revoked&itemType=platform_user&itemId=${u.id}`);
+    expect((await admin.platformUsers.remove({ params: { id: u.id } })).status).toBe(204);
+    expect((await client.auth.me()).status).toBe(401);
+    const [revoked] = await entries(admin, { action: 'user_sessions_revoked', itemType: 'platform_user', itemId: u.id });
     expect(revoked).toMatchObject({
       actor: { id: adminUser.id },
       target: { type: 'platform_user', id: u.id },
@@ -231,16 +230,16 @@ describe('access and security events', () => {
     });
     // A user who never signed in had no session to end: the removal alone.
     const idle = await staff();
-    expect((await admin.delete(`/api/v1/platform-users/${idle.id}`)).status).toBe(204);
-    expect(await entries(admin, `action=user_sessions_revoked&itemType=platform_user&itemId=${idle.id}`)).toEqual([]);
-    expect(await entries(admin, `action=platform_user_removed&itemType=platform_user&itemId=${idle.id}`)).toHaveLength(1);
+    expect((await admin.platformUsers.remove({ params: { id: idle.id } })).status).toBe(204);
+    expect(await entries(admin, { action: 'user_sessions_revoked', itemType: 'platform_user', itemId: idle.id })).toEqual([]);
+    expect(await entries(admin, { action: 'platform_user_removed', itemType: 'platform_user', itemId: idle.id })).toHaveLength(1);
   });
 
   it('records an API key created (name and permissions, never the secret) and revoked, once', async () => {
-    const res = await admin.post('/api/v1/api-keys', { name: 'CI deploy', permissions: ['products:read', 'licenses:read'] });
-    expect(res.status).toBe(201);
-    const key = res.body as { id: string; secret: string; hint: string };
-    const [created] = await entries(admin, `action=api_key_created&itemType=api_key&itemId=${key.id}`);
+    const res = await admin.apiKeys.create({ body: { name: 'CI deploy', permissions: ['products:read', 'licenses:read'] } });
+    expectStatus(res, 201);
+    const key = res.body;
+    const [created] = await entries(admin, { action: 'api_key_created', itemType: 'api_key', itemId: key.id });
     expect(created).toMatchObject({
       actor: { type: 'platform_user', id: adminUser.id },
       target: { type: 'api_key', id: key.id, label: 'CI deploy' },
@@ -253,25 +252,25 @@ describe('access and security events', () => {
     const raw = await db.query('SELECT changes::text, search_text FROM audit_entries WHERE id = $1', [created!.id]);
     expect(JSON.stringify(raw.rows)).not.toContain(key.secret.slice(8));
 
-    expect((await admin.delete(`/api/v1/api-keys/${key.id}`)).status).toBe(204);
-    expect((await admin.delete(`/api/v1/api-keys/${key.id}`)).status).toBe(409);
-    const revoked = await entries(admin, `action=api_key_revoked&itemType=api_key&itemId=${key.id}`);
+    expect((await admin.apiKeys.revoke({ params: { id: key.id } })).status).toBe(204);
+    expect((await admin.apiKeys.revoke({ params: { id: key.id } })).status).toBe(409);
+    const revoked = await entries(admin, { action: 'api_key_revoked', itemType: 'api_key', itemId: key.id });
     expect(revoked).toHaveLength(1);
     expect(revoked[0]).toMatchObject({ actor: { id: adminUser.id }, target: { type: 'api_key', id: key.id } });
     // The key's whole story is one item filter away: item:api_key:<id>.
-    const story = await entries(admin, `q=${encodeURIComponent(`item:api_key:${key.id}`)}`);
+    const story = await entries(admin, { q: `item:api_key:${key.id}` });
     expect(story.map((e) => e.action)).toEqual(['api_key_revoked', 'api_key_created']);
   });
 
   it('records an export request with the format and the filter in words; an invalid filter writes nothing', async () => {
-    const before = (await entries(admin, 'action=audit_log_export_requested')).length;
-    const bad = await admin.post('/api/v1/audit-log/exports', { format: 'csv', filter: { q: 'group:nope' } });
+    const before = (await entries(admin, { action: 'audit_log_export_requested' })).length;
+    const bad = await admin.auditExports.create({ body: { format: 'csv', filter: { q: 'group:nope' } } });
     expect(bad.status).toBe(400);
-    expect(await entries(admin, 'action=audit_log_export_requested')).toHaveLength(before);
+    expect(await entries(admin, { action: 'audit_log_export_requested' })).toHaveLength(before);
 
-    const res = await admin.post('/api/v1/audit-log/exports', { format: 'csv', filter: { q: 'group:access_security' } });
-    expect(res.status).toBe(202);
-    const [entry] = await entries(admin, `action=audit_log_export_requested&itemType=audit_export&itemId=${res.body.id}`);
+    const res = await admin.auditExports.create({ body: { format: 'csv', filter: { q: 'group:access_security' } } });
+    expectStatus(res, 202);
+    const [entry] = await entries(admin, { action: 'audit_log_export_requested', itemType: 'audit_export', itemId: res.body.id });
     expect(entry).toMatchObject({
       actor: { id: adminUser.id },
       target: { type: 'audit_export', id: res.body.id, label: 'Audit log export (CSV)' },
@@ -283,10 +282,10 @@ describe('access and security events', () => {
   });
 
   it('records each download by link with IP and user agent: by the requester without a session, by the signed-in user with one; a forged link writes nothing', async () => {
-    const created = await admin.post('/api/v1/audit-log/exports', { format: 'ndjson', filter: {} });
-    expect(created.status).toBe(202);
-    const id = created.body.id as string;
-    const done = await jobs.finished(admin, id);
+    const created = await admin.auditExports.create({ body: { format: 'ndjson', filter: {} } });
+    expectStatus(created, 202);
+    const id = created.body.id;
+    const done = await jobs.finished(adminClient, id);
     expect(done.status).toBe('completed');
 
     const anonymous = agent();
@@ -294,8 +293,8 @@ describe('access and security events', () => {
 
     // A colleague who holds the link (forwarded mail) and is signed in to the same account.
     const colleague = await staff();
-    const { client } = await signIn(colleague.email, PASSWORD);
-    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const { raw } = await signIn(colleague.email, PASSWORD);
+    const cookie = [...raw.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const signedIn = agent();
     expect((await jobs.download(done.downloadUrl!, { 'user-agent': signedIn, cookie })).status).toBe(200);
 
@@ -305,7 +304,7 @@ describe('access and security events', () => {
     expect((await jobs.download(bad, { 'user-agent': forged })).status).toBe(403);
     expect(await entriesWithAgent(forged)).toEqual([]);
 
-    const downloads = await entries(admin, `action=audit_log_export_downloaded&itemType=audit_export&itemId=${id}`);
+    const downloads = await entries(admin, { action: 'audit_log_export_downloaded', itemType: 'audit_export', itemId: id });
     expect(downloads).toHaveLength(2);
     expect(downloads[1]).toMatchObject({
       actor: { type: 'platform_user', id: adminUser.id },
@@ -322,16 +321,16 @@ describe('access and security events', () => {
   it('records a mutation refused for lack of permission (route, permission), answers the same 403, and writes nothing else', async () => {
     const u = await staff();
     const { client } = await signIn(u.email, PASSWORD);
-    const products = (await entries(admin, 'action=product_created')).length;
+    const products = (await entries(admin, { action: 'product_created' })).length;
     const userAgent = agent();
-    const res = await client.request('POST', '/api/v1/products', { name: 'Sneaky', code: 'sneaky' }, { 'user-agent': userAgent });
+    const res = await client.products.create({ body: { name: 'Sneaky', code: 'sneaky' }, extraHeaders: { 'user-agent': userAgent } });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ statusCode: 403, message: 'You need the products:write permission for this' });
 
     const denied = await entriesWithAgent(userAgent);
     expect(denied.map((e) => e.action)).toEqual(['permission_denied']);
-    expect(await entries(admin, 'action=product_created')).toHaveLength(products);
-    const [entry] = await entries(admin, `action=permission_denied&itemType=platform_user&itemId=${u.id}`);
+    expect(await entries(admin, { action: 'product_created' })).toHaveLength(products);
+    const [entry] = await entries(admin, { action: 'permission_denied', itemType: 'platform_user', itemId: u.id });
     expect(entry).toMatchObject({
       actor: { type: 'platform_user', id: u.id },
       target: { type: 'platform_user', id: u.id },
@@ -344,24 +343,19 @@ describe('access and security events', () => {
 
     // A refused read is answered 403 and not recorded.
     const reads = agent();
-    expect((await client.request('GET', '/api/v1/products', undefined, { 'user-agent': reads })).status).toBe(403);
+    expect((await client.products.list({ extraHeaders: { 'user-agent': reads } })).status).toBe(403);
     expect(await entriesWithAgent(reads)).toEqual([]);
   });
 
   it(`bounds refused requests per actor: 30 from one script write ${FLOOD_BOUND} entries and one summary`, async () => {
-    const key = await expectOk<{ id: string; name: string; secret: string }>(
-      admin.post('/api/v1/api-keys', { name: 'Read-only script', permissions: ['products:read'] }),
-    );
+    const key = ok(await admin.apiKeys.create({ body: { name: 'Read-only script', permissions: ['products:read'] } }), 201);
     const userAgent = agent();
+    const script = keyClient(url, key.secret);
     for (let i = 0; i < 30; i++) {
-      const res = await fetch(`${url}/api/v1/products`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json', 'user-agent': userAgent },
-        body: JSON.stringify({ name: `Flood ${i}`, code: `flood-${i}` }),
-      });
+      const res = await script.products.create({ body: { name: `Flood ${i}`, code: `flood-${i}` }, extraHeaders: { 'user-agent': userAgent } });
       expect(res.status).toBe(403);
     }
-    const denied = await entries(admin, `action=permission_denied&itemType=api_key&itemId=${key.id}`);
+    const denied = await entries(admin, { action: 'permission_denied', itemType: 'api_key', itemId: key.id });
     expect(denied).toHaveLength(FLOOD_BOUND + 1);
     expect(denied[0]!.changes.some((c) => c.field === 'suppressed')).toBe(true);
     expect(denied[0]).toMatchObject({ actor: { type: 'api_key', id: key.id, name: 'Read-only script', email: null }, context: { source: 'api' } });
@@ -369,7 +363,7 @@ describe('access and security events', () => {
   });
 
   it('finds the group with the search syntax: group:access_security and action:user_sign*', async () => {
-    const security = await entries(admin, `q=${encodeURIComponent('group:access_security')}`);
+    const security = await entries(admin, { q: 'group:access_security' });
     expect(new Set(security.map((e) => e.action))).toEqual(
       new Set([
         'user_signed_in',
@@ -384,12 +378,10 @@ describe('access and security events', () => {
         'permission_denied',
       ]),
     );
-    const signIns = await entries(admin, `q=${encodeURIComponent('action:user_sign*')}`);
+    const signIns = await entries(admin, { q: 'action:user_sign*' });
     expect(signIns.length).toBeGreaterThan(0);
     expect(new Set(signIns.map((e) => e.action))).toEqual(new Set(['user_signed_in', 'user_sign_in_failed', 'user_signed_out']));
-    const groups = await expectOk<{ groups: Array<{ id: string; label: string; actions: Array<{ action: string }> }> }>(
-      admin.get('/api/v1/audit-log/actions'),
-    );
+    const groups = ok(await admin.auditLog.actions(), 200);
     expect(groups.groups.map((g) => g.id)).toContain('access_security');
   });
 });

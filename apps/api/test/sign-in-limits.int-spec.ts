@@ -4,6 +4,7 @@ import { startApp, type TestApp } from './support/app';
 import { postFrom } from './support/from-address';
 import { REDIS_URL } from './support/test-db';
 
+// Sign-ins sent raw from chosen local addresses (postFrom binds 127.0.0.x): the typed client cannot pick its source address.
 const LOGIN = '/api/v1/auth/login';
 
 describe('sign-in limits per address and bounded password hashing', () => {

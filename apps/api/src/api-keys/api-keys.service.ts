@@ -121,6 +121,21 @@ export class ApiKeysService {
    * account (keys once made by other keys), leaves it nothing (`effective: null`). For the auth guard
    * (no principal yet): looked up by its hash across accounts, as the owner, outside row-level security.
    */
+  /**
+   * What an actor recorded earlier (an export's requester, say) may do in the account now: a user's
+   * current permissions, a live key's effective ones; null for a removed user, a revoked key, a key
+   * whose creator is gone, or the system. As the owner, like resolve: the account is given.
+   */
+  async heldNow(accountId: string, actor: { type: string; id: string | null }): Promise<ReadonlySet<Permission> | null> {
+    if (!actor.id) return null;
+    if (actor.type === 'platform_user') return (await this.users.currentPermissions(accountId, [actor.id])).get(actor.id) ?? null;
+    if (actor.type !== 'api_key') return null;
+    const key = await this.repo.findOne({ where: { id: actor.id, accountId } });
+    if (!key || key.revokedAt || !key.createdById) return null;
+    const creator = (await this.users.currentPermissions(accountId, [key.createdById])).get(key.createdById);
+    return creator ? new Set(effectivePermissions(key, creator)) : null;
+  }
+
   async resolve(secret: string): Promise<ResolvedApiKey | null> {
     if (!secret.startsWith(API_KEY_PREFIX) || secret.length > 200) return null;
     const key = await this.repo.findOne({ where: { tokenHash: hashToken(secret) } });

@@ -16,7 +16,7 @@ import { now } from '../common/request-context';
 import { PermissionTemplatesService } from '../permission-templates/permission-templates.service';
 import { PlatformUserEntity } from '../platform-users/platform-user.entity';
 import { toUserDto } from '../platform-users/platform-users.mapper';
-import { PasswordGate } from './password-gate';
+import { PasswordHasher } from './password-hasher';
 import { permissionsOf } from './permissions';
 import { revokeSessions } from './session-revocation';
 import { Session } from './session.entity';
@@ -48,23 +48,15 @@ export class AuthService {
     private readonly security: SecurityEvents,
     private readonly templates: PermissionTemplatesService,
     @Inject(ENV) private readonly env: Env,
-  ) {
-    this.gate = new PasswordGate(env.PASSWORD_HASH_CONCURRENCY, env.PASSWORD_HASH_QUEUE);
-  }
-
-  /** argon2id work on the request path (sign-in, sign-up) passes this gate: see PasswordGate. */
-  readonly gate: PasswordGate;
-
-  static hashPassword(password: string): Promise<string> {
-    return argon2.hash(password, { type: argon2.argon2id });
-  }
+    private readonly passwords: PasswordHasher,
+  ) {}
 
   /**
    * Runs as the owner, outside row-level security (no principal yet): it creates the account, and the
    * email must be free across all accounts.
    */
   async signup(body: SignupBody, context: { ip?: string; userAgent?: string }, address = context.ip ?? ''): Promise<IssuedSession> {
-    const passwordHash = await this.gate.run(address, () => AuthService.hashPassword(body.password));
+    const passwordHash = await this.passwords.hash(body.password, address);
     try {
       return await this.txHost.withTransaction(async () => {
         const users = this.txHost.tx.getRepository(PlatformUserEntity);
@@ -107,10 +99,8 @@ export class AuthService {
     const user = await this.txHost.tx
       .getRepository(PlatformUserEntity)
       .findOne({ where: { email: body.email, removedAt: IsNull() } });
-    const ok = await this.gate.run(address, async () => {
-      const hash = user?.passwordHash ?? (await (dummyHash ??= AuthService.hashPassword(randomBytes(16).toString('hex'))));
-      return argon2.verify(hash, body.password).catch(() => false);
-    });
+    const hash = user?.passwordHash ?? (await (dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), { type: argon2.argon2id })));
+    const ok = await this.passwords.verify(hash, body.password, address);
     const account = user ? await this.accounts.get(user.accountId) : null;
     if (!user || !account) {
       this.security.signInFailedForUnknownEmail();
@@ -142,12 +132,12 @@ export class AuthService {
    * sessions were ended. Recorded: user_password_changed, and user_sessions_revoked when others ended.
    */
   async changePassword(userId: string, currentSessionId: string, body: ChangePasswordBody): Promise<{ revokedSessions: number }> {
-    const passwordHash = await AuthService.hashPassword(body.newPassword);
+    const passwordHash = await this.passwords.hash(body.newPassword);
     return this.txHost.withTransaction(async () => {
       const users = this.txHost.tx.getRepository(PlatformUserEntity);
       const user = await users.findOne({ where: { id: userId, removedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw unauthorized();
-      if (!(await argon2.verify(user.passwordHash, body.currentPassword).catch(() => false))) {
+      if (!(await this.passwords.verify(user.passwordHash, body.currentPassword))) {
         throw badRequest('currentPassword: the current password is incorrect', [
           { path: 'currentPassword', message: 'the current password is incorrect' },
         ]);

@@ -25,7 +25,7 @@ export class PasswordGate {
   async run<T>(address: string, work: () => Promise<T>): Promise<T> {
     const held = this.perAddressHeld.get(address) ?? 0;
     if (held >= this.perAddress) {
-      throw tooManyRequests('Too many sign-in attempts from this address at once; try again in a second', 1);
+      throw tooManyRequests('Too many password checks from this address at once (sign-ins, password changes); try again in a second', 1);
     }
     if (this.running >= this.concurrency && this.waiting.length >= this.queue) {
       throw tooManyRequests('The server is busy checking passwords; try again in a second', 1);

@@ -48,8 +48,11 @@ export function beginReadOnlyInAccount(accountId: string, isolationLevel = 'READ
 }
 
 /**
- * A read-only transaction in `accountId` for `fn`, at the cost of one round trip before it
- * (beginReadOnlyInAccount). Its end (COMMIT, or ROLLBACK
+ * A read-only transaction in `accountId` for `fn`, at no round trip of its own: the BEGIN message
+ * (beginReadOnlyInAccount) is queued on the connection before `fn` runs and not awaited, so in the pool's
+ * pipeline mode `fn`'s first query follows it on the wire at once, and runs inside it (a connection
+ * answers in order). Its answer is awaited before `fn`'s result is returned: were it an error, nothing
+ * read is returned. Its end (COMMIT, or ROLLBACK
  * after an error; a read-only transaction has nothing to keep either way) is not awaited: the caller has
  * its rows one round trip sooner, and the connection returns to the pool once the end is done (destroyed
  * if that fails). TypeORM is told a transaction is open, so a nested one becomes a savepoint.
@@ -65,10 +68,14 @@ async function readOnlyTransaction<T>(
   const runner = dataSource.createQueryRunner();
   let end = 'ROLLBACK';
   try {
-    await runner.query(begin);
+    // The pooled pg client itself, so the BEGIN is in its queue synchronously, ahead of anything fn sends.
+    const client = (await runner.connect()) as { query(sql: string): Promise<unknown> };
+    const begun = client.query(begin);
+    begun.catch(() => undefined); // awaited below; fn's own queries fail too if it failed
     Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
     setClient(runner.manager);
     const result = await fn();
+    await begun;
     end = 'COMMIT';
     return result;
   } finally {

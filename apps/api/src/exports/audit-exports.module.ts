@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuthModule } from '../auth/auth.module';
 import { ENV, type Env } from '../config/env';
 import { bullConnection } from '../jobs/bull';
@@ -17,6 +18,7 @@ import { AuditExportsService } from './audit-exports.service';
   imports: [
     AuditExportsCoreModule,
     AuthModule,
+    ApiKeysModule,
     BullModule.registerQueueAsync({
       name: QUEUES.auditExports,
       inject: [ENV],

@@ -2,11 +2,12 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { type AuditActor, type AuditExport, type AuditExportCreated, type CreateAuditExportBody, describeAuditFilter } from '@keyledger/contract';
+import { type AuditActor, type AuditExport, type AuditExportCreated, auditExportsContract, type CreateAuditExportBody, describeAuditFilter } from '@keyledger/contract';
 import { type Queue } from 'bullmq';
 import { AccountsService } from '../accounts/accounts.service';
 import { resolveOrThrow } from '../audit/audit-query.service';
 import { SecurityEvents } from '../audit/security-events.service';
+import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuthService } from '../auth/auth.service';
 import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
 import { ENV, type Env } from '../config/env';
@@ -20,6 +21,9 @@ import { exportFileName, toAuditExportDto } from './audit-export.mapper';
 import { AuditExportsRepository } from './audit-exports.repository';
 import { ExportLinkSigner } from './export-link.signer';
 import { EXPORT_STORAGE, type ExportStorage, type StoredExport } from './storage/export-storage';
+
+/** What a download needs of whoever it counts as: the same permission as making an export. */
+const EXPORT_PERMISSION = auditExportsContract.create.metadata.permission;
 
 /** How long a request waits for Redis before answering 503. */
 const ENQUEUE_TIMEOUT_MS = 2000;
@@ -56,6 +60,7 @@ export class AuditExportsService {
     private readonly auth: AuthService,
     private readonly signer: ExportLinkSigner,
     private readonly security: SecurityEvents,
+    private readonly apiKeys: ApiKeysService,
     @InjectQueue(QUEUES.auditExports) private readonly queue: Queue<AuditExportJobV1>,
     @Inject(EXPORT_STORAGE) private readonly storage: ExportStorage,
     @Inject(ENV) private readonly env: Env,
@@ -156,6 +161,16 @@ export class AuditExportsService {
         downloader = { type: 'platform_user', id: session.user.id, name: session.user.name, email: session.user.email };
         via = 'session';
       }
+    }
+    // The link carries no rights of its own: whoever it counts as (the signed-in user, else the requester
+    // it was mailed to) must still be allowed to export the audit log now.
+    const holds = await this.apiKeys.heldNow(row.account_id, downloader);
+    if (!holds?.has(EXPORT_PERMISSION)) {
+      throw forbidden(
+        via === 'session'
+          ? `You need the ${EXPORT_PERMISSION} permission to download an export`
+          : `This link was made for ${downloader.name}, who can no longer export the audit log (${EXPORT_PERMISSION}); sign in and open the export, or ask for a new one`,
+      );
     }
     // Before the link's own expiry: a new link would not help, the file is gone.
     if (row.status === 'expired') {

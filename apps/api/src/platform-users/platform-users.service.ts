@@ -4,8 +4,8 @@ import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { In, IsNull } from 'typeorm';
 import { type CreatePlatformUserBody, type Permission, type UpdatePlatformUserBody } from '@keyledger/contract';
 import { SecurityEvents } from '../audit/security-events.service';
-import { AuthService } from '../auth/auth.service';
 import { assertCanAssignTemplate, assertOutranks, refused, type UserAct } from '../auth/grants';
+import { PasswordHasher } from '../auth/password-hasher';
 import { permissionsOf } from '../auth/permissions';
 import { revokeSessions } from '../auth/session-revocation';
 import { conflict, isUniqueViolation, notFound } from '../common/errors';
@@ -27,12 +27,24 @@ interface Caller {
   permissions: ReadonlySet<Permission>;
 }
 
+/**
+ * Passwords are set by people, signed in: an API key sets none (creating a user needs one). Else a
+ * key could make a user with a password it knows, sign in as them and mint keys of its own, which
+ * would outlive the key, its revocation and its creator's removal.
+ */
+function assertSetsNoPassword(caller: Caller, field: string): void {
+  if (caller.userId === null) {
+    throw refused(field, 'an API key cannot set a password: a signed-in user creates users and sets their passwords');
+  }
+}
+
 @Injectable()
 export class PlatformUsersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly templates: PermissionTemplatesService,
     private readonly security: SecurityEvents,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   private get repo() {
@@ -81,6 +93,7 @@ export class PlatformUsersService {
     }
     const template = await this.assertTemplate(body.permissionTemplateId);
     if (template && !body.isAdmin) assertCanAssignTemplate(caller.permissions, template);
+    assertSetsNoPassword(caller, 'password');
     await this.assertEmailFree(body.email);
     const t = now();
     return this.save(
@@ -89,7 +102,7 @@ export class PlatformUsersService {
         accountId: currentAccountId(),
         email: body.email,
         name: body.name,
-        passwordHash: await AuthService.hashPassword(body.password),
+        passwordHash: await this.passwords.hash(body.password),
         isAdmin: body.isAdmin ?? false,
         permissionTemplateId: body.permissionTemplateId ?? null,
         createdAt: t,
@@ -118,6 +131,7 @@ export class PlatformUsersService {
       }
       if (!body.isAdmin && self) throw conflict('isAdmin: you cannot remove your own admin rights');
     }
+    if (body.password !== undefined) assertSetsNoPassword(caller, 'password');
     if (body.password !== undefined && self) {
       throw refused('password', 'change your own password with POST /api/v1/auth/password, which asks for the current one');
     }
@@ -129,11 +143,10 @@ export class PlatformUsersService {
       ...(templateChange && !self ? (['template'] as const) : []),
     ];
     for (const act of acts) assertOutranks(caller, await this.subject(user), act);
-    // A key acts for its creator: like the creator, it changes neither their password nor their email
-    // (else a leaked key turns into the creator's sign-in, which can then mint keys).
-    if (user.id === caller.keyCreatorId && (body.password !== undefined || emailChange)) {
-      const field = body.password !== undefined ? 'password' : 'email';
-      throw refused(field, `an API key cannot change the ${field} of the user who created it; they change it themself, signed in`);
+    // A key acts for its creator: like the creator, it does not change their email (else a leaked key
+    // turns into the creator's sign-in, which can then mint keys). Passwords are refused above.
+    if (user.id === caller.keyCreatorId && emailChange) {
+      throw refused('email', 'an API key cannot change the email of the user who created it; they change it themself, signed in');
     }
     if (body.permissionTemplateId !== undefined) {
       const template = await this.assertTemplate(body.permissionTemplateId);
@@ -146,7 +159,7 @@ export class PlatformUsersService {
 
     const { password, ...rest } = body;
     Object.assign(user, rest, { updatedAt: now() });
-    if (password !== undefined) user.passwordHash = await AuthService.hashPassword(password);
+    if (password !== undefined) user.passwordHash = await this.passwords.hash(password);
     const saved = await this.save(user);
     // Sessions follow credentials: a password set by someone else ends every session of the user.
     if (password !== undefined) {
