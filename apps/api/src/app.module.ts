@@ -17,6 +17,7 @@ import { DatabaseModule } from './database/database.module';
 import { TenantReadInterceptor } from './database/tenant-read.interceptor';
 import { AuditExportsModule } from './exports/audit-exports.module';
 import { HealthController } from './health/health.controller';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { PlatformUsersModule } from './platform-users/platform-users.module';
 import { ProductsModule } from './products/products.module';
@@ -33,6 +34,9 @@ export class AppModule {
         DatabaseModule,
         ContextModule,
         RedisModule,
+        // Before AuditModule: global interceptors run in module order, and the Idempotency-Key's transaction
+        // must wrap the @Audited one (which joins it), so a replay skips the handler and its entry altogether.
+        IdempotencyModule,
         AuditModule,
         AuditExportsModule,
         IntegrityModule,

@@ -60,7 +60,7 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     hsts: env.PUBLIC_URL.startsWith('https://') ? { maxAge: 15552000 } : false,
   });
   app.useGlobalFilters(new HttpExceptionFilter());
-  await registerDocs(fastify);
+  await registerDocs(fastify, env.PUBLIC_URL);
   await registerSpa(fastify, env.WEB_DIST ?? resolve(__dirname, '../../web/dist'), (m) => logger.warn(m));
   app.enableShutdownHooks();
   return app;

@@ -15,9 +15,10 @@ type Shape = 'public' | 'authenticated' | 'permission';
 
 function shapeOf(metadata: unknown): Shape | null {
   if (typeof metadata !== 'object' || metadata === null) return null;
-  const keys = Object.keys(metadata);
-  if (keys.length !== 1) return null;
   const m = metadata as Record<string, unknown>;
+  // `sessionOnly: true` may go with a permission (routes an API key may not call).
+  const keys = Object.keys(metadata).filter((k) => !(k === 'sessionOnly' && m.sessionOnly === true && 'permission' in m));
+  if (keys.length !== 1) return null;
   if (m.public === true) return 'public';
   if (m.authenticated === true) return 'authenticated';
   if (typeof m.permission === 'string' && (PERMISSIONS as readonly string[]).includes(m.permission)) return 'permission';

@@ -32,10 +32,15 @@ import { TenantReadInterceptor } from '../src/database/tenant-read.interceptor';
 import { type RequestStore } from '../src/common/request-context';
 import { RowLevelSecurity1764500000000 } from '../src/database/migrations/1764500000000-row-level-security';
 import { AuditIntegrityStatus1764900000000 } from '../src/database/migrations/1764900000000-audit-integrity-status';
+import { IdempotencyKeys1765000000000 } from '../src/database/migrations/1765000000000-idempotency-keys';
 import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
 
 /** The tenant role's grants: the RLS migration's, and those of the tenant tables added after it. */
-const TENANT_GRANTS: Record<string, string> = { ...RowLevelSecurity1764500000000.GRANTS, ...AuditIntegrityStatus1764900000000.GRANTS };
+const TENANT_GRANTS: Record<string, string> = {
+  ...RowLevelSecurity1764500000000.GRANTS,
+  ...AuditIntegrityStatus1764900000000.GRANTS,
+  ...IdempotencyKeys1765000000000.GRANTS,
+};
 import { enterAccount, TENANT_ROLE, type TenantTransactionalAdapter } from '../src/database/tenant-scope';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';

@@ -47,6 +47,7 @@ export const ZCreateApiKeyBody = z
 export type CreateApiKeyBody = z.infer<typeof ZCreateApiKeyBody>;
 
 const manage = { permission: 'settings:api_keys' } as const;
+const manageSignedIn = { permission: 'settings:api_keys', sessionOnly: true } as const;
 
 /** The 403 a bearer key gets from create and revoke. */
 export const API_KEYS_CANNOT_MANAGE_KEYS = 'API keys cannot manage API keys; a signed-in user must';
@@ -65,7 +66,7 @@ export const apiKeysContract = c.router({
     path: '/api/v1/api-keys',
     body: ZCreateApiKeyBody,
     responses: { 201: ZApiKeyCreated, ...ERROR_RESPONSES },
-    metadata: manage,
+    metadata: manageSignedIn,
     summary: 'Create a key with some of your own permissions; its secret is in this response only. Signed-in users only: an API key gets 403',
   },
   revoke: {
@@ -74,7 +75,7 @@ export const apiKeysContract = c.router({
     pathParams: ZIdParams,
     body: c.noBody(),
     responses: { 204: c.noBody(), ...ERROR_RESPONSES },
-    metadata: manage,
+    metadata: manageSignedIn,
     summary: 'Revoke the key: it stops working at once (409 when already revoked). Signed-in users only: an API key gets 403',
   },
 });

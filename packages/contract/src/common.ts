@@ -101,8 +101,11 @@ export function ZUniqueList<T extends z.ZodTypeAny>(item: T, max: number, what: 
 export const nonEmptyPatch = (b: object) => Object.keys(b).length > 0;
 export const NON_EMPTY_PATCH_MESSAGE = 'give at least one field to change';
 
-/** Route metadata: which permission a route needs; `public` routes need no session. */
-export type RouteMetadata = { permission: Permission } | { public: true } | { authenticated: true };
+/**
+ * Route metadata: which permission a route needs; `public` routes need no session; `authenticated`
+ * ones any signed-in user. `sessionOnly` routes refuse API keys (a signed-in user must call them).
+ */
+export type RouteMetadata = { permission: Permission; sessionOnly?: true } | { public: true } | { authenticated: true };
 
 export const PERMISSIONS = [
   'products:read',

@@ -59,6 +59,7 @@ export const customersContract = c.router({
     query: ZCustomerListQuery,
     responses: { 200: ZPage(ZCustomer), ...ERROR_RESPONSES },
     metadata: { permission: 'customers:read' } as const,
+    summary: 'Customers, newest first; `search` matches name, email or company',
   },
   get: {
     method: 'GET',
@@ -66,6 +67,7 @@ export const customersContract = c.router({
     pathParams: ZIdParams,
     responses: { 200: ZCustomer, ...ERROR_RESPONSES },
     metadata: { permission: 'customers:read' } as const,
+    summary: 'One customer',
   },
   create: {
     method: 'POST',
@@ -73,6 +75,7 @@ export const customersContract = c.router({
     body: ZCreateCustomerBody,
     responses: { 201: ZCustomer, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Create a customer',
   },
   update: {
     method: 'PATCH',
@@ -81,6 +84,7 @@ export const customersContract = c.router({
     body: ZUpdateCustomerBody,
     responses: { 200: ZCustomer, ...ERROR_RESPONSES },
     metadata: write,
+    summary: "Change a customer's details",
   },
   remove: {
     method: 'DELETE',

@@ -29,6 +29,7 @@ export * from './devices';
 export * from './health';
 export * from './license-api';
 export * from './licenses';
+export * from './management-api';
 export * from './notification-policies';
 export * from './orders';
 export * from './permission-templates';

@@ -161,6 +161,7 @@ export const licensesContract = c.router({
     query: ZLicenseListQuery,
     responses: { 200: ZPage(ZLicense), ...ERROR_RESPONSES },
     metadata: { permission: 'licenses:read' } as const,
+    summary: 'Licenses, newest first; filter by order, product or customer',
   },
   get: {
     method: 'GET',
@@ -168,6 +169,7 @@ export const licensesContract = c.router({
     pathParams: ZIdParams,
     responses: { 200: ZLicense, ...ERROR_RESPONSES },
     metadata: { permission: 'licenses:read' } as const,
+    summary: 'One license',
   },
   create: {
     method: 'POST',
@@ -184,6 +186,7 @@ export const licensesContract = c.router({
     body: ZUpdateLicenseBody,
     responses: { 200: ZLicense, ...ERROR_RESPONSES },
     metadata: write,
+    summary: "Change a license's limits, validity or notes",
   },
   reset: licenseAction('reset', 'Remove all its activations: every active device is released'),
   disable: licenseAction('disable', 'Stop the license: no new activations'),
@@ -196,6 +199,7 @@ export const licensesContract = c.router({
     body: ZAssignLicenseUserBody,
     responses: { 201: ZLicense, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Assign a user to the license',
   },
   unassignUser: {
     method: 'DELETE',
@@ -204,6 +208,7 @@ export const licensesContract = c.router({
     body: c.noBody(),
     responses: { 200: ZLicense, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Unassign a user from the license',
   },
   setFeatures: {
     method: 'PUT',
@@ -221,6 +226,7 @@ export const licensesContract = c.router({
     body: c.noBody(),
     responses: { 204: c.noBody(), ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Delete the license',
   },
   createCustomField: {
     method: 'POST',
@@ -229,6 +235,7 @@ export const licensesContract = c.router({
     body: ZCreateLicenseCustomFieldBody,
     responses: { 201: ZLicense, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Add a custom field to the license',
   },
   updateCustomField: {
     method: 'PATCH',
@@ -237,6 +244,7 @@ export const licensesContract = c.router({
     body: ZUpdateLicenseCustomFieldBody,
     responses: { 200: ZLicense, ...ERROR_RESPONSES },
     metadata: write,
+    summary: "Change a custom field's value",
   },
   deleteCustomField: {
     method: 'DELETE',
@@ -245,6 +253,7 @@ export const licensesContract = c.router({
     body: c.noBody(),
     responses: { 200: ZLicense, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Delete a custom field of the license',
   },
   auditLog: itemAuditLogRoute('licenses'),
 });

@@ -70,6 +70,7 @@ export const notificationPoliciesContract = c.router({
     query: ZPageQuery.strict(),
     responses: { 200: ZPage(ZNotificationPolicy), ...ERROR_RESPONSES },
     metadata: manage,
+    summary: "The account's notification policies",
   },
   get: {
     method: 'GET',
@@ -77,6 +78,7 @@ export const notificationPoliciesContract = c.router({
     pathParams: ZIdParams,
     responses: { 200: ZNotificationPolicy, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'One notification policy',
   },
   create: {
     method: 'POST',
@@ -84,6 +86,7 @@ export const notificationPoliciesContract = c.router({
     body: ZCreateNotificationPolicyBody,
     responses: { 201: ZNotificationPolicy, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'Create a notification policy: which event notifies which recipients',
   },
   update: {
     method: 'PATCH',
@@ -92,6 +95,7 @@ export const notificationPoliciesContract = c.router({
     body: ZUpdateNotificationPolicyBody,
     responses: { 200: ZNotificationPolicy, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'Change a notification policy',
   },
   remove: {
     method: 'DELETE',
@@ -100,5 +104,6 @@ export const notificationPoliciesContract = c.router({
     body: c.noBody(),
     responses: { 204: c.noBody(), ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'Delete a notification policy',
   },
 });

@@ -65,6 +65,7 @@ export const ordersContract = c.router({
     query: ZOrderListQuery,
     responses: { 200: ZPage(ZOrder), ...ERROR_RESPONSES },
     metadata: { permission: 'orders:read' } as const,
+    summary: 'Orders, newest first; filter by customer or part of the reference',
   },
   get: {
     method: 'GET',
@@ -72,6 +73,7 @@ export const ordersContract = c.router({
     pathParams: ZIdParams,
     responses: { 200: ZOrder, ...ERROR_RESPONSES },
     metadata: { permission: 'orders:read' } as const,
+    summary: 'One order',
   },
   create: {
     method: 'POST',
@@ -79,6 +81,7 @@ export const ordersContract = c.router({
     body: ZCreateOrderBody,
     responses: { 201: ZOrder, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Create an order for a customer',
   },
   update: {
     method: 'PATCH',
@@ -87,6 +90,7 @@ export const ordersContract = c.router({
     body: ZUpdateOrderBody,
     responses: { 200: ZOrder, ...ERROR_RESPONSES },
     metadata: write,
+    summary: "Change an order's details",
   },
   addManager: {
     method: 'POST',
@@ -95,6 +99,7 @@ export const ordersContract = c.router({
     body: ZAddOrderManagerBody,
     responses: { 201: ZOrder, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Add a manager (a person who manages the order for the customer)',
   },
   removeManager: {
     method: 'DELETE',
@@ -103,6 +108,7 @@ export const ordersContract = c.router({
     body: c.noBody(),
     responses: { 200: ZOrder, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Remove a manager from the order',
   },
   remove: {
     method: 'DELETE',

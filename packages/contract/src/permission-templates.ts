@@ -56,6 +56,7 @@ export const permissionTemplatesContract = c.router({
     query: ZPageQuery.strict(),
     responses: { 200: ZPage(ZPermissionTemplate), ...ERROR_RESPONSES },
     metadata: manage,
+    summary: "The account's permission templates",
   },
   get: {
     method: 'GET',
@@ -63,6 +64,7 @@ export const permissionTemplatesContract = c.router({
     pathParams: ZIdParams,
     responses: { 200: ZPermissionTemplate, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'One permission template',
   },
   create: {
     method: 'POST',
@@ -70,6 +72,7 @@ export const permissionTemplatesContract = c.router({
     body: ZCreatePermissionTemplateBody,
     responses: { 201: ZPermissionTemplate, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'Create a permission template granting some of your own permissions',
   },
   update: {
     method: 'PATCH',
@@ -78,6 +81,7 @@ export const permissionTemplatesContract = c.router({
     body: ZUpdatePermissionTemplateBody,
     responses: { 200: ZPermissionTemplate, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'Rename a permission template or change its description',
   },
   setPermissions: {
     method: 'PUT',

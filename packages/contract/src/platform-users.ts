@@ -41,6 +41,7 @@ export const platformUsersContract = c.router({
     query: ZPageQuery.strict(),
     responses: { 200: ZPage(ZPlatformUser), ...ERROR_RESPONSES },
     metadata: manage,
+    summary: "The account's platform users, newest first",
   },
   get: {
     method: 'GET',
@@ -48,6 +49,7 @@ export const platformUsersContract = c.router({
     pathParams: ZIdParams,
     responses: { 200: ZPlatformUser, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'One platform user',
   },
   create: {
     method: 'POST',
@@ -55,6 +57,7 @@ export const platformUsersContract = c.router({
     body: ZCreatePlatformUserBody,
     responses: { 201: ZPlatformUser, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'Add a platform user with a permission template (or as an admin) and a first password',
   },
   update: {
     method: 'PATCH',
@@ -63,6 +66,7 @@ export const platformUsersContract = c.router({
     body: ZUpdatePlatformUserBody,
     responses: { 200: ZPlatformUser, ...ERROR_RESPONSES },
     metadata: manage,
+    summary: "Change a platform user's name, email, password, template or admin flag",
   },
   remove: {
     method: 'DELETE',
@@ -71,5 +75,6 @@ export const platformUsersContract = c.router({
     body: c.noBody(),
     responses: { 204: c.noBody(), ...ERROR_RESPONSES },
     metadata: manage,
+    summary: 'Remove a platform user: their sessions end and the API keys they created stop working',
   },
 });

@@ -55,6 +55,7 @@ export const productsContract = c.router({
     query: ZProductListQuery,
     responses: { 200: ZPage(ZProduct), ...ERROR_RESPONSES },
     metadata: { permission: 'products:read' } as const,
+    summary: 'Products, newest first; `search` matches name or code',
   },
   get: {
     method: 'GET',
@@ -62,6 +63,7 @@ export const productsContract = c.router({
     pathParams: ZIdParams,
     responses: { 200: ZProduct, ...ERROR_RESPONSES },
     metadata: { permission: 'products:read' } as const,
+    summary: 'One product',
   },
   create: {
     method: 'POST',
@@ -69,6 +71,7 @@ export const productsContract = c.router({
     body: ZCreateProductBody,
     responses: { 201: ZProduct, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Create a product (active) with its features',
   },
   update: {
     method: 'PATCH',
@@ -77,6 +80,7 @@ export const productsContract = c.router({
     body: ZUpdateProductBody,
     responses: { 200: ZProduct, ...ERROR_RESPONSES },
     metadata: write,
+    summary: "Change a product's name, code or features",
   },
   activate: {
     method: 'POST',
@@ -85,6 +89,7 @@ export const productsContract = c.router({
     body: c.noBody(),
     responses: { 200: ZProduct, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Activate the product',
   },
   deactivate: {
     method: 'POST',
@@ -93,6 +98,7 @@ export const productsContract = c.router({
     body: c.noBody(),
     responses: { 200: ZProduct, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Deactivate the product',
   },
   archive: {
     method: 'POST',
@@ -101,6 +107,7 @@ export const productsContract = c.router({
     body: c.noBody(),
     responses: { 200: ZProduct, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Archive the product',
   },
   unarchive: {
     method: 'POST',
@@ -109,6 +116,7 @@ export const productsContract = c.router({
     body: c.noBody(),
     responses: { 200: ZProduct, ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Take the product out of the archive',
   },
   remove: {
     method: 'DELETE',
@@ -117,6 +125,7 @@ export const productsContract = c.router({
     body: c.noBody(),
     responses: { 204: c.noBody(), ...ERROR_RESPONSES },
     metadata: write,
+    summary: 'Delete the product (409 while licenses use it)',
   },
   auditLog: itemAuditLogRoute('products'),
 });

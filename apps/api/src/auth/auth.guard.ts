@@ -1,16 +1,18 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TsRestAppRouteMetadataKey } from '@ts-rest/nest';
 import { type AppRoute } from '@ts-rest/core';
-import { type AuditActor, type Permission, type RouteMetadata } from '@keyledger/contract';
-import { type FastifyRequest } from 'fastify';
+import { type AuditActor, type Permission, RATE_LIMIT_HEADERS, type RouteMetadata } from '@keyledger/contract';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
-import { forbidden, unauthorized } from '../common/errors';
+import { ENV, type Env } from '../config/env';
+import { forbidden, tooManyRequests, unauthorized } from '../common/errors';
 import { type RequestStore } from '../common/request-context';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { SecurityEvents } from '../audit/security-events.service';
 import { AuthService } from './auth.service';
 import { SESSION_COOKIE } from './cookies';
+import { RateLimiter } from './rate-limiter.service';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -28,6 +30,8 @@ export class AuthGuard implements CanActivate {
     private readonly apiKeys: ApiKeysService,
     private readonly cls: ClsService<RequestStore>,
     private readonly security: SecurityEvents,
+    private readonly limiter: RateLimiter,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -45,7 +49,7 @@ export class AuthGuard implements CanActivate {
     if ('public' in meta) return true;
 
     const bearer = bearerToken(req.headers.authorization);
-    if (bearer !== undefined) return this.admitApiKey(bearer, meta, req.method, appRoute);
+    if (bearer !== undefined) return this.admitApiKey(bearer, meta, req.method, appRoute, ctx.switchToHttp().getResponse<FastifyReply>());
 
     const token = req.cookies?.[SESSION_COOKIE];
     if (!token) throw unauthorized();
@@ -74,10 +78,11 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async admitApiKey(secret: string, meta: RouteMetadata, method: string, appRoute: AppRoute): Promise<boolean> {
+  private async admitApiKey(secret: string, meta: RouteMetadata, method: string, appRoute: AppRoute, reply: FastifyReply): Promise<boolean> {
     const resolved = secret ? await this.apiKeys.resolve(secret) : null;
     if (!resolved) throw unauthorized('Unknown or revoked API key');
     const { key, effective } = resolved;
+    await this.countKeyRequest(key.id, reply);
     // A key acts for its creator, computed per request: their removal ends it, their lost permissions are its.
     if (!effective) throw unauthorized("This API key no longer works: its creator was removed (or was not a signed-in user); a user must create a new key");
     const permissions: ReadonlySet<Permission> = effective;
@@ -99,6 +104,26 @@ export class AuthGuard implements CanActivate {
       source: 'api',
     });
     return true;
+  }
+
+  /**
+   * Every request of a known API key counts against API_KEY_RATE_LIMIT per API_KEY_RATE_WINDOW (a fixed
+   * window in Redis shared by all API processes, `<prefix>:ratelimit:api-key:<id>`); the answer carries
+   * RateLimit-Limit / -Remaining / -Reset (seconds) and RateLimit-Policy, and beyond the limit 429 with
+   * Retry-After. Sessions are not counted here (sign-in has its own limits).
+   */
+  private async countKeyRequest(keyId: string, reply: FastifyReply): Promise<void> {
+    const limit = this.env.API_KEY_RATE_LIMIT;
+    const windowSeconds = this.env.API_KEY_RATE_WINDOW;
+    const { count, resetInMs } = await this.limiter.consume(`api-key:${keyId}`, windowSeconds * 1000);
+    const reset = Math.max(1, Math.ceil(resetInMs / 1000));
+    void reply.header(RATE_LIMIT_HEADERS.limit, String(limit));
+    void reply.header(RATE_LIMIT_HEADERS.remaining, String(Math.max(0, limit - count)));
+    void reply.header(RATE_LIMIT_HEADERS.reset, String(reset));
+    void reply.header(RATE_LIMIT_HEADERS.policy, `${limit};w=${windowSeconds}`);
+    if (count > limit) {
+      throw tooManyRequests(`This API key made more than ${limit} requests in ${windowSeconds} seconds; retry after ${reset} s`, reset);
+    }
   }
 
   /**

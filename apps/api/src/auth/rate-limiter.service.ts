@@ -27,6 +27,11 @@ export class RateLimiter {
     }
   }
 
+  /** Counts one more event in the key's window: the count so far and the milliseconds until the window resets (never throws 429). */
+  async consume(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }> {
+    return this.count(`ratelimit:${key}`, windowMs);
+  }
+
   /** Counts one more event in the key's window and answers the count so far (never throws 429). */
   async take(key: string, windowMs: number): Promise<number> {
     return (await this.count(`ratelimit:${key}`, windowMs)).count;

@@ -41,6 +41,10 @@ const ZEnv = z.object({
   /** Password hashes waiting for a slot in one process; beyond it, and beyond one address's share of it, 429. */
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   SIGNUP_RATE_LIMIT: z.coerce.number().int().positive().default(20),
+  /** Requests one API key may make per API_KEY_RATE_WINDOW (all API processes together); beyond it 429 with Retry-After. */
+  API_KEY_RATE_LIMIT: z.coerce.number().int().positive().default(600),
+  /** The window of API_KEY_RATE_LIMIT. */
+  API_KEY_RATE_WINDOW: ZDurationSeconds.default(60),
   /** The demo account on an empty database: off unless asked (`npm start` asks; a production start does not). */
   DEMO_SEED: ZBool.default(false),
   DEMO_ADMIN_PASSWORD: z.string().min(10).optional(),

@@ -13,6 +13,7 @@ import { ExportRetention1764730000000 } from './migrations/1764730000000-export-
 import { LeakproofLike1764740000000 } from './migrations/1764740000000-leakproof-like';
 import { AuditIntegrityStatus1764900000000 } from './migrations/1764900000000-audit-integrity-status';
 import { AuditEntryIdIndex1765100000000 } from './migrations/1765100000000-audit-entry-id-index';
+import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempotency-keys';
 import { ENTITIES } from './entities';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   LeakproofLike1764740000000,
   AuditIntegrityStatus1764900000000,
   AuditEntryIdIndex1765100000000,
+  IdempotencyKeys1765000000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

@@ -1,8 +1,7 @@
 import fastifyStatic from '@fastify/static';
-import { generateOpenApi } from '@ts-rest/open-api';
-import { contract } from '@keyledger/contract';
 import { type FastifyInstance } from 'fastify';
 import { absolutePath } from 'swagger-ui-dist';
+import { openApiDocument } from './openapi';
 
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Keyledger API</title>
@@ -13,24 +12,9 @@ const PAGE = `<!doctype html>
 
 const INIT = `window.ui = SwaggerUIBundle({ url: '/api/docs/openapi.json', dom_id: '#swagger-ui', withCredentials: true });`;
 
-export function openApiDocument() {
-  return generateOpenApi(
-    contract,
-    {
-      info: {
-        title: 'Keyledger API',
-        version: '1',
-        description:
-          'The audit log of a software-licensing vendor platform. Browser sessions use the kl_session cookie; mutations need the x-csrf-token header.',
-      },
-    },
-    { setOperationId: 'concatenated-path' },
-  );
-}
-
 /** The OpenAPI document generated from the contract, and Swagger UI, under /api/docs. */
-export async function registerDocs(fastify: FastifyInstance): Promise<void> {
-  const document = openApiDocument();
+export async function registerDocs(fastify: FastifyInstance, publicUrl: string): Promise<void> {
+  const document = openApiDocument(publicUrl);
   await fastify.register(fastifyStatic, { root: absolutePath(), prefix: '/api/docs/assets/', decorateReply: false });
   fastify.get('/api/docs', (_req, reply) => reply.type('text/html').send(PAGE));
   fastify.get('/api/docs/init.js', (_req, reply) => reply.type('application/javascript').send(INIT));

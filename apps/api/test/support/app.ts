@@ -23,6 +23,8 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
     DEMO_SEED: 'false',
     SIGNUP_RATE_LIMIT: '100000',
     LOGIN_RATE_LIMIT_PER_IP: '100000',
+    // Specs drive API keys hard; test/api-key-rate-limits sets a small limit.
+    API_KEY_RATE_LIMIT: '100000',
     // Tests sign many users in at once from 127.0.0.1; test/sign-in-limits sets the production bounds.
     PASSWORD_HASH_QUEUE: '1000',
     // This run's own BullMQ keys: a developer's running worker never takes a test's jobs.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Session } from '@keyledger/contract';
+import { responseValidator } from './response-validator';
 
 export interface Res<T = any> {
   status: number;
@@ -7,10 +8,16 @@ export interface Res<T = any> {
   headers: Headers;
 }
 
-/** A browser-like API client: keeps cookies and echoes the CSRF cookie on mutations. */
+/**
+ * A browser-like API client: keeps cookies and echoes the CSRF cookie on mutations. Every answer is
+ * checked against the served OpenAPI document (test/support/response-validator.ts): an answer the
+ * document does not describe throws. A spec that sends deliberately malformed requests (fuzzing, odd
+ * content types) may set `validateResponses = false` on its client.
+ */
 export class ApiClient {
   readonly cookies = new Map<string, string>();
   session?: Session;
+  validateResponses = true;
 
   constructor(readonly baseUrl: string) {}
 
@@ -36,6 +43,10 @@ export class ApiClient {
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    if (this.validateResponses) {
+      const problem = (await responseValidator(this.baseUrl)).check(method, path, res.status, res.headers.get('content-type') ?? '', parsed);
+      if (problem) throw new Error(`Response does not match the OpenAPI document: ${problem}`);
+    }
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
