@@ -95,8 +95,9 @@ describe('the demo account (DEMO_SEED=true)', () => {
   it('holds a few thousand entries covering all actions, spread over the past 90 days', () => {
     expect(entries.length).toBeGreaterThan(2000);
     const seen = new Set(entries.map((e) => e.action));
-    // Every action but a download, which needs the worker's finished file (the story requests one export).
-    expect(AUDIT_ACTIONS.filter((a) => !seen.has(a))).toEqual(['audit_log_export_downloaded']);
+    // Every action but a download, which needs the worker's finished file (the story requests one export),
+    // and a broken chain, which the demo's is not.
+    expect(AUDIT_ACTIONS.filter((a) => !seen.has(a))).toEqual(['audit_log_export_downloaded', 'audit_log_integrity_broken']);
     const times = entries.map((e) => Date.parse(e.occurredAt));
     const oldest = Math.min(...times);
     expect(oldest).toBeGreaterThan(Date.now() - 91 * DAY);

@@ -39,7 +39,7 @@ function idsFor(path: string, ids: Record<string, string>): Record<string, strin
     'api-keys': ids.apiKey,
     'audit-log': ids.export,
   };
-  const id = path.includes('/integrity/verifications/') ? ids.verification : byResource[resource];
+  const id = path.includes('/integrity/verifications/') ? ids.verification : path.includes('/audit-log/entries/') ? ids.entry : byResource[resource];
   if (!id) throw new Error(`no id of account A for ${path}`);
   return { id, managerId: ids.manager!, licenseUserId: ids.licenseUser!, fieldId: ids.field! };
 }
@@ -86,6 +86,7 @@ async function tenant(): Promise<Tenant> {
   const apiKey = ok(await api.apiKeys.create({ body: { name: `${tag} key`, permissions: ['products:read'] } }), 201);
   const exported = ok(await api.auditExports.create({ body: { format: 'csv', filter: { text: tag } } }), 202);
   const verification = ok(await api.auditIntegrity.requestVerification(), 202);
+  const entry = ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!;
   return {
     client,
     api,
@@ -108,6 +109,7 @@ async function tenant(): Promise<Tenant> {
       apiKey: apiKey.id,
       export: exported.id,
       verification: verification.id,
+      entry: entry.id,
     },
   };
 }

@@ -132,11 +132,8 @@ describe('the web app against the real API', () => {
 
     await history.first().click();
     const drawer = await entryDrawer(page);
-    await expect(changeCells(drawer, 'status')).resolves.toEqual([
-      'status',
-      '"active"',
-      '"inactive"',
-    ]);
+    // Field labels and values in words (issue 15), not code names and JSON.
+    await expect(changeCells(drawer, 'Status')).resolves.toEqual(['Status', 'active', 'inactive']);
     await screenshot(page, 'audit-entry-drawer');
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
