@@ -484,14 +484,24 @@ const PRODUCERS: Record<AuditAction, Producer> = {
       );
       await w.jobs.t.app.get(IntegrityVerifier).runFull(runId);
       expect(ok(await api.auditIntegrity.verify(), 200)).toMatchObject({ ok: false, firstBrokenSeq: 2 });
+      // The worker's incremental verifier runs in the background and may reach the forged entry before
+      // the full run does; whichever finds it first raises the break, once, naming its own run.
+      const raised = await db.query<{ id: string; kind: string }>(
+        `SELECT r.id, r.kind FROM audit_entries e JOIN audit_integrity_runs r ON r.id = e.target_id AND r.account_id = e.account_id
+          WHERE e.account_id = $1 AND e.action = 'audit_log_integrity_broken'`,
+        [w.accountId],
+      );
+      expect(raised.rows).toHaveLength(1);
+      const by = raised.rows[0]!;
+      if (by.kind === 'full') expect(by.id).toBe(runId);
       return {
         actor: { type: 'system', id: null, name: 'Keyledger', email: null },
         context: { source: 'system', requestId: null, ip: null, userAgent: null },
-        target: { type: 'audit_verification', id: runId, label: 'Audit log integrity check' },
-        links: [ref('audit_verification', runId)],
+        target: { type: 'audit_verification', id: by.id, label: 'Audit log integrity check' },
+        links: [ref('audit_verification', by.id)],
         changes: [
           { field: 'firstBrokenSeq', before: null, after: 2 },
-          { field: 'foundBy', before: null, after: 'full verification' },
+          { field: 'foundBy', before: null, after: by.kind === 'full' ? 'full verification' : 'incremental verification' },
         ],
       };
     } finally {
