@@ -75,7 +75,7 @@ describe('the demo account (DEMO_SEED=true)', () => {
       entries.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
-  }, 180_000);
+  }, 400_000); // a few thousand real actions; minutes on a loaded 2-core machine
   afterAll(async () => {
     await t.close();
     // The story's export job, queued under this run's prefix with no worker to take it.

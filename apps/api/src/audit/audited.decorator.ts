@@ -12,6 +12,13 @@ export interface AuditedOptions {
    * parameter holding its id, for routes whose `:id` is another item.
    */
   target: ItemType | ((ctx: AuditTargetContext) => { type: ItemType; id: string });
+  /**
+   * The request body field holding a new password the handler will hash. The hash is computed before
+   * the transaction opens (argon2 takes tens of milliseconds, longer when the password gate queues it),
+   * so no pooled connection waits on it; the handler's `PasswordHasher.hash` of the same password
+   * then returns it at once.
+   */
+  hashesPassword?: string;
 }
 
 export const AUDITED_KEY = 'keyledger:audited';

@@ -132,15 +132,22 @@ export class AuthService {
    * sessions were ended. Recorded: user_password_changed, and user_sessions_revoked when others ended.
    */
   async changePassword(userId: string, currentSessionId: string, body: ChangePasswordBody): Promise<{ revokedSessions: number }> {
+    // Both argon2 steps before the transaction, so no pooled connection waits on them; the transaction
+    // then checks, under the row lock, that the hash verified is still the user's.
     const passwordHash = await this.passwords.hash(body.newPassword);
+    const verified = await this.txHost.tx
+      .getRepository(PlatformUserEntity)
+      .findOne({ where: { id: userId, removedAt: IsNull() }, select: { id: true, passwordHash: true } });
+    if (!verified) throw unauthorized();
+    if (!(await this.passwords.verify(verified.passwordHash, body.currentPassword))) {
+      throw badRequest('currentPassword: the current password is incorrect', [{ path: 'currentPassword', message: 'the current password is incorrect' }]);
+    }
     return this.txHost.withTransaction(async () => {
       const users = this.txHost.tx.getRepository(PlatformUserEntity);
       const user = await users.findOne({ where: { id: userId, removedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
       if (!user) throw unauthorized();
-      if (!(await this.passwords.verify(user.passwordHash, body.currentPassword))) {
-        throw badRequest('currentPassword: the current password is incorrect', [
-          { path: 'currentPassword', message: 'the current password is incorrect' },
-        ]);
+      if (user.passwordHash !== verified.passwordHash) {
+        throw conflict('currentPassword: the password was changed meanwhile; sign in again with the new one');
       }
       await users.update({ id: user.id }, { passwordHash, updatedAt: now() });
       await this.security.passwordChanged(user, userActor(user));

@@ -24,6 +24,8 @@ export interface RequestStore extends ClsStore {
   clientRequestId?: string;
   /** A clock override, used by the demo seed to replay history at past dates. */
   now?: Date;
+  /** A password hashed before the request's transaction opened (see AuditedOptions.hashesPassword). */
+  prehashed?: { password: string; hash: string };
 }
 
 function cls() {

@@ -20,13 +20,13 @@ export class PlatformUsersController {
   }
 
   @TsRestHandler(c.create)
-  @Audited('platform_user_added', { target: 'platform_user' })
+  @Audited('platform_user_added', { target: 'platform_user', hashesPassword: 'password' })
   create() {
     return tsRestHandler(c.create, async ({ body }) => ({ status: 201, body: toPlatformUserDto(await this.users.create(body)) }));
   }
 
   @TsRestHandler(c.update)
-  @Audited('platform_user_updated', { target: 'platform_user' })
+  @Audited('platform_user_updated', { target: 'platform_user', hashesPassword: 'password' })
   update() {
     return tsRestHandler(c.update, async ({ params, body }) => ({
       status: 200,
