@@ -19,7 +19,7 @@ run() { # name, dir, jest args...
 run contract packages/contract
 run verify packages/verify
 run web apps/web
-run api apps/api --runInBand
+run api apps/api --runInBand --forceExit # a failed hook may leave an app starting: never hang CI on it
 
 node -e '
 const fs = require("fs"), path = require("path");
