@@ -20,4 +20,6 @@ module.exports = {
   },
   moduleNameMapper: { '\\.css$': 'identity-obj-proxy' },
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  // Room for the 5 s waits of src/test/setup.ts on a loaded machine.
+  testTimeout: 20000,
 };

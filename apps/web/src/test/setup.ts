@@ -1,4 +1,9 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
+
+// findBy*/waitFor wait up to 5 s (default 1 s): on a loaded 2-core machine one render with its mocked
+// fetches can take longer than a second, and a wait that ends early fails a test that is right.
+configure({ asyncUtilTimeout: 5000 });
 
 // Mantine reads these browser APIs that jsdom does not implement.
 const { getComputedStyle } = window;
