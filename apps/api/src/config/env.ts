@@ -4,19 +4,51 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import {
+  type ExportStorageConfig,
+  parseExportStorageUrl,
+  type S3ExportStorageConfig,
+} from './export-storage-url';
 
 /** A duration: seconds, or a number with s, m, h or d (`90s`, `15m`, `24h`, `7d`); parsed to seconds. */
-const ZDurationSeconds = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  const m = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(v);
-  if (!m) return v;
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
-}, z.number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' }).int().positive());
+const ZDurationSeconds = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const m = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(v);
+    if (!m) return v;
+    const unit = { s: 1, m: 60, h: 3600, d: 86400 }[
+      (m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'
+    ];
+    return Number(m[1]) * unit;
+  },
+  z
+    .number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' })
+    .int()
+    .positive(),
+);
 
-const ZRedisPrefix = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
+const ZRedisPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
 
-const ZBool = z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
+/** EXPORT_STORAGE_URL: empty means unset; otherwise parsed into the bucket's settings, or an issue naming the bad part. */
+const ZExportStorageUrl = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .transform((raw, ctx): S3ExportStorageConfig => {
+      const parsed = parseExportStorageUrl(raw);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.message });
+      return z.NEVER;
+    })
+    .optional(),
+);
+
+const ZBool = z.preprocess(
+  (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
+  z.boolean(),
+);
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,7 +63,11 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: readable lines (pino-pretty) when stdout is a terminal, JSON lines otherwise. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 7),
   COOKIE_SECURE: ZBool.optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Sign-in attempts per address per 15 minutes, whatever the email (unknown emails included). */
@@ -59,6 +95,11 @@ const ZEnv = z.object({
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Where finished exports are kept (default <DATA_DIR>/exports). */
   EXPORTS_DIR: z.string().optional(),
+  /**
+   * An S3-compatible bucket for export files instead of EXPORTS_DIR, so the API and the workers need no
+   * shared disk: s3://[KEY:SECRET@]bucket[/prefix][?region=…&endpoint=…&forcePathStyle=true] (export-storage-url.ts).
+   */
+  EXPORT_STORAGE_URL: ZExportStorageUrl,
   /** Where mail goes as .eml files when SMTP_URL is not set (default <DATA_DIR>/mail). */
   MAIL_DIR: z.string().optional(),
   /** Signs export download links; default: a random key kept in <DATA_DIR>/secrets, made on first use. */
@@ -75,18 +116,32 @@ const ZEnv = z.object({
   /** How often the worker's incremental verifier looks for sealed entries not yet verified. */
   INTEGRITY_VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** At most this many entries per account per incremental pass (the next pass continues). */
-  INTEGRITY_INCREMENTAL_MAX_ENTRIES: z.coerce.number().int().min(100).max(100_000_000).default(500_000),
+  INTEGRITY_INCREMENTAL_MAX_ENTRIES: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(100_000_000)
+    .default(500_000),
   /** Scheduled full re-verification of every account, every this many hours; 0 turns the schedule off ("verify now" still works). */
-  INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
+  INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 366)
+    .default(24),
   /** Worker threads of one full verification (each verifies one seq range); default: the machine's cores. */
   INTEGRITY_VERIFY_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** A full verification uses one thread per this many entries at most (small chains run in one). */
   INTEGRITY_MIN_ENTRIES_PER_THREAD: z.coerce.number().int().min(1).default(50_000),
 });
 
-export type Env = Omit<z.infer<typeof ZEnv>, 'REDIS_PREFIX' | 'QUEUE_PREFIX'> & {
+export type Env = Omit<
+  z.infer<typeof ZEnv>,
+  'REDIS_PREFIX' | 'QUEUE_PREFIX' | 'EXPORT_STORAGE_URL'
+> & {
   PUBLIC_URL: string;
   EXPORTS_DIR: string;
+  /** Where export files live: EXPORT_STORAGE_URL's bucket, else the folder EXPORTS_DIR (the URL itself, with its secret, is not kept). */
+  EXPORT_STORAGE: ExportStorageConfig;
   MAIL_DIR: string;
   /** The one prefix of every Redis key (QUEUE_PREFIX is the same value, kept for older callers). */
   REDIS_PREFIX: string;
@@ -99,14 +154,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const env = parsed.data;
+  const { EXPORT_STORAGE_URL: bucket, ...env } = parsed.data;
   const prefix = env.REDIS_PREFIX ?? env.QUEUE_PREFIX ?? 'keyledger';
+  const exportsDir = env.EXPORTS_DIR ?? join(env.DATA_DIR, 'exports');
   return {
     ...env,
     REDIS_PREFIX: prefix,
     QUEUE_PREFIX: prefix,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
-    EXPORTS_DIR: env.EXPORTS_DIR ?? join(env.DATA_DIR, 'exports'),
+    EXPORTS_DIR: exportsDir,
+    EXPORT_STORAGE: bucket ?? { kind: 'local', dir: exportsDir },
     MAIL_DIR: env.MAIL_DIR ?? join(env.DATA_DIR, 'mail'),
   };
 }
