@@ -113,6 +113,28 @@ describe(S3ExportStorage.name, () => {
     expect(await s3.uploads(`${prefix}${small}`)).toEqual([]);
   });
 
+  it('a new writer of a key first aborts the multipart upload a killed writer left under it', async () => {
+    const key = newKey('ndjson');
+    const objectKey = `${prefix}${key}`;
+    const killed = await storage.create(key);
+    await writeAll(randomBytes(24 * MiB), killed.stream);
+    expect(await s3.uploads(objectKey)).toEqual([objectKey]);
+    // The retry, in another process: it never heard of the first upload.
+    const retry = new S3ExportStorage(config(), { partSize: PART });
+    try {
+      const upload = await retry.create(key);
+      expect(await s3.uploads(objectKey)).toEqual([]);
+      const data = Buffer.from('{"manifest":{}}\n');
+      await writeAll(data, upload.stream);
+      await upload.commit();
+      expect(await s3.read(objectKey)).toEqual(data);
+      expect(await s3.uploads(prefix)).not.toContain(objectKey);
+    } finally {
+      retry.onModuleDestroy();
+    }
+    await killed.abort(); // its upload is gone already: not an error
+  });
+
   it('open(): null for a missing key; a stored file streams with its size', async () => {
     expect(await storage.open(newKey())).toBeNull();
     const key = newKey();

@@ -4,34 +4,20 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import {
-  type ExportStorageConfig,
-  parseExportStorageUrl,
-  type S3ExportStorageConfig,
-} from './export-storage-url';
+import { type ExportStorageConfig, parseExportStorageUrl, type S3ExportStorageConfig } from './export-storage-url';
 
 /** A duration: seconds, or a number with s, m, h or d (`90s`, `15m`, `24h`, `7d`); parsed to seconds. */
-const ZDurationSeconds = z.preprocess(
-  (v) => {
-    if (typeof v !== 'string') return v;
-    const m = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(v);
-    if (!m) return v;
-    const unit = { s: 1, m: 60, h: 3600, d: 86400 }[
-      (m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'
-    ];
-    return Number(m[1]) * unit;
-  },
-  z
-    .number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' })
-    .int()
-    .positive(),
-);
+const ZDurationSeconds = z.preprocess((v) => {
+  if (typeof v !== 'string') return v;
+  const m = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(v);
+  if (!m) return v;
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}, z.number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' }).int().positive());
 
-const ZRedisPrefix = z
-  .string()
-  .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
+const ZRedisPrefix = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
 
-/** EXPORT_STORAGE_URL: empty means unset; otherwise parsed into the bucket's settings, or an issue naming the bad part. */
+/** EXPORT_STORAGE_URL: empty means unset; otherwise the bucket's settings, or an issue naming the bad part (never the secret). */
 const ZExportStorageUrl = z.preprocess(
   (v) => (v === '' ? undefined : v),
   z
@@ -45,10 +31,7 @@ const ZExportStorageUrl = z.preprocess(
     .optional(),
 );
 
-const ZBool = z.preprocess(
-  (v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v),
-  z.boolean(),
-);
+const ZBool = z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -63,11 +46,7 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: readable lines (pino-pretty) when stdout is a terminal, JSON lines otherwise. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  SESSION_TTL_HOURS: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 7),
   COOKIE_SECURE: ZBool.optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Sign-in attempts per address per 15 minutes, whatever the email (unknown emails included). */
@@ -116,28 +95,16 @@ const ZEnv = z.object({
   /** How often the worker's incremental verifier looks for sealed entries not yet verified. */
   INTEGRITY_VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** At most this many entries per account per incremental pass (the next pass continues). */
-  INTEGRITY_INCREMENTAL_MAX_ENTRIES: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(100_000_000)
-    .default(500_000),
+  INTEGRITY_INCREMENTAL_MAX_ENTRIES: z.coerce.number().int().min(100).max(100_000_000).default(500_000),
   /** Scheduled full re-verification of every account, every this many hours; 0 turns the schedule off ("verify now" still works). */
-  INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: z.coerce
-    .number()
-    .min(0)
-    .max(24 * 366)
-    .default(24),
+  INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
   /** Worker threads of one full verification (each verifies one seq range); default: the machine's cores. */
   INTEGRITY_VERIFY_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** A full verification uses one thread per this many entries at most (small chains run in one). */
   INTEGRITY_MIN_ENTRIES_PER_THREAD: z.coerce.number().int().min(1).default(50_000),
 });
 
-export type Env = Omit<
-  z.infer<typeof ZEnv>,
-  'REDIS_PREFIX' | 'QUEUE_PREFIX' | 'EXPORT_STORAGE_URL'
-> & {
+export type Env = Omit<z.infer<typeof ZEnv>, 'REDIS_PREFIX' | 'QUEUE_PREFIX' | 'EXPORT_STORAGE_URL'> & {
   PUBLIC_URL: string;
   EXPORTS_DIR: string;
   /** Where export files live: EXPORT_STORAGE_URL's bucket, else the folder EXPORTS_DIR (the URL itself, with its secret, is not kept). */

@@ -103,7 +103,9 @@ export function parseExportStorageUrl(raw: string): ParsedExportStorageUrl {
     credentials = { accessKeyId, secretAccessKey };
   }
 
-  const path = url.pathname.replace(/^\/+/, '').replace(/\/+$/, '');
+  // From the text itself: URL parsing would resolve "." and ".." segments away.
+  const rawPath = /^[^:]+:\/\/[^/?#]*(\/[^?#]*)?/.exec(raw)?.[1] ?? '';
+  const path = rawPath.replace(/^\/+/, '').replace(/\/+$/, '');
   let prefix = '';
   if (path) {
     const segments = path.split('/');

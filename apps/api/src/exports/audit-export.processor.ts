@@ -9,12 +9,7 @@ import { type AuditExportJobV1, ZAuditExportJobV1 } from './audit-export.job';
 import { AuditExportMailer } from './audit-export.mailer';
 import { AuditExportWriter } from './audit-export.writer';
 import { AuditExportsRepository, type AuditExportRow } from './audit-exports.repository';
-import {
-  EXPORT_STORAGE,
-  type ExportStorage,
-  ExportStorageError,
-  exportKey,
-} from './storage/export-storage';
+import { EXPORT_STORAGE, type ExportStorage, ExportStorageError, exportKey } from './storage/export-storage';
 
 /** A job whose export row is not visible yet (its request has not committed) waits this long for it. */
 const MISSING_ROW_GRACE_MS = 30_000;
@@ -39,10 +34,8 @@ export interface AuditExportProgress {
 export function publicCause(err: Error): string {
   const code = (err as { code?: unknown }).code;
   const fromDatabase =
-    (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) ||
-    ['QueryFailedError', 'DatabaseError'].includes(err.name);
-  if (fromDatabase)
-    return `the database could not read the entries${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`;
+    (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) || ['QueryFailedError', 'DatabaseError'].includes(err.name);
+  if (fromDatabase) return `the database could not read the entries${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`;
   return err.message.slice(0, 300);
 }
 
@@ -53,16 +46,13 @@ export function failureMessage(err: Error, attempts: number, exportId: string): 
   let todo = 'Try the export again; if it fails again, ask your Keyledger administrator';
   if (err instanceof ExportStorageError) {
     cause = `the export storage failed (${err.message})`;
-    todo =
-      'Ask your Keyledger administrator to check the export storage (EXPORT_STORAGE_URL), then try again';
+    todo = 'Ask your Keyledger administrator to check the export storage (EXPORT_STORAGE_URL), then try again';
   } else if (code === 'ENOSPC' || code === 'EDQUOT') {
     cause = 'the export storage is full';
-    todo =
-      'Try a narrower filter (a shorter date range), or ask your Keyledger administrator to free space in the export storage (EXPORTS_DIR)';
+    todo = 'Try a narrower filter (a shorter date range), or ask your Keyledger administrator to free space in the export storage (EXPORTS_DIR)';
   } else if (code && ['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'EISDIR', 'ENOENT'].includes(code)) {
     cause = `the export storage cannot be written (${code})`;
-    todo =
-      'Ask your Keyledger administrator to check the export storage (EXPORTS_DIR), then try again';
+    todo = 'Ask your Keyledger administrator to check the export storage (EXPORTS_DIR), then try again';
   } else if (code && /^(08|53|57)/.test(code)) {
     cause = 'the database was unavailable';
   } else {
@@ -104,52 +94,35 @@ export class AuditExportProcessor extends WorkerHost {
 
   private payload(job: Job): AuditExportJobV1 {
     const parsed = ZAuditExportJobV1.safeParse(job.data);
-    if (!parsed.success)
-      throw new UnrecoverableError(
-        `Invalid ${QUEUES.auditExports} job payload: ${parsed.error.message}`,
-      );
+    if (!parsed.success) throw new UnrecoverableError(`Invalid ${QUEUES.auditExports} job payload: ${parsed.error.message}`);
     return parsed.data;
   }
 
-  private async build(
-    job: Job,
-    { exportId }: AuditExportJobV1,
-    token?: string,
-  ): Promise<AuditExportJobResult> {
+  private async build(job: Job, { exportId }: AuditExportJobV1, token?: string): Promise<AuditExportJobResult> {
     const row = await this.exportsRepo.find(exportId);
     if (!row) {
       if (token && Date.now() - job.timestamp < MISSING_ROW_GRACE_MS) {
         await job.moveToDelayed(Date.now() + 250, token);
         throw new DelayedError();
       }
-      throw new UnrecoverableError(
-        `Export ${exportId} does not exist: the request that queued it did not complete`,
-      );
+      throw new UnrecoverableError(`Export ${exportId} does not exist: the request that queued it did not complete`);
     }
     if (row.status === 'failed') return { exportId, status: 'failed' };
     // Done long ago and its file since deleted (retention): nothing to build or send again.
-    if (row.status === 'expired')
-      return { exportId, status: 'completed', rows: Number(row.rows_written) };
+    if (row.status === 'expired') return { exportId, status: 'completed', rows: Number(row.rows_written) };
     if (row.status !== 'completed') {
       const running = await this.exportsRepo.markRunning(exportId);
       if (running) await this.export(job, running);
     }
     await this.mailer.sendReadyOnce(exportId);
     const done = await this.exportsRepo.find(exportId);
-    return {
-      exportId,
-      status: 'completed',
-      rows: Number(done?.rows_written ?? 0),
-      sha256: done?.sha256 ?? undefined,
-    };
+    return { exportId, status: 'completed', rows: Number(done?.rows_written ?? 0), sha256: done?.sha256 ?? undefined };
   }
 
   private async export(job: Job, row: AuditExportRow): Promise<void> {
     const resolved = resolveAuditFilter(row.filter);
     if (!resolved.ok) {
-      throw new UnrecoverableError(
-        `The export's filter is no longer valid: ${resolved.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      );
+      throw new UnrecoverableError(`The export's filter is no longer valid: ${resolved.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     }
     const startedAt = Date.now();
     let estimate: number | null = null;
@@ -161,11 +134,7 @@ export class AuditExportProcessor extends WorkerHost {
       };
       await this.exportsRepo.progress(row.id, rowsWritten, estimate ?? undefined);
       // Progress in Redis is a convenience: a blip there must not fail the export.
-      await job
-        .updateProgress(progress)
-        .catch((err: Error) =>
-          this.logger.warn(`Export ${row.id}: progress not sent (${err.message})`),
-        );
+      await job.updateProgress(progress).catch((err: Error) => this.logger.warn(`Export ${row.id}: progress not sent (${err.message})`));
     };
 
     const key = exportKey(row.account_id, row.id, encodingOf(row.format).extension);
@@ -200,11 +169,7 @@ export class AuditExportProcessor extends WorkerHost {
       storageKey: key,
     });
     await job
-      .updateProgress({
-        rowsWritten: result.rows,
-        rowsTotalEstimate: result.rows,
-        percent: 100,
-      } satisfies AuditExportProgress)
+      .updateProgress({ rowsWritten: result.rows, rowsTotalEstimate: result.rows, percent: 100 } satisfies AuditExportProgress)
       .catch(() => undefined);
     this.logger.log(
       {
@@ -231,20 +196,12 @@ export class AuditExportProcessor extends WorkerHost {
     try {
       await this.cls.run(async () => {
         if (!final) {
-          this.logger.warn(
-            `Export ${exportId}: attempt ${job.attemptsMade} failed (${err.message}); retrying`,
-          );
-          await this.exportsRepo.requeue(
-            exportId,
-            `Attempt ${job.attemptsMade} failed: ${publicCause(err)}; retrying`,
-          );
+          this.logger.warn(`Export ${exportId}: attempt ${job.attemptsMade} failed (${err.message}); retrying`);
+          await this.exportsRepo.requeue(exportId, `Attempt ${job.attemptsMade} failed: ${publicCause(err)}; retrying`);
           return;
         }
         this.logger.error({ exportId, err }, `Export ${exportId} failed for good`);
-        const failed = await this.exportsRepo.fail(
-          exportId,
-          failureMessage(err, job.attemptsMade, exportId),
-        );
+        const failed = await this.exportsRepo.fail(exportId, failureMessage(err, job.attemptsMade, exportId));
         if (failed) await this.mailer.sendFailedOnce(exportId);
       });
     } catch (e) {

@@ -2,14 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import {
-  type AuditActor,
-  type AuditExport,
-  type AuditExportCreated,
-  auditExportsContract,
-  type CreateAuditExportBody,
-  describeAuditFilter,
-} from '@keyledger/contract';
+import { type AuditActor, type AuditExport, type AuditExportCreated, auditExportsContract, type CreateAuditExportBody, describeAuditFilter } from '@keyledger/contract';
 import { type Queue } from 'bullmq';
 import { AccountsService } from '../accounts/accounts.service';
 import { resolveOrThrow } from '../audit/audit-query.service';
@@ -18,13 +11,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuthService } from '../auth/auth.service';
 import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
 import { ENV, type Env } from '../config/env';
-import {
-  ApiError,
-  forbidden,
-  notFound,
-  serviceUnavailable,
-  tooManyRequests,
-} from '../common/errors';
+import { ApiError, forbidden, notFound, serviceUnavailable, tooManyRequests } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { currentAccountId, requirePrincipal } from '../common/request-context';
 import { AUDIT_EXPORT_JOBS, QUEUES } from '../jobs/queues';
@@ -51,12 +38,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** `7 days`, `12 hours`, `90 seconds`: a retention period in words. */
 export function durationInWords(seconds: number): string {
-  const [n, unit] =
-    seconds % 86400 === 0
-      ? [seconds / 86400, 'day']
-      : seconds % 3600 === 0
-        ? [seconds / 3600, 'hour']
-        : [seconds, 'second'];
+  const [n, unit] = seconds % 86400 === 0 ? [seconds / 86400, 'day'] : seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : [seconds, 'second'];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
@@ -94,19 +76,8 @@ export class AuditExportsService {
     const id = uuidv7();
     await this.txHost.withTransaction(async () => {
       await this.assertBelowActiveLimit(principal.accountId);
-      await this.exportsRepo.insert({
-        id,
-        accountId: principal.accountId,
-        requestedBy: principal.actor,
-        format: body.format,
-        filter: body.filter,
-      });
-      await this.security.exportRequested(
-        principal.accountId,
-        id,
-        body.format,
-        describeAuditFilter(filter),
-      );
+      await this.exportsRepo.insert({ id, accountId: principal.accountId, requestedBy: principal.actor, format: body.format, filter: body.filter });
+      await this.security.exportRequested(principal.accountId, id, body.format, describeAuditFilter(filter));
       await this.enqueue(id);
     });
     return { id, status: 'queued' };
@@ -131,11 +102,7 @@ export class AuditExportsService {
       const client = await within(this.queue.client, ENQUEUE_TIMEOUT_MS, 'Redis');
       if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
       await within(
-        this.queue.add(
-          AUDIT_EXPORT_JOBS.build,
-          { v: 1, exportId },
-          { ...AUDIT_EXPORT_JOB_OPTIONS, jobId: exportId },
-        ),
+        this.queue.add(AUDIT_EXPORT_JOBS.build, { v: 1, exportId }, { ...AUDIT_EXPORT_JOB_OPTIONS, jobId: exportId }),
         ENQUEUE_TIMEOUT_MS,
         'Redis',
       );
@@ -147,10 +114,7 @@ export class AuditExportsService {
     }
   }
 
-  async list(query: {
-    limit: number;
-    cursor?: string;
-  }): Promise<{ items: AuditExport[]; nextCursor: string | null }> {
+  async list(query: { limit: number; cursor?: string }): Promise<{ items: AuditExport[]; nextCursor: string | null }> {
     const accountId = currentAccountId();
     const cursor = decodeCursor<CreatedCursor>(query.cursor, isCreatedCursor);
     const rows = await this.exportsRepo.listInAccount(accountId, query.limit + 1, cursor);
@@ -159,10 +123,7 @@ export class AuditExportsService {
     const last = page[page.length - 1];
     return {
       items: page.map((r) => toAuditExportDto(r, slug, this.signer)),
-      nextCursor:
-        rows.length > query.limit && last
-          ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
-          : null,
+      nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.created_at.toISOString(), id: last.id }) : null,
     };
   }
 
@@ -185,16 +146,10 @@ export class AuditExportsService {
    * are not the account's audit log. Streaming keeps every download checked and recorded, and the bucket
    * private (it need not be reachable from users' browsers at all).
    */
-  async openDownload(
-    id: string,
-    token: string,
-    sessionToken: string | undefined,
-  ): Promise<ExportDownload> {
+  async openDownload(id: string, token: string, sessionToken: string | undefined): Promise<ExportDownload> {
     const check = this.signer.verify(id, token);
     if (!check.ok) {
-      throw forbidden(
-        'This download link is not valid: use the link from the email, or open the export in Keyledger for a new one',
-      );
+      throw forbidden('This download link is not valid: use the link from the email, or open the export in Keyledger for a new one');
     }
     const row = await this.exportsRepo.findInAccount(check.claims.accountId, id);
     if (!row) throw notFound('Export');
@@ -209,12 +164,7 @@ export class AuditExportsService {
       const session = await this.auth.resolve(sessionToken);
       if (session && session.account.id !== row.account_id) throw notFound('Export');
       if (session) {
-        downloader = {
-          type: 'platform_user',
-          id: session.user.id,
-          name: session.user.name,
-          email: session.user.email,
-        };
+        downloader = { type: 'platform_user', id: session.user.id, name: session.user.name, email: session.user.email };
         via = 'session';
       }
     }
@@ -244,11 +194,7 @@ export class AuditExportsService {
     }
     if (row.status !== 'completed' || !row.storage_key) throw notFound('Export file');
     const file = await this.storage.open(row.storage_key);
-    if (!file)
-      throw new ApiError(
-        HttpStatus.GONE,
-        'The file of this export is no longer kept: export the audit log again',
-      );
+    if (!file) throw new ApiError(HttpStatus.GONE, 'The file of this export is no longer kept: export the audit log again');
     try {
       await this.security.exportDownloaded(row.account_id, row.id, row.format, downloader, via);
     } catch (err) {

@@ -3,12 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import {
-  assertExportKey,
-  type ExportStorage,
-  type ExportUpload,
-  type StoredExport,
-} from './export-storage';
+import { assertExportKey, type ExportStorage, type ExportUpload, type StoredExport } from './export-storage';
 
 async function fsyncPath(path: string): Promise<void> {
   const fh = await open(path, 'r');
@@ -37,8 +32,7 @@ export class LocalExportStorage implements ExportStorage {
     await mkdir(dir, { recursive: true });
     const prefix = `${basename(path)}.`;
     for (const name of await readdir(dir)) {
-      if (name.startsWith(prefix) && name.endsWith('.part'))
-        await rm(join(dir, name), { force: true });
+      if (name.startsWith(prefix) && name.endsWith('.part')) await rm(join(dir, name), { force: true });
     }
     const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.part`;
     const stream = createWriteStream(temp, { flags: 'wx' });

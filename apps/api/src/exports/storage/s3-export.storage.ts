@@ -1,12 +1,13 @@
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
+  ListMultipartUploadsCommand,
   GetObjectCommand,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { type OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { type S3ExportStorageConfig } from '../../config/export-storage-url';
@@ -48,7 +49,9 @@ function storageError(err: unknown, doing: string): Error {
     // A network failure: the system's code (ECONNREFUSED, ETIMEDOUT, …), also when the SDK wrapped it.
     const code =
       typeof e.code === 'string' ? e.code : /\b(E[A-Z]{2,})\b/.exec(String(e.message))?.[1];
-    reason = `S3 could not be reached${code ? ` (${code})` : ''}`;
+    reason = code
+      ? `S3 could not be reached (${code})`
+      : `the request to S3 failed (${e.name ?? 'Error'})`;
   }
   return new ExportStorageError(`${doing}: ${reason}`, { cause: err });
 }
@@ -72,10 +75,12 @@ export interface S3ExportStorageOptions {
  * then, and S3 shows the object only once CompleteMultipartUpload has succeeded, so nothing is visible
  * under the key before `commit()`. `abort()` stops the upload and aborts the multipart upload (its parts
  * are deleted). A worker killed mid-upload leaves an incomplete multipart upload, invisible but stored:
+ * the next writer of that key (the retried job) aborts it first; for uploads no retry comes back to,
  * give the bucket a lifecycle rule that aborts incomplete multipart uploads after a day (MinIO removes
  * them by itself after 24 h).
  */
 export class S3ExportStorage implements ExportStorage, OnModuleDestroy {
+  private readonly logger = new Logger(S3ExportStorage.name);
   readonly client: S3Client;
   private readonly partSize: number;
 
@@ -105,6 +110,7 @@ export class S3ExportStorage implements ExportStorage, OnModuleDestroy {
   async create(key: string): Promise<ExportUpload> {
     const Bucket = this.config.bucket;
     const Key = this.objectKey(key);
+    await this.abortLeftUploads(Key);
     // The upload reads `body`; the writer writes `sink`, whose end does not end `body` (commit does).
     const body = new PassThrough({ highWaterMark: 1024 * 1024 });
     const upload = new Upload({
@@ -172,6 +178,47 @@ export class S3ExportStorage implements ExportStorage, OnModuleDestroy {
         }
       },
     };
+  }
+
+  /**
+   * A new writer of a key first aborts the multipart uploads a killed writer left under it (invisible,
+   * but their parts are stored and billed). Best effort: a store that cannot list them still works, and
+   * the bucket's lifecycle rule removes them.
+   */
+  private async abortLeftUploads(Key: string): Promise<void> {
+    let uploads;
+    try {
+      uploads =
+        (
+          await this.client.send(
+            new ListMultipartUploadsCommand({ Bucket: this.config.bucket, Prefix: Key }),
+          )
+        ).Uploads ?? [];
+    } catch (err) {
+      // Only the store's answers (NotImplemented, AccessDenied, …) and network failures; a bug is thrown.
+      if (!(err instanceof S3ServiceException) && !(err as { $metadata?: unknown }).$metadata)
+        throw err;
+      this.logger.warn(
+        `Could not list the unfinished uploads of ${Key} (${storageError(err, 'listing').message}); leaving them to the bucket's lifecycle rule`,
+      );
+      return;
+    }
+    for (const left of uploads) {
+      if (left.Key !== Key || !left.UploadId) continue;
+      await this.client
+        .send(
+          new AbortMultipartUploadCommand({
+            Bucket: this.config.bucket,
+            Key,
+            UploadId: left.UploadId,
+          }),
+        )
+        .catch((err: unknown) => {
+          if ((err as { name?: string }).name !== 'NoSuchUpload')
+            throw storageError(err, 'Aborting an unfinished upload in S3');
+        });
+      this.logger.log(`Aborted an unfinished upload of ${Key} left by an earlier attempt`);
+    }
   }
 
   async open(key: string): Promise<StoredExport | null> {
