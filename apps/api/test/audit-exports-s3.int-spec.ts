@@ -16,7 +16,7 @@ import { S3Server } from './support/s3';
 import { SmtpCapture } from './support/smtp';
 import { REDIS_URL } from './support/test-db';
 import { expectStatus, ok, signedUpTyped, type TypedClient } from './support/typed-client';
-import { ChildWorker } from './support/worker';
+import { ChildWorker, startWorker } from './support/worker';
 
 /** Polls the bucket (S3 has no change events to wait on) until `check` holds. */
 async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -298,6 +298,50 @@ describe('audit-log exports on S3-compatible storage (no shared disk)', () => {
     );
     expect(await entries(api, done.id)).toEqual([]);
   }, 120_000);
+
+  it('fails an export whose bucket does not exist after its attempts, saying what to check, with nothing written', async () => {
+    const broken = {
+      ...settings,
+      REDIS_PREFIX: `${settings.REDIS_PREFIX}-broken`,
+      EXPORT_STORAGE_URL: s3.url(prefix).replace(`@${s3.bucket}/`, '@kltest-no-such-bucket/'),
+      DATA_DIR: apiDir,
+    };
+    const app = await startApp(broken);
+    const w = await startWorker(broken);
+    const q = new Queue(QUEUES.auditExports, {
+      connection: bullConnection(t.env),
+      prefix: broken.REDIS_PREFIX,
+    });
+    const ev = new QueueEvents(QUEUES.auditExports, {
+      connection: bullConnection(t.env),
+      prefix: broken.REDIS_PREFIX,
+    });
+    try {
+      await ev.waitUntilReady();
+      const { session, api } = await signedUpTyped(app.url);
+      const created = await api.auditExports.create({ body: { format: 'csv', filter: {} } });
+      expectStatus(created, 202);
+      const id = created.body.id;
+      await expect((await q.getJob(id))!.waitUntilFinished(ev, 60_000)).rejects.toThrow(
+        /NoSuchBucket/,
+      );
+      const status = ok(await api.auditExports.get({ params: { id } }), 200);
+      expect(status).toMatchObject({ status: 'failed', downloadUrl: null });
+      expect(status.error).toBe(
+        'The export could not be completed after 3 attempts: the export storage failed (Completing the export file in S3: S3 answered NoSuchBucket (HTTP 404)). ' +
+          `The audit log itself is unaffected. Ask your Keyledger administrator to check the export storage (EXPORT_STORAGE_URL), then try again, quoting export ${id}.`,
+      );
+      const mail = await smtp.waitFor((m) => m.text.includes(`Export id: ${id}`));
+      expect(mail.text).toContain(status.error);
+      expect(mail.text).not.toContain(s3.endpoint.replace('http://', ''));
+      expect(await s3.keys(`${prefix}/${session.account.id}/`)).toEqual([]);
+    } finally {
+      await ev.close();
+      await q.close();
+      await w.close();
+      await app.close();
+    }
+  }, 90_000);
 
   it('shows nothing in the bucket while a worker killed mid-upload is replaced; the retry leaves one whole object and no unfinished upload', async () => {
     for (const w of workers) await w.kill('SIGKILL');
