@@ -19,9 +19,12 @@ import {
   type StoredExport,
 } from './export-storage';
 
-/** Multipart part size: S3's minimum is 5 MiB; 8 MiB × 10,000 parts allows files up to 78 GiB. */
-const PART_SIZE = 8 * 1024 * 1024;
-/** Parts uploaded at once; with PART_SIZE, what one upload holds in memory at most (about 16 MiB). */
+/** Multipart part size: S3's minimum, 5 MiB; 10,000 parts allow files up to 48 GiB. */
+const PART_SIZE = 5 * 1024 * 1024;
+/**
+ * Parts uploaded at once. One upload holds at most QUEUE_SIZE parts in flight and the part being
+ * filled (with its copy while it is joined): about 25 MiB, whatever the file's size.
+ */
 const QUEUE_SIZE = 2;
 
 /** What `abort()` destroys the upload's body with, so that the upload's own failure can be told apart. */
@@ -112,7 +115,7 @@ export class S3ExportStorage implements ExportStorage, OnModuleDestroy {
     const Key = this.objectKey(key);
     await this.abortLeftUploads(Key);
     // The upload reads `body`; the writer writes `sink`, whose end does not end `body` (commit does).
-    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const body = new PassThrough({ highWaterMark: 64 * 1024 });
     const upload = new Upload({
       client: this.client,
       params: { Bucket, Key, Body: body },
