@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
+import { type ExportStorageConfig, parseExportStorageUrl, type S3ExportStorageConfig } from './export-storage-url';
 
 /** A duration: seconds, or a number with s, m, h or d (`90s`, `15m`, `24h`, `7d`); parsed to seconds. */
 const ZDurationSeconds = z.preprocess((v) => {
@@ -15,6 +16,20 @@ const ZDurationSeconds = z.preprocess((v) => {
 }, z.number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' }).int().positive());
 
 const ZRedisPrefix = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
+
+/** EXPORT_STORAGE_URL: empty means unset; otherwise the bucket's settings, or an issue naming the bad part (never the secret). */
+const ZExportStorageUrl = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .transform((raw, ctx): S3ExportStorageConfig => {
+      const parsed = parseExportStorageUrl(raw);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: parsed.message });
+      return z.NEVER;
+    })
+    .optional(),
+);
 
 const ZBool = z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
 
@@ -59,6 +74,11 @@ const ZEnv = z.object({
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Where finished exports are kept (default <DATA_DIR>/exports). */
   EXPORTS_DIR: z.string().optional(),
+  /**
+   * An S3-compatible bucket for export files instead of EXPORTS_DIR, so the API and the workers need no
+   * shared disk: s3://[KEY:SECRET@]bucket[/prefix][?region=…&endpoint=…&forcePathStyle=true] (export-storage-url.ts).
+   */
+  EXPORT_STORAGE_URL: ZExportStorageUrl,
   /** Where mail goes as .eml files when SMTP_URL is not set (default <DATA_DIR>/mail). */
   MAIL_DIR: z.string().optional(),
   /** Signs export download links; default: a random key kept in <DATA_DIR>/secrets, made on first use. */
@@ -84,9 +104,11 @@ const ZEnv = z.object({
   INTEGRITY_MIN_ENTRIES_PER_THREAD: z.coerce.number().int().min(1).default(50_000),
 });
 
-export type Env = Omit<z.infer<typeof ZEnv>, 'REDIS_PREFIX' | 'QUEUE_PREFIX'> & {
+export type Env = Omit<z.infer<typeof ZEnv>, 'REDIS_PREFIX' | 'QUEUE_PREFIX' | 'EXPORT_STORAGE_URL'> & {
   PUBLIC_URL: string;
   EXPORTS_DIR: string;
+  /** Where export files live: EXPORT_STORAGE_URL's bucket, else the folder EXPORTS_DIR (the URL itself, with its secret, is not kept). */
+  EXPORT_STORAGE: ExportStorageConfig;
   MAIL_DIR: string;
   /** The one prefix of every Redis key (QUEUE_PREFIX is the same value, kept for older callers). */
   REDIS_PREFIX: string;
@@ -99,14 +121,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const env = parsed.data;
+  const { EXPORT_STORAGE_URL: bucket, ...env } = parsed.data;
   const prefix = env.REDIS_PREFIX ?? env.QUEUE_PREFIX ?? 'keyledger';
+  const exportsDir = env.EXPORTS_DIR ?? join(env.DATA_DIR, 'exports');
   return {
     ...env,
     REDIS_PREFIX: prefix,
     QUEUE_PREFIX: prefix,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
-    EXPORTS_DIR: env.EXPORTS_DIR ?? join(env.DATA_DIR, 'exports'),
+    EXPORTS_DIR: exportsDir,
+    EXPORT_STORAGE: bucket ?? { kind: 'local', dir: exportsDir },
     MAIL_DIR: env.MAIL_DIR ?? join(env.DATA_DIR, 'mail'),
   };
 }

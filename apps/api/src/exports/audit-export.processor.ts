@@ -9,7 +9,7 @@ import { type AuditExportJobV1, ZAuditExportJobV1 } from './audit-export.job';
 import { AuditExportMailer } from './audit-export.mailer';
 import { AuditExportWriter } from './audit-export.writer';
 import { AuditExportsRepository, type AuditExportRow } from './audit-exports.repository';
-import { EXPORT_STORAGE, type ExportStorage, exportKey } from './storage/export-storage';
+import { EXPORT_STORAGE, type ExportStorage, ExportStorageError, exportKey } from './storage/export-storage';
 
 /** A job whose export row is not visible yet (its request has not committed) waits this long for it. */
 const MISSING_ROW_GRACE_MS = 30_000;
@@ -44,7 +44,10 @@ export function failureMessage(err: Error, attempts: number, exportId: string): 
   const code = (err as NodeJS.ErrnoException).code;
   let cause: string;
   let todo = 'Try the export again; if it fails again, ask your Keyledger administrator';
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
+  if (err instanceof ExportStorageError) {
+    cause = `the export storage failed (${err.message})`;
+    todo = 'Ask your Keyledger administrator to check the export storage (EXPORT_STORAGE_URL), then try again';
+  } else if (code === 'ENOSPC' || code === 'EDQUOT') {
     cause = 'the export storage is full';
     todo = 'Try a narrower filter (a shorter date range), or ask your Keyledger administrator to free space in the export storage (EXPORTS_DIR)';
   } else if (code && ['EACCES', 'EPERM', 'ENOTDIR', 'EROFS', 'EISDIR', 'ENOENT'].includes(code)) {

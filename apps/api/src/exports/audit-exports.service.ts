@@ -139,6 +139,12 @@ export class AuditExportsService {
    * a session of another account still gets 404, as it would for any of that account's items.
    * Each download is an audit entry (written before the file is sent): by the signed-in user of the
    * account when the request carries their session, else by the requester the link was mailed to.
+   *
+   * Whatever the storage, the bytes are streamed from it through here (never a presigned S3 URL): a
+   * presigned URL is a bearer credential the store honours until it expires, for anyone holding it, with
+   * no `audit_log:export` check at download time and no audit entry of the access; S3's own access logs
+   * are not the account's audit log. Streaming keeps every download checked and recorded, and the bucket
+   * private (it need not be reachable from users' browsers at all).
    */
   async openDownload(id: string, token: string, sessionToken: string | undefined): Promise<ExportDownload> {
     const check = this.signer.verify(id, token);

@@ -1,8 +1,9 @@
 import { type Readable, type Writable } from 'node:stream';
 
 /**
- * Where export files live. Local folder today (EXPORTS_DIR); an S3-compatible bucket can implement
- * the same calls (a multipart upload completed by `commit`).
+ * Where export files live: a local folder (EXPORTS_DIR, LocalExportStorage) or an S3-compatible bucket
+ * (EXPORT_STORAGE_URL, S3ExportStorage: a multipart upload completed by `commit`). The API reads files
+ * through `open` (downloads), the worker writes them (`create`) and deletes them (`remove`, retention).
  */
 export interface ExportStorage {
   /** A new file under `key`: nothing is visible under that key until `commit()`. */
@@ -28,6 +29,17 @@ export interface StoredExport {
 }
 
 export const EXPORT_STORAGE = Symbol('EXPORT_STORAGE');
+
+/**
+ * The store failed (unreachable, refused, not found): its message says what was being done and the
+ * store's answer, never an address or a credential, so an export's requester may read it.
+ */
+export class ExportStorageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExportStorageError';
+  }
+}
 
 const KEY = /^[0-9a-f-]{36}\/[0-9a-f-]{36}\.[a-z]{2,8}$/;
 
