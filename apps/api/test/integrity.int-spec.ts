@@ -280,6 +280,27 @@ describe('tamper evidence', () => {
     expect((await cli(accountId)).code).toBe(1);
   });
 
+  it('names a forged checkpoint even when a later, valid one was signed after it (full verification and CLI)', async () => {
+    const { c, accountId } = await accountWithEntries(2);
+    const head = await online(c);
+    await asSuperuser(
+      [
+        'DELETE FROM audit_checkpoints WHERE account_id = $1 AND $2::bigint > 0 AND $3::text IS NOT NULL AND $4::text IS NOT NULL',
+        `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, now(), 'forged', $4)`,
+      ],
+      [accountId, head.headSeq, head.headHash, Buffer.alloc(64, 7).toString('base64')],
+    );
+    // A new entry, and a checkpoint over it signed by the real key: the latest checkpoint is valid now.
+    expect((await c.post('/api/v1/products', { name: 'After the forgery', code: 'p-after' })).status).toBe(201);
+    await t.app.get(IntegrityService).sealDue();
+    const latest = await db.query('SELECT max(seq)::int AS seq FROM audit_checkpoints WHERE account_id = $1', [accountId]);
+    expect(latest.rows[0].seq).toBeGreaterThan(head.headSeq);
+    const { code, report } = await cli(accountId);
+    expect(code).toBe(1);
+    expect(report).toMatchObject({ ok: false, firstBrokenSeq: head.headSeq, lastCheckpoint: { signatureValid: true } });
+    expect(report.reason).toMatch(/invalid signature/);
+  });
+
   it('keeps one unbroken chain under 50 concurrent writes', async () => {
     const { c, accountId } = await accountWithEntries(0);
     const results = await Promise.all(

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { type IntegrityReport } from '@keyledger/contract';
-import { GENESIS_HASH } from '@keyledger/verify';
-import { AuditChainRepository } from '../audit/audit-chain.repository';
+import { GENESIS_HASH, verifyCheckpoint } from '@keyledger/verify';
+import { AuditChainRepository, type CheckpointRow, toCheckpointDto } from '../audit/audit-chain.repository';
 import { type RangeMessage, type RangeTask } from './chain-range.thread';
 import { checkCheckpoint, type RangeResult, toReport } from './verify-chain';
 
@@ -117,6 +117,8 @@ export async function runFullVerification(o: FullVerificationOptions): Promise<F
     const watch = cpRow ? [Number(cpRow.seq)] : [];
     const progress = new Array<number>(ranges.length).fill(0);
     const report = () => o.onProgress?.(progress.reduce((a, b) => a + b, 0));
+    const forgedCheckpoint = firstForgedCheckpoint(client, o.accountId, o.publicKey);
+    forgedCheckpoint.catch(() => undefined); // awaited below; a thread failing first must not leave it unhandled
     const results = await Promise.all(
       ranges.map(([from, to], i) =>
         runThread(
@@ -128,11 +130,18 @@ export async function runFullVerification(o: FullVerificationOptions): Promise<F
         ),
       ),
     );
+    const forged = await forgedCheckpoint;
     await client.query('COMMIT');
     const joined = joinRanges(results);
     const hashes = new Map(results.flatMap((r) => r.hashesAt));
     const cp = cpRow ? checkCheckpoint(cpRow, o.accountId, o.publicKey, head.seq, (s) => hashes.get(s)) : null;
     const out = toReport(joined, head.seq, head.hash ?? GENESIS_HASH, cp);
+    // An earlier checkpoint with a bad signature is tampering too, even when a later, valid one exists
+    // (the worker signs a new head every CHECKPOINT_INTERVAL_SECONDS): the lowest such seq, if the
+    // chain itself broke no earlier.
+    if (forged && (out.ok || forged.seq < (out.firstBrokenSeq ?? Infinity))) {
+      Object.assign(out, { ok: false, firstBrokenSeq: forged.seq, reason: forged.reason });
+    }
     o.onProgress?.(out.entriesChecked);
     return { ...out, threads, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   } catch (err) {
@@ -140,5 +149,32 @@ export async function runFullVerification(o: FullVerificationOptions): Promise<F
     throw err;
   } finally {
     await client.end();
+  }
+}
+
+const CHECKPOINT_BATCH = 1000;
+
+/**
+ * Every signed checkpoint of the account, in seq order and in batches (yielding between them: the worker's
+ * event loop keeps renewing its job lock), checked for a signature made by the key over this account:
+ * the first that fails, or null. Runs on the coordinating connection, in its snapshot, while the
+ * threads walk the chain.
+ */
+async function firstForgedCheckpoint(client: Client, accountId: string, publicKey: KeyObject): Promise<{ seq: number; reason: string } | null> {
+  let after = 0;
+  for (;;) {
+    const { rows } = await client.query<CheckpointRow>(
+      'SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [accountId, after, CHECKPOINT_BATCH],
+    );
+    for (const row of rows) {
+      const checkpoint = toCheckpointDto(row);
+      if (!(checkpoint.accountId === accountId && verifyCheckpoint(checkpoint, publicKey))) {
+        return { seq: checkpoint.seq, reason: `the checkpoint at entry #${checkpoint.seq} has an invalid signature` };
+      }
+    }
+    if (rows.length < CHECKPOINT_BATCH) return null;
+    after = Number(rows[rows.length - 1]!.seq);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
