@@ -21,7 +21,8 @@ export const DATE_TIME_SECONDS_FORMAT = 'YYYY-MM-DD HH:mm:ss';
 const storageKey = (userId: string | undefined) => `keyledger:time-zone:${userId ?? 'anonymous'}`;
 const listeners = new Set<() => void>();
 
-function readMode(userId: string | undefined): ZoneMode {
+/** The viewer's choice (Local or UTC), outside React (the audit route's loader). */
+export function readZoneMode(userId: string | undefined): ZoneMode {
   try {
     return globalThis.localStorage?.getItem(storageKey(userId)) === 'utc' ? 'utc' : 'local';
   } catch {
@@ -44,7 +45,7 @@ export function useZoneMode(): [ZoneMode, (mode: ZoneMode) => void] {
         globalThis.removeEventListener?.('storage', onStorage);
       };
     },
-    () => readMode(userId),
+    () => readZoneMode(userId),
     () => 'local' as ZoneMode,
   );
   const set = useCallback(

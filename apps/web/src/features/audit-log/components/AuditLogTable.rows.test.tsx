@@ -10,7 +10,7 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 const entry = (seq: number, overrides: Partial<AuditEntry> = {}) =>
   makeAuditEntry({ id: uuid(seq), seq, ...overrides });
 
-// jsdom lays nothing out; give every element a size so the virtualizer renders rows.
+// jsdom lays nothing out; give every element a size (Mantine measures some).
 beforeAll(() => {
   jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
     x: 0,

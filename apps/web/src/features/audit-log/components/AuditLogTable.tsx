@@ -1,6 +1,6 @@
 import type { AuditEntry, ItemType } from '@keyledger/contract';
-import { Group, Stack, Switch } from '@mantine/core';
-import { useMemo, useRef, useState } from 'react';
+import { Group, Stack } from '@mantine/core';
+import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { PermissionDenied } from '../../auth/components/PermissionDenied';
@@ -9,7 +9,6 @@ import { itemTypeLabel } from '../../../app/itemTypes';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { useNewEntries } from '../hooks/useNewEntries';
 import type { AuditLogListFilter } from '../utils/auditLogSearch';
-import { AuditEntryDrawer } from './AuditEntryDrawer';
 import { AuditLogList, type AuditLogListHandle } from './AuditLogList';
 import { AuditLogEmpty, AuditLogError, AuditLogSkeleton } from './AuditLogStates';
 import classes from './AuditLogTable.module.css';
@@ -17,6 +16,14 @@ import { NewEntriesButton } from './NewEntriesButton';
 import { ZoneToggle } from './ZoneToggle';
 import { useAuditEntry } from '../hooks/useAuditEntry';
 import { useZoneMode, zoneName } from '../../../app/time';
+
+/** The entry drawer loads when an entry is first opened, not with the list (issue 15's budget). */
+const AuditEntryDrawer = lazy(() =>
+  import('./AuditEntryDrawer').then((m) => ({ default: m.AuditEntryDrawer })),
+);
+
+/** Only an item's history has it; the audit page does not load it. */
+const RelatedSwitch = lazy(() => import('./RelatedSwitch'));
 
 export type AuditLogTableProps = {
   /** Height of the scrolling list. */
@@ -80,6 +87,9 @@ export function AuditLogTable(props: AuditLogTableProps) {
   const openId = controlled ? (props.openEntryId ?? null) : ownOpenId;
   const setOpenId = controlled ? props.onOpenEntry! : setOwnOpenId;
   const open = useAuditEntry(openId, query.entries);
+  // Mounted from the first opening on, so that closing it still slides it out.
+  const [drawerUsed, setDrawerUsed] = useState(false);
+  if (openId !== null && !drawerUsed) setDrawerUsed(true);
   const [zone] = useZoneMode();
   const columns = [`Time (${zoneName(zone)})`, 'Action', 'Who', 'Item', 'Changes'];
   const neighbour = (step: 1 | -1) => {
@@ -144,11 +154,9 @@ export function AuditLogTable(props: AuditLogTableProps) {
     <Stack gap="xs">
       <Group justify="space-between" gap="xs" mih={28}>
         {scope.kind === 'item' ? (
-          <Switch
-            label="Include related items"
-            checked={related}
-            onChange={(e) => setRelated(e.currentTarget.checked)}
-          />
+          <Suspense fallback={<span />}>
+            <RelatedSwitch checked={related} onChange={setRelated} />
+          </Suspense>
         ) : (
           <span />
         )}
@@ -182,19 +190,23 @@ export function AuditLogTable(props: AuditLogTableProps) {
         </div>
         {state}
       </div>
-      <AuditEntryDrawer
-        opened={openId !== null}
-        entry={open.entry}
-        notFound={open.notFound}
-        onClose={() => setOpenId(null)}
-        onPrevious={neighbour(-1)}
-        onNext={neighbour(1)}
-        position={
-          open.index >= 0
-            ? { index: open.index, loaded: query.entries.length, more: query.hasNextPage }
-            : null
-        }
-      />
+      {drawerUsed && (
+        <Suspense fallback={null}>
+          <AuditEntryDrawer
+            opened={openId !== null}
+            entry={open.entry}
+            notFound={open.notFound}
+            onClose={() => setOpenId(null)}
+            onPrevious={neighbour(-1)}
+            onNext={neighbour(1)}
+            position={
+              open.index >= 0
+                ? { index: open.index, loaded: query.entries.length, more: query.hasNextPage }
+                : null
+            }
+          />
+        </Suspense>
+      )}
     </Stack>
   );
 }
