@@ -62,10 +62,13 @@ export function useZoneMode(): [ZoneMode, (mode: ZoneMode) => void] {
   return [mode, set];
 }
 
+/** The viewer's zone: asked once (each row names it in its title; Intl is slow to ask). */
+let localZone: string | undefined;
+
 /** "Europe/Berlin (UTC+01:00)" or "UTC": how column headers name the zone. */
 export function zoneName(mode: ZoneMode, at: Date = new Date()): string {
   if (mode === 'utc') return 'UTC';
-  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const name = (localZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
   const offset = dayjs(at).format('Z');
   if (!name || name === 'UTC' || name === 'Etc/UTC')
     return offset === '+00:00' ? 'UTC' : `UTC${offset}`;

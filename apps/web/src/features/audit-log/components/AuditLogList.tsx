@@ -1,6 +1,13 @@
 import type { AuditEntry } from '@keyledger/contract';
 import { Center, Loader, Text } from '@mantine/core';
-import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import {
+  forwardRef,
+  startTransition,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+} from 'react';
 import { AuditLogRow } from './AuditLogRow';
 import classes from './AuditLogTable.module.css';
 
@@ -22,6 +29,8 @@ interface AuditLogListProps {
 
 const ESTIMATED_ROW_PX = 56;
 const LOAD_AHEAD_ROWS = 10;
+/** More than a tall screen holds: rendered at once; the rest of the page right after, as a transition. */
+const FIRST_ROWS = 24;
 
 /**
  * The rows, in a scrolling box; nearing the end (ten rows ahead) loads the next page. Rows out of
@@ -34,6 +43,15 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
 ) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const endRef = useRef<HTMLDivElement>(null);
+  // The first screenful renders at once (the first rows appear sooner); the rest follows in a
+  // transition that input can interrupt.
+  const [all, setAll] = useState(entries.length <= FIRST_ROWS);
+  useEffect(() => {
+    if (all) return;
+    const timer = setTimeout(() => startTransition(() => setAll(true)), 0);
+    return () => clearTimeout(timer);
+  }, [all]);
+  const rows = all ? entries : entries.slice(0, FIRST_ROWS);
   const loadMore = useRef(fetchNextPage);
   loadMore.current = fetchNextPage;
   useImperativeHandle(
@@ -48,7 +66,7 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
 
   useEffect(() => {
     const end = endRef.current;
-    if (!end || !hasNextPage || isFetchingNextPage) return;
+    if (!end || !all || !hasNextPage || isFetchingNextPage) return;
     const observer = new IntersectionObserver(
       (seen) => {
         if (seen.some((s) => s.isIntersecting)) loadMore.current();
@@ -60,11 +78,11 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
     );
     observer.observe(end);
     return () => observer.disconnect();
-  }, [hasNextPage, isFetchingNextPage, entries.length]);
+  }, [all, hasNextPage, isFetchingNextPage, entries.length]);
 
   return (
     <div ref={scrollRef} className={classes.scroller} style={{ maxHeight: height }} role="rowgroup">
-      {entries.map((entry, index) => (
+      {rows.map((entry, index) => (
         <AuditLogRow
           key={entry.id}
           index={index}
@@ -73,7 +91,7 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
           selected={entry.id === selectedId}
         />
       ))}
-      {hasNextPage && (
+      {(hasNextPage || !all) && (
         <div ref={endRef} role="row" className={classes.more}>
           <Center py="sm" role="cell">
             {isFetchingNextPage ? (

@@ -2,6 +2,7 @@ import type { AuditEntry, ItemType } from '@keyledger/contract';
 import { Group, Stack } from '@mantine/core';
 import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
+import { notifyError } from '../../../api/notify';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { PermissionDenied } from '../../auth/components/PermissionDenied';
 import type { AuditLogScope } from '../hooks/auditLogScope';
@@ -98,8 +99,11 @@ export function AuditLogTable(props: AuditLogTableProps) {
     if (at < 0) return null;
     if (at < query.entries.length) return () => setOpenId(query.entries[at]!.id);
     if (step === 1 && query.hasNextPage) {
+      // The last row of a loaded page: the next page first, then its first entry. A failure
+      // says so; an empty page ends the list (the drawer then says there is nothing older).
       return () =>
         void query.fetchNextPage().then((r) => {
+          if (r.isError) return notifyError('The older entries could not be loaded', r.error);
           const next = r.data?.pages.flatMap((p) => p.items)[at];
           if (next) setOpenId(next.id);
         });
