@@ -45,6 +45,35 @@ function precompress(): Plugin {
 }
 
 /**
+ * `<link rel="modulepreload">` for the audit page's chunk in index.html, so it downloads beside the
+ * first chunk instead of after it has run. Unconditional: the audit log is where admins land (and
+ * where sign-in leads them), and every item page's History uses its table, so nearly every visit
+ * needs it.
+ */
+function preloadAuditChunk(): Plugin {
+  return {
+    name: 'keyledger-preload-audit-chunk',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && c.name === 'audit' && !c.isEntry,
+        );
+        if (!chunk) throw new Error('keyledger-preload-audit-chunk: no "audit" chunk in the build');
+        return [
+          {
+            tag: 'link',
+            attrs: { rel: 'modulepreload', crossorigin: true, href: `/${chunk.fileName}` },
+            injectTo: 'head',
+          },
+        ];
+      },
+    },
+  };
+}
+
+/**
  * The audit page's own code, without what it loads on demand (the entry drawer and its changes
  * table, the calendar).
  */
@@ -59,7 +88,7 @@ const AUDIT_ON_DEMAND =
 //     client, the contract): one file, cached across pages;
 //   - audit: the audit page with what it uses that other pages share too (selects, tooltips).
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [react(), preloadAuditChunk(), precompress()],
   server: {
     port: 5173,
     proxy: { '/api': { target: 'http://localhost:3000', changeOrigin: false } },
