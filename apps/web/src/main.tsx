@@ -17,6 +17,11 @@ const queryClient = createQueryClient(() => {
   }
 });
 const router = createAppRouter(queryClient);
+// The code of the page being opened starts loading now, beside the session check, not after it
+// (the router would otherwise ask for it once the signed-in check has answered).
+for (const route of router.getMatchedRoutes(window.location.pathname)[0]) {
+  void router.loadRouteChunk(route)?.catch(() => undefined);
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

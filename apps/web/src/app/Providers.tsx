@@ -1,9 +1,8 @@
 import { createTheme, MantineProvider } from '@mantine/core';
-import { DatePickerInput, DatesProvider, DateTimePicker } from '@mantine/dates';
-import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { tsr } from '../api/tsr';
+import { NotificationsHost } from '../components/NotificationsHost';
 import { OfflineNotice } from '../components/OfflineNotice';
 import type { AppQueryClient } from './queryClient';
 import { DATE_FORMAT, DATE_TIME_FORMAT } from './time';
@@ -13,9 +12,12 @@ export const theme = createTheme({
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   // One date format everywhere, pickers included (the borrow dialog once showed 09/12/2026 20:00).
+  // Plain objects rather than DateTimePicker.extend(…): importing the pickers here would put them
+  // (and most of @mantine/dates) into the first chunk every page loads; they load with the forms.
   components: {
-    DateTimePicker: DateTimePicker.extend({ defaultProps: { valueFormat: DATE_TIME_FORMAT } }),
-    DatePickerInput: DatePickerInput.extend({ defaultProps: { valueFormat: DATE_FORMAT } }),
+    // Weeks start on Monday (set here rather than with DatesProvider, for the same reason).
+    DateTimePicker: { defaultProps: { valueFormat: DATE_TIME_FORMAT, firstDayOfWeek: 1 } },
+    DatePickerInput: { defaultProps: { valueFormat: DATE_FORMAT, firstDayOfWeek: 1 } },
   },
 });
 
@@ -30,13 +32,11 @@ interface ProvidersProps {
 export function Providers({ queryClient, children, env = 'default' }: ProvidersProps) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto" env={env}>
-      <DatesProvider settings={{ firstDayOfWeek: 1 }}>
-        <Notifications position="bottom-right" />
-        <QueryClientProvider client={queryClient}>
-          <OfflineNotice />
-          <tsr.ReactQueryProvider>{children}</tsr.ReactQueryProvider>
-        </QueryClientProvider>
-      </DatesProvider>
+      <NotificationsHost />
+      <QueryClientProvider client={queryClient}>
+        <OfflineNotice />
+        <tsr.ReactQueryProvider>{children}</tsr.ReactQueryProvider>
+      </QueryClientProvider>
     </MantineProvider>
   );
 }

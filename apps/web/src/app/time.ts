@@ -21,7 +21,8 @@ export const DATE_TIME_SECONDS_FORMAT = 'YYYY-MM-DD HH:mm:ss';
 const storageKey = (userId: string | undefined) => `keyledger:time-zone:${userId ?? 'anonymous'}`;
 const listeners = new Set<() => void>();
 
-function readMode(userId: string | undefined): ZoneMode {
+/** The viewer's choice (Local or UTC), outside React (the audit route's loader). */
+export function readZoneMode(userId: string | undefined): ZoneMode {
   try {
     return globalThis.localStorage?.getItem(storageKey(userId)) === 'utc' ? 'utc' : 'local';
   } catch {
@@ -44,7 +45,7 @@ export function useZoneMode(): [ZoneMode, (mode: ZoneMode) => void] {
         globalThis.removeEventListener?.('storage', onStorage);
       };
     },
-    () => readMode(userId),
+    () => readZoneMode(userId),
     () => 'local' as ZoneMode,
   );
   const set = useCallback(
@@ -61,10 +62,13 @@ export function useZoneMode(): [ZoneMode, (mode: ZoneMode) => void] {
   return [mode, set];
 }
 
+/** The viewer's zone: asked once (each row names it in its title; Intl is slow to ask). */
+let localZone: string | undefined;
+
 /** "Europe/Berlin (UTC+01:00)" or "UTC": how column headers name the zone. */
 export function zoneName(mode: ZoneMode, at: Date = new Date()): string {
   if (mode === 'utc') return 'UTC';
-  const name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const name = (localZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone);
   const offset = dayjs(at).format('Z');
   if (!name || name === 'UTC' || name === 'Etc/UTC')
     return offset === '+00:00' ? 'UTC' : `UTC${offset}`;

@@ -9,14 +9,30 @@ export interface FormModalProps {
   onClose: () => void;
   title: string;
   size?: ModalProps['size'];
+  /** False while what it shows must not be lost to a stray click (a secret shown once). */
+  closeOnClickOutside?: boolean;
   /** The form, mounted each time the modal opens (so it starts from the item's current values). */
   children: ReactNode;
 }
 
 /** The one form modal: a centred modal whose form is mounted fresh on every opening. */
-export function FormModal({ opened, onClose, title, size, children }: FormModalProps) {
+export function FormModal({
+  opened,
+  onClose,
+  title,
+  size,
+  closeOnClickOutside = true,
+  children,
+}: FormModalProps) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title} size={size} centered>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={title}
+      size={size}
+      centered
+      closeOnClickOutside={closeOnClickOutside}
+    >
       {opened && children}
     </Modal>
   );

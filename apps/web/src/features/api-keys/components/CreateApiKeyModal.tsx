@@ -4,10 +4,9 @@ import {
   PERMISSIONS,
   ZCreateApiKeyBody,
 } from '@keyledger/contract';
-import { Alert, Button, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
-import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { Alert, Button, CopyButton, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { FormModal, ModalForm, useFieldErrors } from '../../../components/form/FormModal';
 import { usePermissions } from '../../auth/hooks/usePermissions';
 import { PermissionCheckboxes } from '../../permission-templates/components/PermissionCheckboxes';
 import { useCreateApiKey } from '../hooks/useApiKeys';
@@ -24,57 +23,42 @@ function CreateForm({
   const selectable = PERMISSIONS.filter(can);
   const [name, setName] = useState('');
   const [permissions, setPermissions] = useState<Permission[]>([]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, validate, onError } = useFieldErrors();
   const create = useCreateApiKey();
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const parsed = ZCreateApiKeyBody.safeParse({ name, permissions });
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    create.mutate(
-      { body: parsed.data },
-      {
-        onSuccess: (res) => onCreated(res.body),
-        onError: (error) => setErrors(apiFieldErrors(error)),
-      },
-    );
+  const submit = () => {
+    const parsed = validate(ZCreateApiKeyBody, { name, permissions });
+    if (!parsed) return;
+    create.mutate({ body: parsed }, { onSuccess: (res) => onCreated(res.body), onError });
   };
 
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {create.isError && Object.keys(errors).length === 0 && (
-          <Alert color="red" role="alert">
-            {apiErrorMessage(create.error)}
-          </Alert>
-        )}
-        <TextInput
-          label="Name"
-          description="What the key is for, e.g. the script or integration that uses it"
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={errors.name}
-          data-autofocus
-        />
-        <PermissionCheckboxes
-          value={permissions}
-          onChange={setPermissions}
-          error={errors.permissions}
-          description="Only what the key needs. You can give it only permissions you hold."
-          selectable={selectable}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            Create API key
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+    <ModalForm
+      onSubmit={submit}
+      onCancel={onClose}
+      submitLabel="Create API key"
+      pending={create.isPending}
+      error={create.error}
+      errors={errors}
+      fields={['name', 'permissions']}
+    >
+      <TextInput
+        label="Name"
+        description="What the key is for, e.g. the script or integration that uses it"
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        error={errors.name}
+        data-autofocus
+      />
+      <PermissionCheckboxes
+        value={permissions}
+        onChange={setPermissions}
+        error={errors.permissions}
+        description="Only what the key needs. You can give it only permissions you hold."
+        selectable={selectable}
+      />
+    </ModalForm>
   );
 }
 
@@ -125,21 +109,19 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
     onClose();
   };
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={close}
       title={created ? 'API key created' : 'Create API key'}
       size="lg"
-      centered
       // Showing the secret: a stray click outside must not throw it away.
       closeOnClickOutside={!created}
     >
-      {opened &&
-        (created ? (
-          <SecretOnce apiKey={created} onDone={close} />
-        ) : (
-          <CreateForm onCreated={setCreated} onClose={close} />
-        ))}
-    </Modal>
+      {created ? (
+        <SecretOnce apiKey={created} onDone={close} />
+      ) : (
+        <CreateForm onCreated={setCreated} onClose={close} />
+      )}
+    </FormModal>
   );
 }

@@ -1,12 +1,13 @@
 import { auditActionLabel, type AuditAction } from '@keyledger/contract';
-import { Badge, Tooltip } from '@mantine/core';
+import { Badge } from '@mantine/core';
+import { HoverTooltip } from '../../../components/HoverTooltip';
 import { actionColor } from '../utils/actionStyle';
 
 /** The action's label, coloured by its group; the whole label on hover when the column cuts it. */
 export function ActionBadge({ action }: { action: AuditAction }) {
   const label = auditActionLabel(action);
   return (
-    <Tooltip label={label} withArrow openDelay={300}>
+    <HoverTooltip label={label} withArrow openDelay={300}>
       <Badge
         color={actionColor(action)}
         variant="light"
@@ -18,6 +19,6 @@ export function ActionBadge({ action }: { action: AuditAction }) {
       >
         {label}
       </Badge>
-    </Tooltip>
+    </HoverTooltip>
   );
 }

@@ -134,6 +134,17 @@ export function AuditEntryDrawer({
   position?: EntryPosition | null;
 }) {
   const opened = openedProp ?? entry !== null;
+  // At either end of the log (or outside the loaded list), say so instead of a dead button.
+  const edge = !position
+    ? 'Opened from its link: it is not among the entries loaded in the list'
+    : [
+        !onPrevious && position.index === 0 ? 'Nothing newer: this is the newest entry' : null,
+        !onNext && !position.more && position.index === position.loaded - 1
+          ? 'Nothing older: this is the oldest entry'
+          : null,
+      ]
+        .filter(Boolean)
+        .join(' · ');
   const related = entry?.links.filter((l) => itemRefKey(l) !== itemRefKey(entry.target)) ?? [];
   const [zone] = useZoneMode();
   return (
@@ -160,7 +171,7 @@ export function AuditEntryDrawer({
                 size="xs"
                 onClick={onPrevious ?? undefined}
                 disabled={!onPrevious}
-                title={onPrevious ? undefined : 'This is the newest entry in the list'}
+                title={onPrevious ? undefined : 'Nothing newer in the list'}
               >
                 ← Newer
               </Button>
@@ -169,7 +180,7 @@ export function AuditEntryDrawer({
                 size="xs"
                 onClick={onNext ?? undefined}
                 disabled={!onNext}
-                title={onNext ? undefined : 'This is the oldest entry in the list'}
+                title={onNext ? undefined : 'Nothing older in the list'}
               >
                 Older →
               </Button>
@@ -182,6 +193,11 @@ export function AuditEntryDrawer({
             </Group>
             <CopyLink id={entry.id} />
           </Group>
+          {edge && (
+            <Text size="xs" c="dimmed" role="status">
+              {edge}
+            </Text>
+          )}
           <Text size="sm" c="dimmed">
             <EntryTime iso={entry.occurredAt} span inherit /> ·{' '}
             {zoneName(zone, new Date(entry.occurredAt))}

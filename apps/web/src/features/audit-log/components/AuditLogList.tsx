@@ -1,7 +1,13 @@
 import type { AuditEntry } from '@keyledger/contract';
 import { Center, Loader, Text } from '@mantine/core';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import {
+  forwardRef,
+  startTransition,
+  useEffect,
+  useImperativeHandle,
+  useRef,
+  useState,
+} from 'react';
 import { AuditLogRow } from './AuditLogRow';
 import classes from './AuditLogTable.module.css';
 
@@ -23,84 +29,79 @@ interface AuditLogListProps {
 
 const ESTIMATED_ROW_PX = 56;
 const LOAD_AHEAD_ROWS = 10;
+/** More than a tall screen holds: rendered at once; the rest of the page right after, as a transition. */
+const FIRST_ROWS = 24;
 
-/** The rows, virtualized: only those in view are in the DOM; nearing the end loads the next page. */
+/**
+ * The rows, in a scrolling box; nearing the end (ten rows ahead) loads the next page. Rows out of
+ * view are skipped by the browser's rendering (`content-visibility: auto` in the stylesheet), which
+ * keeps a long list cheap without a virtualizer library on the audit page's first visit.
+ */
 export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(function AuditLogList(
   { entries, hasNextPage, isFetchingNextPage, fetchNextPage, onOpen, selectedId = null, height },
   ref,
 ) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const count = entries.length + (hasNextPage ? 1 : 0);
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ESTIMATED_ROW_PX,
-    overscan: 8,
-    getItemKey: (index) => entries[index]?.id ?? 'loader',
-  });
-  useImperativeHandle(ref, () => ({ scrollToTop: () => virtualizer.scrollToOffset(0) }), [
-    virtualizer,
-  ]);
-
-  const items = virtualizer.getVirtualItems();
-  const lastIndex = items[items.length - 1]?.index ?? -1;
+  const endRef = useRef<HTMLDivElement>(null);
+  // The first screenful renders at once (the first rows appear sooner); the rest follows in a
+  // transition that input can interrupt.
+  const [all, setAll] = useState(entries.length <= FIRST_ROWS);
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= entries.length - LOAD_AHEAD_ROWS)
-      fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, lastIndex, entries.length, fetchNextPage]);
+    if (all) return;
+    const timer = setTimeout(() => startTransition(() => setAll(true)), 0);
+    return () => clearTimeout(timer);
+  }, [all]);
+  const rows = all ? entries : entries.slice(0, FIRST_ROWS);
+  const loadMore = useRef(fetchNextPage);
+  loadMore.current = fetchNextPage;
+  useImperativeHandle(
+    ref,
+    () => ({
+      scrollToTop: () => {
+        if (scrollRef.current) scrollRef.current.scrollTop = 0;
+      },
+    }),
+    [],
+  );
+
+  useEffect(() => {
+    const end = endRef.current;
+    if (!end || !all || !hasNextPage || isFetchingNextPage) return;
+    const observer = new IntersectionObserver(
+      (seen) => {
+        if (seen.some((s) => s.isIntersecting)) loadMore.current();
+      },
+      {
+        root: scrollRef.current,
+        rootMargin: `0px 0px ${LOAD_AHEAD_ROWS * ESTIMATED_ROW_PX}px 0px`,
+      },
+    );
+    observer.observe(end);
+    return () => observer.disconnect();
+  }, [all, hasNextPage, isFetchingNextPage, entries.length]);
 
   return (
-    <div
-      ref={scrollRef}
-      className={classes.scroller}
-      style={{ height: virtualizer.getTotalSize(), maxHeight: height }}
-      role="rowgroup"
-    >
-      <div
-        role="presentation"
-        style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}
-      >
-        {items.map((item) => {
-          const entry = entries[item.index];
-          const style = {
-            position: 'absolute',
-            top: 0,
-            left: 0,
-            width: '100%',
-            transform: `translateY(${item.start}px)`,
-          } as const;
-          if (!entry) {
-            return (
-              <div
-                key={item.key}
-                ref={virtualizer.measureElement}
-                data-index={item.index}
-                style={style}
-                role="row"
-              >
-                <Center py="sm" role="cell">
-                  {isFetchingNextPage ? (
-                    <Loader size="sm" aria-label="Loading more entries" />
-                  ) : (
-                    <Text size="sm">…</Text>
-                  )}
-                </Center>
-              </div>
-            );
-          }
-          return (
-            <AuditLogRow
-              key={item.key}
-              ref={virtualizer.measureElement}
-              index={item.index}
-              entry={entry}
-              style={style}
-              onOpen={onOpen}
-              selected={entry.id === selectedId}
-            />
-          );
-        })}
-      </div>
+    <div ref={scrollRef} className={classes.scroller} style={{ maxHeight: height }} role="rowgroup">
+      {rows.map((entry, index) => (
+        <AuditLogRow
+          key={entry.id}
+          index={index}
+          entry={entry}
+          onOpen={onOpen}
+          selected={entry.id === selectedId}
+        />
+      ))}
+      {(hasNextPage || !all) && (
+        <div ref={endRef} role="row" className={classes.more}>
+          <Center py="sm" role="cell">
+            {isFetchingNextPage ? (
+              <Loader size="sm" aria-label="Loading more entries" />
+            ) : (
+              <Text size="sm">…</Text>
+            )}
+          </Center>
+        </div>
+      )}
     </div>
   );
 });

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { AuditEntry } from '@keyledger/contract';
-import { mockFetch } from '../../../test/fetchMock';
+import { errorBody, mockFetch } from '../../../test/fetchMock';
 import { makeAuditEntry } from '../../../test/factories';
 import { renderWithProviders } from '../../../test/render';
 import { AuditLogTable } from './AuditLogTable';
@@ -10,7 +10,7 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0
 const entry = (seq: number, overrides: Partial<AuditEntry> = {}) =>
   makeAuditEntry({ id: uuid(seq), seq, ...overrides });
 
-// jsdom lays nothing out; give every element a size so the virtualizer renders rows.
+// jsdom lays nothing out; give every element a size (Mantine measures some).
 beforeAll(() => {
   jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
     x: 0,
@@ -113,5 +113,75 @@ describe('AuditLogTable rows', () => {
       expect(screen.queryByRole('button', { name: /new entr/ })).not.toBeInTheDocument(),
     );
     expect(fetch.mock.calls.length).toBeGreaterThanOrEqual(3);
+  });
+
+  describe('previous and next in the entry drawer', () => {
+    // Here the list itself must not load the next page (jsdom's stub says everything is in view):
+    // the drawer's step past the last loaded row has to.
+    const realObserver = window.IntersectionObserver;
+    beforeEach(() => {
+      window.IntersectionObserver = class {
+        observe() {}
+        unobserve() {}
+        disconnect() {}
+      } as unknown as typeof IntersectionObserver;
+    });
+    afterEach(() => {
+      window.IntersectionObserver = realObserver;
+    });
+
+    const twoPages = (secondPage: () => { status: number; body: unknown }) =>
+      mockFetch((url) =>
+        url.searchParams.get('cursor') === 'page-2'
+          ? secondPage()
+          : { status: 200, body: { items: [entry(3), entry(2)], nextCursor: 'page-2' } },
+      );
+
+    it('steps across a page boundary and says when there is nothing newer or older', async () => {
+      const fetch = twoPages(() => ({
+        status: 200,
+        body: { items: [entry(1)], nextCursor: null },
+      }));
+      renderWithProviders(<AuditLogTable filter={{}} />);
+      await userEvent.click(await screen.findByRole('row', { name: 'Entry 3, open details' }));
+
+      // The first row: nothing newer, and the drawer says so.
+      expect(await screen.findByText('1 of 2+')).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: '← Newer' })).toBeDisabled();
+      expect(screen.getByRole('status')).toHaveTextContent(
+        'Nothing newer: this is the newest entry',
+      );
+
+      await userEvent.click(screen.getByRole('button', { name: 'Older →' }));
+      expect(await screen.findByText('2 of 2+')).toBeInTheDocument();
+      expect(fetch).toHaveBeenCalledTimes(1);
+
+      // The last row of the loaded page: Older loads the next page and opens its first entry.
+      await userEvent.click(screen.getByRole('button', { name: 'Older →' }));
+      expect(await screen.findByText('3 of 3')).toBeInTheDocument();
+      expect(fetch).toHaveBeenCalledTimes(2);
+      expect(
+        new URL(String(fetch.mock.calls[1]![0]), 'http://localhost').searchParams.get('cursor'),
+      ).toBe('page-2');
+      expect(screen.getByRole('button', { name: 'Older →' })).toBeDisabled();
+      expect(screen.getByRole('status')).toHaveTextContent(
+        'Nothing older: this is the oldest entry',
+      );
+
+      // And back across the boundary.
+      await userEvent.click(screen.getByRole('button', { name: '← Newer' }));
+      expect(await screen.findByText('2 of 3')).toBeInTheDocument();
+    });
+
+    it('says so when the next page cannot be loaded, and stays on the entry', async () => {
+      twoPages(() => ({ status: 500, body: errorBody(500, 'Database unavailable') }));
+      renderWithProviders(<AuditLogTable filter={{}} />);
+      await userEvent.click(await screen.findByRole('row', { name: 'Entry 2, open details' }));
+      expect(await screen.findByText('2 of 2+')).toBeInTheDocument();
+
+      await userEvent.click(screen.getByRole('button', { name: 'Older →' }));
+      expect(await screen.findByText('The older entries could not be loaded')).toBeInTheDocument();
+      expect(screen.getByText('2 of 2+')).toBeInTheDocument();
+    });
   });
 });

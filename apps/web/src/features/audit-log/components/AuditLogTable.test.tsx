@@ -41,7 +41,7 @@ describe(AuditLogTable.name, () => {
     expect(url.pathname).toBe('/api/v1/products/7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d/audit-log');
     expect(url.searchParams.get('related')).toBe('true');
 
-    await userEvent.click(screen.getByRole('switch', { name: 'Include related items' }));
+    await userEvent.click(await screen.findByRole('switch', { name: 'Include related items' }));
     await waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
     expect(new URL(fetch.mock.calls[1]![0], 'http://localhost').searchParams.get('related')).toBe(
       'false',

@@ -1,7 +1,8 @@
 import type { AuditEntry, ItemType } from '@keyledger/contract';
-import { Group, Stack, Switch } from '@mantine/core';
-import { useMemo, useRef, useState } from 'react';
+import { Group, Stack } from '@mantine/core';
+import { lazy, Suspense, useMemo, useRef, useState } from 'react';
 import { apiErrorLines, apiErrorStatus } from '../../../api/errors';
+import { notifyError } from '../../../api/notify';
 import { ExportButton } from '../../audit-exports/components/ExportButton';
 import { PermissionDenied } from '../../auth/components/PermissionDenied';
 import type { AuditLogScope } from '../hooks/auditLogScope';
@@ -9,7 +10,6 @@ import { itemTypeLabel } from '../../../app/itemTypes';
 import { useAuditLogEntries } from '../hooks/useAuditLogEntries';
 import { useNewEntries } from '../hooks/useNewEntries';
 import type { AuditLogListFilter } from '../utils/auditLogSearch';
-import { AuditEntryDrawer } from './AuditEntryDrawer';
 import { AuditLogList, type AuditLogListHandle } from './AuditLogList';
 import { AuditLogEmpty, AuditLogError, AuditLogSkeleton } from './AuditLogStates';
 import classes from './AuditLogTable.module.css';
@@ -17,6 +17,14 @@ import { NewEntriesButton } from './NewEntriesButton';
 import { ZoneToggle } from './ZoneToggle';
 import { useAuditEntry } from '../hooks/useAuditEntry';
 import { useZoneMode, zoneName } from '../../../app/time';
+
+/** The entry drawer loads when an entry is first opened, not with the list (issue 15's budget). */
+const AuditEntryDrawer = lazy(() =>
+  import('./AuditEntryDrawer').then((m) => ({ default: m.AuditEntryDrawer })),
+);
+
+/** Only an item's history has it; the audit page does not load it. */
+const RelatedSwitch = lazy(() => import('./RelatedSwitch'));
 
 export type AuditLogTableProps = {
   /** Height of the scrolling list. */
@@ -80,6 +88,9 @@ export function AuditLogTable(props: AuditLogTableProps) {
   const openId = controlled ? (props.openEntryId ?? null) : ownOpenId;
   const setOpenId = controlled ? props.onOpenEntry! : setOwnOpenId;
   const open = useAuditEntry(openId, query.entries);
+  // Mounted from the first opening on, so that closing it still slides it out.
+  const [drawerUsed, setDrawerUsed] = useState(false);
+  if (openId !== null && !drawerUsed) setDrawerUsed(true);
   const [zone] = useZoneMode();
   const columns = [`Time (${zoneName(zone)})`, 'Action', 'Who', 'Item', 'Changes'];
   const neighbour = (step: 1 | -1) => {
@@ -88,8 +99,11 @@ export function AuditLogTable(props: AuditLogTableProps) {
     if (at < 0) return null;
     if (at < query.entries.length) return () => setOpenId(query.entries[at]!.id);
     if (step === 1 && query.hasNextPage) {
+      // The last row of a loaded page: the next page first, then its first entry. A failure
+      // says so; an empty page ends the list (the drawer then says there is nothing older).
       return () =>
         void query.fetchNextPage().then((r) => {
+          if (r.isError) return notifyError('The older entries could not be loaded', r.error);
           const next = r.data?.pages.flatMap((p) => p.items)[at];
           if (next) setOpenId(next.id);
         });
@@ -144,11 +158,9 @@ export function AuditLogTable(props: AuditLogTableProps) {
     <Stack gap="xs">
       <Group justify="space-between" gap="xs" mih={28}>
         {scope.kind === 'item' ? (
-          <Switch
-            label="Include related items"
-            checked={related}
-            onChange={(e) => setRelated(e.currentTarget.checked)}
-          />
+          <Suspense fallback={<span />}>
+            <RelatedSwitch checked={related} onChange={setRelated} />
+          </Suspense>
         ) : (
           <span />
         )}
@@ -182,19 +194,23 @@ export function AuditLogTable(props: AuditLogTableProps) {
         </div>
         {state}
       </div>
-      <AuditEntryDrawer
-        opened={openId !== null}
-        entry={open.entry}
-        notFound={open.notFound}
-        onClose={() => setOpenId(null)}
-        onPrevious={neighbour(-1)}
-        onNext={neighbour(1)}
-        position={
-          open.index >= 0
-            ? { index: open.index, loaded: query.entries.length, more: query.hasNextPage }
-            : null
-        }
-      />
+      {drawerUsed && (
+        <Suspense fallback={null}>
+          <AuditEntryDrawer
+            opened={openId !== null}
+            entry={open.entry}
+            notFound={open.notFound}
+            onClose={() => setOpenId(null)}
+            onPrevious={neighbour(-1)}
+            onNext={neighbour(1)}
+            position={
+              open.index >= 0
+                ? { index: open.index, loaded: query.entries.length, more: query.hasNextPage }
+                : null
+            }
+          />
+        </Suspense>
+      )}
     </Stack>
   );
 }

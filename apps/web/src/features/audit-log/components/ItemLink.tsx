@@ -1,5 +1,6 @@
 import type { ItemRef } from '@keyledger/contract';
-import { Text, Tooltip } from '@mantine/core';
+import { Text } from '@mantine/core';
+import { HoverTooltip } from '../../../components/HoverTooltip';
 import { itemLink, itemTypeInfo } from '../../../app/itemTypes';
 import { RouterAnchor } from '../../../components/RouterLinks';
 import { usePermissions } from '../../auth/hooks/usePermissions';
@@ -23,12 +24,12 @@ export function ItemLink({ item, truncate = true }: { item: ItemRef; truncate?: 
       </Text>
     );
     return denied && info.readPermission ? (
-      <Tooltip
+      <HoverTooltip
         label={`You don't have permission to ${PERMISSION_ABILITIES[info.readPermission]}`}
         withArrow
       >
         {text}
-      </Tooltip>
+      </HoverTooltip>
     ) : (
       text
     );

@@ -1,12 +1,15 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { type AuditLogScope, auditLogKeys, fetchAuditPage } from './auditLogScope';
 
 export const AUDIT_PAGE_SIZE = 50;
 
-/** The entries of a scope, newest first, one keyset page at a time. */
-export function useAuditLogEntries(scope: AuditLogScope) {
-  const query = useInfiniteQuery({
+/**
+ * The list query of a scope: the hook below reads it, and the audit route's loader starts it
+ * beside the page's code (so the first rows do not wait for the page to mount before being asked for).
+ */
+export function auditLogEntriesOptions(scope: AuditLogScope) {
+  return infiniteQueryOptions({
     queryKey: auditLogKeys.list(scope),
     queryFn: ({ pageParam, signal }) =>
       fetchAuditPage(scope, { cursor: pageParam, limit: AUDIT_PAGE_SIZE, signal }),
@@ -16,6 +19,11 @@ export function useAuditLogEntries(scope: AuditLogScope) {
     refetchOnWindowFocus: false,
     staleTime: 60_000,
   });
+}
+
+/** The entries of a scope, newest first, one keyset page at a time. */
+export function useAuditLogEntries(scope: AuditLogScope) {
+  const query = useInfiniteQuery(auditLogEntriesOptions(scope));
   const entries = useMemo(() => query.data?.pages.flatMap((p) => p.items) ?? [], [query.data]);
   return { ...query, entries };
 }

@@ -32,6 +32,10 @@ async function openAndFill(current: string, next: string, repeat = next) {
 }
 
 describe('Change password (user menu)', () => {
+  // The whole app, then a dialog loaded on first use, then three typed fields: over jest's 5 s
+  // default on a busy machine (4.3 s before the dialog was split off).
+  jest.setTimeout(15_000);
+
   it('sends the current and the new password, then closes', async () => {
     const fetch = api({ status: 204 });
     await openAndFill('old-password-1', 'new-password-2');

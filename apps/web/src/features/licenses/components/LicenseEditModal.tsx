@@ -1,10 +1,9 @@
 import { EXPIRING_LICENSE_TYPES, type License, ZUpdateLicenseBody } from '@keyledger/contract';
-import { Alert, Button, Group, Modal, NumberInput, Stack } from '@mantine/core';
+import { NumberInput } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import dayjs from 'dayjs';
-import { type FormEvent, useState } from 'react';
-import { apiErrorMessage, apiFieldErrors } from '../../../api/errors';
-import { zodFieldErrors } from '../../../utils/zodFieldErrors';
+import { useState } from 'react';
+import { FormModal, ModalForm, useFieldErrors } from '../../../components/form/FormModal';
 import { useLicenseForms } from '../hooks/useLicenseMutations';
 
 function LicenseEditForm({ license, onClose }: { license: License; onClose: () => void }) {
@@ -15,12 +14,11 @@ function LicenseEditForm({ license, onClose }: { license: License; onClose: () =
   const [maxConsumptions, setMaxConsumptions] = useState<number | string>(
     license.maxConsumptions ?? '',
   );
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, validate, onError } = useFieldErrors();
   const { update } = useLicenseForms(license.id, onClose);
   const expiring = EXPIRING_LICENSE_TYPES.includes(license.type);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = () => {
     const iso = validUntil ? dayjs(validUntil).toISOString() : undefined;
     const body = {
       ...(Number(maxActivations) !== license.maxActivations && {
@@ -33,62 +31,51 @@ function LicenseEditForm({ license, onClose }: { license: License; onClose: () =
         }),
     };
     if (Object.keys(body).length === 0) return onClose();
-    const parsed = ZUpdateLicenseBody.safeParse(body);
-    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setErrors({});
-    update.mutate(
-      { params: { id: license.id }, body: parsed.data },
-      { onError: (error) => setErrors(apiFieldErrors(error)) },
-    );
+    const parsed = validate(ZUpdateLicenseBody, body);
+    if (!parsed) return;
+    update.mutate({ params: { id: license.id }, body: parsed }, { onError });
   };
 
   return (
-    <form onSubmit={submit} noValidate>
-      <Stack>
-        {update.isError && Object.keys(errors).length === 0 && (
-          <Alert color="red" role="alert">
-            {apiErrorMessage(update.error)}
-          </Alert>
-        )}
+    <ModalForm
+      onSubmit={submit}
+      onCancel={onClose}
+      submitLabel="Save"
+      pending={update.isPending}
+      error={update.error}
+      errors={errors}
+      fields={['maxActivations', 'validUntil', 'maxConsumptions']}
+    >
+      <NumberInput
+        label="Max activations"
+        required
+        min={1}
+        max={10000}
+        value={maxActivations}
+        onChange={setMaxActivations}
+        error={errors.maxActivations}
+        data-autofocus
+      />
+      {expiring && (
+        <DateTimePicker
+          label="Valid until"
+          required
+          value={validUntil}
+          onChange={setValidUntil}
+          error={errors.validUntil}
+        />
+      )}
+      {license.type === 'consumption' && (
         <NumberInput
-          label="Max activations"
+          label="Max consumptions"
           required
           min={1}
-          max={10000}
-          value={maxActivations}
-          onChange={setMaxActivations}
-          error={errors.maxActivations}
-          data-autofocus
+          value={maxConsumptions}
+          onChange={setMaxConsumptions}
+          error={errors.maxConsumptions}
         />
-        {expiring && (
-          <DateTimePicker
-            label="Valid until"
-            required
-            value={validUntil}
-            onChange={setValidUntil}
-            error={errors.validUntil}
-          />
-        )}
-        {license.type === 'consumption' && (
-          <NumberInput
-            label="Max consumptions"
-            required
-            min={1}
-            value={maxConsumptions}
-            onChange={setMaxConsumptions}
-            error={errors.maxConsumptions}
-          />
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={update.isPending}>
-            Save
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      )}
+    </ModalForm>
   );
 }
 
@@ -102,8 +89,8 @@ export function LicenseEditModal({
   onClose: () => void;
 }) {
   return (
-    <Modal opened={opened} onClose={onClose} title="Edit license" centered>
-      {opened && <LicenseEditForm license={license} onClose={onClose} />}
-    </Modal>
+    <FormModal opened={opened} onClose={onClose} title="Edit license">
+      <LicenseEditForm license={license} onClose={onClose} />
+    </FormModal>
   );
 }

@@ -1,14 +1,29 @@
-import { Button, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import { ChangePasswordModal } from '../../auth/components/ChangePasswordModal';
+import { Button, Group, Stack, Text } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
+import { lazy, Suspense, useState } from 'react';
 import { useLogout } from '../../auth/hooks/useLogout';
 import { useSession } from '../../auth/hooks/useSession';
+
+/** Loaded when first asked for: every page shows this menu, few visits change a password. */
+const ChangePasswordModal = lazy(() =>
+  import('../../auth/components/ChangePasswordModal').then((m) => ({
+    default: m.ChangePasswordModal,
+  })),
+);
+
+const PhoneUserMenu = lazy(() =>
+  import('./PhoneUserMenu').then((m) => ({ default: m.PhoneUserMenu })),
+);
 
 /** Who is signed in, to which account, their own password, and the way out. */
 export function UserMenu() {
   const session = useSession();
   const logout = useLogout();
   const [changing, { open, close }] = useDisclosure(false);
+  const [modalUsed, setModalUsed] = useState(false);
+  if (changing && !modalUsed) setModalUsed(true);
+  // Below Mantine's `sm` breakpoint, where the buttons beside the name are hidden.
+  const narrow = useMediaQuery('(max-width: 47.99em)');
   if (!session) return null;
   const logOutLabel = `Log out ${session.user.name} from ${session.account.name}`;
   const initials = session.user.name
@@ -19,35 +34,20 @@ export function UserMenu() {
     .toUpperCase();
   return (
     <>
-      {/* A phone's header has no room for names and two buttons: one menu holds them. */}
-      <Menu position="bottom-end" withinPortal>
-        <Menu.Target>
-          <UnstyledButton
-            hiddenFrom="sm"
-            aria-label={`Account menu of ${session.user.name}`}
-            style={{
-              width: 34,
-              height: 34,
-              borderRadius: '50%',
-              textAlign: 'center',
-              fontWeight: 600,
-              fontSize: 14,
-              background: 'var(--mantine-color-default-hover)',
-            }}
-          >
-            {initials}
-          </UnstyledButton>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Label>
-            {session.user.name} · {session.account.name}
-          </Menu.Label>
-          <Menu.Item onClick={open}>Change password</Menu.Item>
-          <Menu.Item onClick={() => logout.mutate({})} aria-label={logOutLabel}>
-            Log out
-          </Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
+      {/* A phone's header has no room for names and two buttons: one menu holds them. Loaded on
+          narrow screens only (a wide one never shows it). */}
+      {narrow && (
+        <Suspense fallback={null}>
+          <PhoneUserMenu
+            name={session.user.name}
+            account={session.account.name}
+            initials={initials}
+            logOutLabel={logOutLabel}
+            onChangePassword={open}
+            onLogOut={() => logout.mutate({})}
+          />
+        </Suspense>
+      )}
       <Group gap="sm" wrap="nowrap" visibleFrom="sm">
         <Stack gap={0} align="flex-end" style={{ minWidth: 0 }}>
           <Text size="sm" fw={600} truncate="end" maw={240} title={session.user.email}>
@@ -70,7 +70,11 @@ export function UserMenu() {
           Log out
         </Button>
       </Group>
-      <ChangePasswordModal opened={changing} onClose={close} />
+      {modalUsed && (
+        <Suspense fallback={null}>
+          <ChangePasswordModal opened={changing} onClose={close} />
+        </Suspense>
+      )}
     </>
   );
 }
