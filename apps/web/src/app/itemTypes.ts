@@ -289,6 +289,17 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     search: null,
     fetchHistory: accountLogHistory('audit_verification'),
   },
+  log_stream: {
+    type: 'log_stream',
+    label: 'Log stream',
+    plural: 'log streams',
+    route: null,
+    listRoute: null,
+    readPermission: 'settings:log_streams',
+    fetch: null,
+    search: null,
+    fetchHistory: accountLogHistory('log_stream'),
+  },
 };
 
 export function itemTypeInfo(type: ItemType): ItemTypeInfo {
