@@ -593,7 +593,24 @@ describe('reads (TenantReadInterceptor)', () => {
         201,
       );
       const [exp] = ok(await a.api.auditExports.list(), 200).items;
+      // A public address literal: no name to resolve, and no worker here to deliver to it.
+      const stream = ok(
+        await a.api.logStreams.create({
+          body: {
+            name: 'SIEM',
+            destination: {
+              type: 'webhook',
+              url: 'https://93.184.215.14/hook',
+              signingSecret: `whsec_${'A'.repeat(43)}=`,
+            },
+            filter: {},
+            startPoint: 'now',
+          },
+        }),
+        201,
+      );
       Object.assign(ids, {
+        logStreams: stream.id,
         products: a.productId,
         licenses: a.license.id,
         devices: a.license.id,
