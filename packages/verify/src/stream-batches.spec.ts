@@ -188,7 +188,7 @@ describe(verifyStreamBatches.name, () => {
       filtered: true,
     });
     const tampered = structuredClone(batch);
-    tampered.entries[2]!.target.label = 'Forged';
+    (tampered.entries[2]!.target as { label: string }).label = 'Forged';
     expect(verifyStreamBatches([tampered], keys.publicKey)).toMatchObject({
       ok: false,
       firstBrokenSeq: 9,
