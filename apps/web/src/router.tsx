@@ -269,6 +269,16 @@ const apiKeysRoute = createRoute({
   ),
 });
 
+const logStreamsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'log-streams',
+  staticData: { permission: 'settings:log_streams' },
+  component: lazyRouteComponent(
+    () => import('./features/log-streams/components/LogStreamsPage'),
+    'LogStreamsPage',
+  ),
+});
+
 export const routeTree = rootRoute.addChildren([
   loginRoute,
   signupRoute,
@@ -291,6 +301,7 @@ export const routeTree = rootRoute.addChildren([
       templatesRoute,
       policiesRoute,
       apiKeysRoute,
+      logStreamsRoute,
     ]),
   ]),
 ]);

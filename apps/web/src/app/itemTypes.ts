@@ -20,6 +20,7 @@ export type ItemListRoute =
   | '/settings/permission-templates'
   | '/settings/notification-policies'
   | '/settings/api-keys'
+  | '/settings/log-streams'
   | '/settings/audit-logs/exports'
   | '/settings/audit-logs/integrity';
 
@@ -294,7 +295,7 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     label: 'Log stream',
     plural: 'log streams',
     route: null,
-    listRoute: null,
+    listRoute: '/settings/log-streams',
     readPermission: 'settings:log_streams',
     fetch: null,
     search: null,
