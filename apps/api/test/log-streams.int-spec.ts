@@ -23,7 +23,7 @@ import { HttpsReceiver, selfSignedCertificate, type Tls } from './support/https-
 import { readRunState } from './support/test-db';
 import { errorBody, ok, typedClient, type TypedClient } from './support/typed-client';
 import { VendorFixtures } from './support/vendor';
-import { startWorker, type TestWorker } from './support/worker';
+import { ChildWorker, startWorker, type TestWorker } from './support/worker';
 
 const VERIFY_BIN = resolve(__dirname, '../../../packages/verify/bin/keyledger-verify.js');
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -34,7 +34,7 @@ describe('log streams', () => {
   let dir: string;
   let tls: Tls;
   let t: TestApp;
-  let worker: TestWorker;
+  let worker: TestWorker | undefined;
   let passes: QueueEvents;
   let db: Client;
   let keyFile: string;
@@ -589,5 +589,61 @@ describe('log streams', () => {
       });
       expect(r.requests).toBe(0);
     });
+  });
+
+  describe('a worker killed mid-batch', () => {
+    const children: ChildWorker[] = [];
+    beforeAll(async () => {
+      // Only the child workers below deliver from here on.
+      await worker?.close();
+      worker = undefined;
+    });
+    afterAll(async () => {
+      for (const c of children) await c.kill('SIGKILL');
+    });
+
+    it('another worker takes the stream over once the lease lapses and resends only the batch in flight, under the same id', async () => {
+      const { api, f } = await vendor();
+      for (let i = 0; i < 4; i++) await f.product();
+      const r = await receiver();
+      r.answer = (n) => (n === 1 ? { hang: true } : { status: 204 });
+      const child = {
+        ...settings,
+        LOG_STREAM_CA_FILE: tls.caFile,
+        MAIL_DIR: join(dir, 'mail'),
+        LOG_STREAM_LEASE_MS: '2000',
+        LOG_STREAM_TIMEOUT_MS: '60000',
+      };
+      const a = ChildWorker.spawn(child);
+      children.push(a);
+      await a.ready();
+      const stream = ok(
+        await api.logStreams.create({
+          body: { name: 'Survivor', destination: webhook(r), filter: {}, startPoint: 'beginning' },
+        }),
+        201,
+      );
+      await r.until(() => r.requests >= 1, 30_000, 'the first batch to arrive');
+      await a.kill('SIGKILL');
+      const killedAt = Date.now();
+
+      const b = ChildWorker.spawn(child);
+      children.push(b);
+      await b.ready();
+      for (let i = 0; i < 3; i++) await f.product();
+      const head = await headSeq(api);
+      await r.until(() => r.seqs().includes(head), 60_000);
+
+      expect(r.seqs()).toEqual(range(1, head));
+      // The killed worker's batch was sent again, once, under the same id (a receiver may have kept it).
+      expect(r.requestIds[1]).toBe(r.requestIds[0]);
+      expect(r.requestIds.filter((id) => id === r.requestIds[0])).toHaveLength(2);
+      const h = await healthAt(api, stream.id, head);
+      expect(h.deliveredThroughSeq).toBe(head);
+      expect(Date.parse(h.attempts[h.attempts.length - 1]!.at) - killedAt).toBeGreaterThanOrEqual(
+        0,
+      );
+      expect((await verifyOffline(r.dir, 1, head)).code).toBe(0);
+    }, 120_000);
   });
 });

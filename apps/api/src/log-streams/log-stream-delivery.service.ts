@@ -130,7 +130,12 @@ export class LogStreamDelivery {
     let failuresBefore = stream.consecutive_failures;
 
     while (Date.now() < deadline) {
-      const toSeq = pending !== null && pending > delivered ? pending : undefined;
+      // The head first: an entry and its head move commit together, so every entry up to the head read
+      // here is visible to the query after it. (Reading the head after the entries would skip an entry
+      // committed in between.)
+      const head = (await this.chain().head(accountId))?.seq ?? 0;
+      const toSeq = pending !== null && pending > delivered ? Math.min(pending, head) : head;
+      if (toSeq <= delivered) return;
       const entries = await this.audit.entriesAfter(
         accountId,
         filter,
@@ -139,21 +144,19 @@ export class LogStreamDelivery {
         toSeq,
       );
       if (entries.length === 0) {
-        // Nothing (matching the filter) after the cursor: a filtered stream has covered the log through its head.
-        const head = toSeq ?? (await this.chain().head(accountId))?.seq ?? delivered;
-        if (head > delivered) {
-          const acked = await this.repo.acknowledged(
-            stream.id,
-            this.owner,
-            delivered,
-            head,
-            this.env.LOG_STREAM_LEASE_MS,
-          );
-          if (!acked) return;
-          delivered = head;
-          pending = null;
-        }
-        return;
+        // Nothing matches the filter through the head: a filtered stream has covered the log that far.
+        if (!filtered) return;
+        const acked = await this.repo.acknowledged(
+          stream.id,
+          this.owner,
+          delivered,
+          toSeq,
+          this.env.LOG_STREAM_LEASE_MS,
+        );
+        if (!acked) return;
+        delivered = toSeq;
+        pending = null;
+        continue;
       }
       const { json, taken } = this.fit(entries);
       const lastSeq = taken[taken.length - 1]!.seq;

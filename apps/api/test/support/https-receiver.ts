@@ -48,8 +48,8 @@ export function selfSignedCertificate(dir: string): Tls {
   };
 }
 
-/** What the receiver answers to the next request: a status (and body), or nothing at all (hang). */
-export type Answer = { status: number; body?: string };
+/** What the receiver answers to the next request: a status (and body), or nothing at all (`hang`: the request stays open). */
+export type Answer = { status: number; body?: string } | { hang: true };
 
 export interface Received {
   batch: LogStreamBatch;
@@ -66,6 +66,9 @@ export class HttpsReceiver {
   readonly accepted: Received[] = [];
   readonly refused: Array<{ status: number; reason: string }> = [];
   requests = 0;
+  /** The webhook-id of every signed request, in arrival order (answered or not). */
+  readonly requestIds: string[] = [];
+  private readonly held: Array<{ destroy: () => void }> = [];
   answer: (n: number) => Answer = () => ({ status: 204 });
   private server!: Server;
   private waiters: Array<() => void> = [];
@@ -96,7 +99,13 @@ export class HttpsReceiver {
           res.writeHead(401).end('bad signature');
           return;
         }
+        this.requestIds.push(headers['webhook-id'] ?? '');
         const answer = this.answer(this.requests);
+        if ('hang' in answer) {
+          this.held.push(res.socket ?? { destroy: () => undefined });
+          for (const w of this.waiters.splice(0)) w();
+          return;
+        }
         if (answer.status >= 200 && answer.status < 300) {
           const batch = JSON.parse(body) as LogStreamBatch;
           this.accepted.push({ batch, headers });
@@ -147,6 +156,7 @@ export class HttpsReceiver {
   }
 
   close(): Promise<void> {
+    for (const h of this.held) h.destroy();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
