@@ -488,8 +488,13 @@ describe('log streams', () => {
     expect(count.rowCount).toBe(1);
 
     // The receiver gets the update's entry signed with the new secret, which it does not know: refused (401), and recorded.
-    await afterPasses(2);
-    expect(r.refused.some((x) => x.status === 401)).toBe(true);
+    await r.until(
+      () => r.refused.some((x) => x.status === 401),
+      30_000,
+      'a request signed with the new secret',
+    );
+    // The update's own entry (#created + 2) left signed with the new secret: never accepted here.
+    expect(r.seqs()).not.toContain(created.deliveredThroughSeq + 2);
   });
 
   it('sends a signed test event and reports what the destination answered', async () => {

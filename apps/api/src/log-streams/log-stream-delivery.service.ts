@@ -191,6 +191,10 @@ export class LogStreamDelivery {
         this.env.LOG_STREAM_LEASE_MS,
       );
       if (!marked) return; // paused, backfilled or taken over meanwhile
+      // The destination and secret as they are now (an edit since the claim applies from this batch on).
+      if (marked.secrets_encrypted !== stream.secrets_encrypted) {
+        signingSecret = this.secrets.open(stream.id, marked.secrets_encrypted).signingSecret ?? '';
+      }
       const result = await this.sender.send(marked.config.url, signingSecret, id, body);
       await this.repo.recordAttempt({
         id: uuidv7(),

@@ -97,6 +97,7 @@ export class HttpsReceiver {
         } catch (err) {
           this.refused.push({ status: 401, reason: (err as Error).message });
           res.writeHead(401).end('bad signature');
+          for (const w of this.waiters.splice(0)) w();
           return;
         }
         this.requestIds.push(headers['webhook-id'] ?? '');
@@ -114,6 +115,7 @@ export class HttpsReceiver {
           for (const w of this.waiters.splice(0)) w();
         } else {
           this.refused.push({ status: answer.status, reason: answer.body ?? '' });
+          for (const w of this.waiters.splice(0)) w();
         }
         res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? '');
       });
@@ -130,7 +132,7 @@ export class HttpsReceiver {
       .flatMap((r) => r.batch.entries.map((e) => e.seq));
   }
 
-  /** Resolves once `done()` holds (checked after each accepted batch), or fails after `timeoutMs`. */
+  /** Resolves once `done()` holds (checked after each request), or fails after `timeoutMs`. */
   until(
     done: () => boolean,
     timeoutMs = 30_000,
