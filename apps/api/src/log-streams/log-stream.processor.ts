@@ -1,27 +1,17 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type Job, Queue } from 'bullmq';
 import { ENV, type Env } from '../config/env';
 import { LOG_STREAM_JOBS, QUEUES } from '../jobs/queues';
 import { type DeliveryPass, LogStreamDelivery } from './log-stream-delivery.service';
-import { WebhookSender } from './webhook.sender';
 
 /** How long one pass may deliver before it lets the next pass (maybe on another worker) take over. */
 export const DELIVERY_PASS_MS = 10_000;
 
 /** The repeatable pass that delivers every due log stream (see LogStreamDelivery). */
 @Processor(QUEUES.logStreams)
-export class LogStreamProcessor extends WorkerHost implements OnApplicationShutdown {
-  constructor(
-    private readonly delivery: LogStreamDelivery,
-    private readonly sender: WebhookSender,
-  ) {
+export class LogStreamProcessor extends WorkerHost {
+  constructor(private readonly delivery: LogStreamDelivery) {
     super();
   }
 
@@ -29,10 +19,6 @@ export class LogStreamProcessor extends WorkerHost implements OnApplicationShutd
     if (job.name !== LOG_STREAM_JOBS.deliver)
       throw new Error(`Unknown log stream job "${job.name}"`);
     return this.delivery.deliverDue(DELIVERY_PASS_MS);
-  }
-
-  onApplicationShutdown(): void {
-    this.sender.close();
   }
 }
 

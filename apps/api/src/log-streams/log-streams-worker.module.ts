@@ -18,6 +18,6 @@ import { WebhookSender } from './webhook.sender';
     WebhookSender,
     AuditQueryService,
   ],
-  exports: [LogStreamDelivery, WebhookSender],
+  exports: [LogStreamDelivery],
 })
 export class LogStreamsWorkerModule {}

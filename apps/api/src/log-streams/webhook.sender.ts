@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
@@ -27,7 +27,7 @@ const ERROR_BODY_CHARS = 200;
  * unless LOG_STREAM_ALLOW_PRIVATE_NETWORKS. Never throws: failures are results.
  */
 @Injectable()
-export class WebhookSender {
+export class WebhookSender implements OnApplicationShutdown {
   private agent?: Agent;
 
   constructor(@Inject(ENV) private readonly env: Env) {}
@@ -128,7 +128,9 @@ export class WebhookSender {
     });
   }
 
-  close(): void {
+  /** Closes the kept-alive connections (API and worker shutdown). */
+  onApplicationShutdown(): void {
     this.agent?.destroy();
+    this.agent = undefined;
   }
 }
