@@ -7,6 +7,7 @@ import { PasswordModule } from './auth/password-hasher';
 import { CustomersModule } from './customers/customers.module';
 import { DevicesModule } from './devices/devices.module';
 import { LicensesModule } from './licenses/licenses.module';
+import { LogStreamsModule } from './log-streams/log-streams.module';
 import { NotificationPoliciesModule } from './notification-policies/notification-policies.module';
 import { OrdersModule } from './orders/orders.module';
 import { PermissionTemplatesModule } from './permission-templates/permission-templates.module';
@@ -50,6 +51,7 @@ export class AppModule {
         LicensesModule,
         DevicesModule,
         ApiKeysModule,
+        LogStreamsModule,
       ],
       controllers: [HealthController],
       // Signed-in reads run behind row-level security, as mutations do (see TenantReadInterceptor).

@@ -11,8 +11,14 @@ import { BullRootModule, processorProvider } from './jobs/bull';
 import { MaintenanceProcessor } from './jobs/maintenance.processor';
 import { CheckpointProcessor, CheckpointScheduler } from './integrity/checkpoint.processor';
 import { IntegrityModule } from './integrity/integrity.module';
-import { FullVerificationProcessor, IntegrityProcessor, IntegrityScheduler } from './integrity/integrity.processor';
+import {
+  FullVerificationProcessor,
+  IntegrityProcessor,
+  IntegrityScheduler,
+} from './integrity/integrity.processor';
 import { QUEUES, type QueueName } from './jobs/queues';
+import { LogStreamProcessor, LogStreamScheduler } from './log-streams/log-stream.processor';
+import { LogStreamsWorkerModule } from './log-streams/log-streams-worker.module';
 
 /** One processor per declared queue: a queue missing here is a type error. */
 export const PROCESSORS: Record<QueueName, Type> = {
@@ -21,15 +27,22 @@ export const PROCESSORS: Record<QueueName, Type> = {
   [QUEUES.auditCheckpoints]: CheckpointProcessor,
   [QUEUES.auditIntegrity]: IntegrityProcessor,
   [QUEUES.auditVerifications]: FullVerificationProcessor,
+  [QUEUES.logStreams]: LogStreamProcessor,
 };
 
 /** Fail fast when a declared queue has no processor (or a processor reads an undeclared queue). */
-export function assertEveryQueueHasAProcessor(processors: Record<string, Type | undefined> = PROCESSORS): void {
+export function assertEveryQueueHasAProcessor(
+  processors: Record<string, Type | undefined> = PROCESSORS,
+): void {
   for (const name of Object.values(QUEUES)) {
     const processor = processors[name];
     if (!processor) throw new Error(`Queue "${name}" is declared but has no processor`);
-    const meta = Reflect.getMetadata('bullmq:processor_metadata', processor) as { name?: string } | undefined;
-    if (meta?.name !== name) throw new Error(`${processor.name} does not process queue "${name}" (it reads "${meta?.name}")`);
+    const meta = Reflect.getMetadata('bullmq:processor_metadata', processor) as
+      { name?: string } | undefined;
+    if (meta?.name !== name)
+      throw new Error(
+        `${processor.name} does not process queue "${name}" (it reads "${meta?.name}")`,
+      );
   }
 }
 
@@ -46,8 +59,15 @@ export class WorkerModule {
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
         AuditExportsWorkerModule,
         IntegrityModule,
+        LogStreamsWorkerModule,
       ],
-      providers: [...Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)), CheckpointScheduler, IntegrityScheduler, AuditExportRetentionScheduler],
+      providers: [
+        ...Object.values(PROCESSORS).map((processor) => processorProvider(processor, env)),
+        CheckpointScheduler,
+        IntegrityScheduler,
+        AuditExportRetentionScheduler,
+        LogStreamScheduler,
+      ],
     };
   }
 }

@@ -330,9 +330,9 @@ describe('reading the audit log', () => {
   it('serves the catalog of actions with groups and labels', async () => {
     const res = await c.auditLog.actions();
     expectStatus(res, 200);
-    // The seed page's 8 groups and 42 actions, and Keyledger's Access and security group (11 actions).
+    // The seed page's 8 groups and 42 actions, and Keyledger's Access and security group (17 actions: 11 + 6 for log streams).
     expect(res.body.groups).toHaveLength(9);
-    expect(res.body.groups.flatMap((g) => g.actions)).toHaveLength(53);
+    expect(res.body.groups.flatMap((g) => g.actions)).toHaveLength(59);
     expect(res.body.groups[8]).toMatchObject({ id: 'access_security', label: 'Access and Security' });
     expect(res.body.groups[6]!.actions).toContainEqual({ action: 'license_disabled', label: 'License disabled' });
   });

@@ -33,6 +33,7 @@ import { type RequestStore } from '../src/common/request-context';
 import { RowLevelSecurity1764500000000 } from '../src/database/migrations/1764500000000-row-level-security';
 import { AuditIntegrityStatus1764900000000 } from '../src/database/migrations/1764900000000-audit-integrity-status';
 import { IdempotencyKeys1765000000000 } from '../src/database/migrations/1765000000000-idempotency-keys';
+import { LogStreams1766000000000 } from '../src/database/migrations/1766000000000-log-streams';
 import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
 
 /** The tenant role's grants: the RLS migration's, and those of the tenant tables added after it. */
@@ -40,8 +41,13 @@ const TENANT_GRANTS: Record<string, string> = {
   ...RowLevelSecurity1764500000000.GRANTS,
   ...AuditIntegrityStatus1764900000000.GRANTS,
   ...IdempotencyKeys1765000000000.GRANTS,
+  ...LogStreams1766000000000.GRANTS,
 };
-import { enterAccount, TENANT_ROLE, type TenantTransactionalAdapter } from '../src/database/tenant-scope';
+import {
+  enterAccount,
+  TENANT_ROLE,
+  type TenantTransactionalAdapter,
+} from '../src/database/tenant-scope';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, type Res } from './support/client';
 import { CONTRACT_ROUTES, fillPath } from './support/contract-routes';
@@ -90,7 +96,10 @@ async function asTenant<T>(accountId: string | null, work: () => Promise<T>): Pr
 }
 
 /** The error PostgreSQL answers `sql` with, inside a savepoint so the transaction goes on. */
-async function refusal(sql: string, params: unknown[] = []): Promise<{ code?: string; message: string } | null> {
+async function refusal(
+  sql: string,
+  params: unknown[] = [],
+): Promise<{ code?: string; message: string } | null> {
   await db.query('SAVEPOINT probe');
   try {
     await db.query(sql, params);
@@ -104,7 +113,11 @@ async function refusal(sql: string, params: unknown[] = []): Promise<{ code?: st
 }
 
 const accountsIn = async (table: string) =>
-  (await db.query<{ account_id: string }>(`SELECT DISTINCT ${table === 'accounts' ? 'id' : 'account_id'} AS account_id FROM ${table}`)).rows.map((r) => r.account_id);
+  (
+    await db.query<{ account_id: string }>(
+      `SELECT DISTINCT ${table === 'accounts' ? 'id' : 'account_id'} AS account_id FROM ${table}`,
+    )
+  ).rows.map((r) => r.account_id);
 
 beforeAll(async () => {
   t = await startApp();
@@ -124,26 +137,41 @@ afterAll(async () => {
 describe('the policies', () => {
   it('cover every table with an account_id column, and accounts', async () => {
     expect(tables.length).toBeGreaterThanOrEqual(18);
-    const { rows } = await db.query<{ relname: string; relrowsecurity: boolean; policies: string[] }>(
+    const { rows } = await db.query<{
+      relname: string;
+      relrowsecurity: boolean;
+      policies: string[];
+    }>(
       `SELECT c.relname, c.relrowsecurity, array_agg(p.polname::text) FILTER (WHERE p.polname IS NOT NULL) AS policies
          FROM pg_class c LEFT JOIN pg_policy p ON p.polrelid = c.oid
         WHERE c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1) GROUP BY c.relname, c.relrowsecurity ORDER BY c.relname`,
       [[...tables, 'accounts']],
     );
-    expect(rows).toEqual([...tables, 'accounts'].sort().map((relname) => ({ relname, relrowsecurity: true, policies: ['tenant_isolation'] })));
+    expect(rows).toEqual(
+      [...tables, 'accounts']
+        .sort()
+        .map((relname) => ({ relname, relrowsecurity: true, policies: ['tenant_isolation'] })),
+    );
     expect(Object.keys(TENANT_GRANTS).sort()).toEqual(tables);
   });
 
   it('the role cannot log in, bypass RLS or inherit anything', async () => {
-    const { rows } = await db.query('SELECT rolcanlogin, rolsuper, rolbypassrls, rolinherit FROM pg_roles WHERE rolname = $1', [TENANT_ROLE]);
-    expect(rows).toEqual([{ rolcanlogin: false, rolsuper: false, rolbypassrls: false, rolinherit: false }]);
+    const { rows } = await db.query(
+      'SELECT rolcanlogin, rolsuper, rolbypassrls, rolinherit FROM pg_roles WHERE rolname = $1',
+      [TENANT_ROLE],
+    );
+    expect(rows).toEqual([
+      { rolcanlogin: false, rolsuper: false, rolbypassrls: false, rolinherit: false },
+    ]);
   });
 
   it('leave free-text search its trigram index behind the wall: LIKE is leakproof (migration 1764740000000)', async () => {
     // Under RLS a condition whose function is not leakproof runs after the policy, can be no index
     // condition and gets no statistics: `search_text LIKE '%term%'` would scan the whole account. The plans
     // over 2,000,000 entries, owner vs behind the wall, are in docs/queries/*-rls.md; here, that it holds.
-    const { rows } = await db.query(`SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode WHERE o.oprname = '~~' AND o.oprleft = 'text'::regtype AND o.oprright = 'text'::regtype`);
+    const { rows } = await db.query(
+      `SELECT p.proleakproof FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode WHERE o.oprname = '~~' AND o.oprleft = 'text'::regtype AND o.oprright = 'text'::regtype`,
+    );
     expect(rows).toEqual([{ proleakproof: true }]);
   });
 });
@@ -160,10 +188,25 @@ describe("inside account A's transaction, SQL without an account filter", () => 
     for (const table of [...tables, 'accounts']) {
       const all = await accountsIn(table);
       if (all.includes(a.accountId) && all.includes(b.accountId)) withBoth.push(table);
-      expect({ table, seen: seen[table] }).toEqual({ table, seen: all.includes(a.accountId) ? [a.accountId] : [] });
+      expect({ table, seen: seen[table] }).toEqual({
+        table,
+        seen: all.includes(a.accountId) ? [a.accountId] : [],
+      });
     }
     expect(withBoth).toEqual(
-      expect.arrayContaining(['accounts', 'api_keys', 'audit_entries', 'audit_entry_links', 'audit_exports', 'audit_heads', 'devices', 'licenses', 'platform_users', 'products', 'sessions']),
+      expect.arrayContaining([
+        'accounts',
+        'api_keys',
+        'audit_entries',
+        'audit_entry_links',
+        'audit_exports',
+        'audit_heads',
+        'devices',
+        'licenses',
+        'platform_users',
+        'products',
+        'sessions',
+      ]),
     );
     expect(seen.products).toEqual([a.accountId]);
     expect(seen.audit_entries).toEqual([a.accountId]);
@@ -174,7 +217,8 @@ describe("inside account A's transaction, SQL without an account filter", () => 
     const found = await asTenant(a.accountId, async () => ({
       product: (await db.query('SELECT * FROM products WHERE id = $1', [b.productId])).rowCount,
       license: (await db.query('SELECT * FROM licenses WHERE key = $1', [b.license.key])).rowCount,
-      entries: (await db.query('SELECT * FROM audit_entries WHERE account_id = $1', [b.accountId])).rowCount,
+      entries: (await db.query('SELECT * FROM audit_entries WHERE account_id = $1', [b.accountId]))
+        .rowCount,
       account: (await db.query('SELECT * FROM accounts WHERE id = $1', [b.accountId])).rowCount,
     }));
     expect(found).toEqual({ product: 0, license: 0, entries: 0, account: 0 });
@@ -182,30 +226,56 @@ describe("inside account A's transaction, SQL without an account filter", () => 
 
   it("cannot insert a row with B's account_id", async () => {
     const errors = await asTenant(a.accountId, async () => ({
-      product: await refusal(`INSERT INTO products (id, account_id, name, code) VALUES ($1, $2, 'Planted', $3)`, [randomUUID(), b.accountId, `planted-${randomUUID()}`]),
-      customer: await refusal(`INSERT INTO customers (id, account_id, email) VALUES ($1, $2, 'planted@buyer.test')`, [randomUUID(), b.accountId]),
-      link: await refusal(`INSERT INTO audit_entry_links (account_id, item_type, item_id, seq, is_target) VALUES ($1, 'product', $2, 999999, true)`, [
-        b.accountId,
-        b.productId,
-      ]),
+      product: await refusal(
+        `INSERT INTO products (id, account_id, name, code) VALUES ($1, $2, 'Planted', $3)`,
+        [randomUUID(), b.accountId, `planted-${randomUUID()}`],
+      ),
+      customer: await refusal(
+        `INSERT INTO customers (id, account_id, email) VALUES ($1, $2, 'planted@buyer.test')`,
+        [randomUUID(), b.accountId],
+      ),
+      link: await refusal(
+        `INSERT INTO audit_entry_links (account_id, item_type, item_id, seq, is_target) VALUES ($1, 'product', $2, 999999, true)`,
+        [b.accountId, b.productId],
+      ),
     }));
     for (const e of Object.values(errors)) {
-      expect(e).toEqual({ code: '42501', message: expect.stringMatching(/new row violates row-level security policy/) });
+      expect(e).toEqual({
+        code: '42501',
+        message: expect.stringMatching(/new row violates row-level security policy/),
+      });
     }
   });
 
   it("cannot move A's row into B, and its UPDATE and DELETE of B's rows touch nothing", async () => {
     const out = await asTenant(a.accountId, async () => ({
-      move: await refusal('UPDATE products SET account_id = $1 WHERE id = $2', [b.accountId, a.productId]),
-      update: (await db.query(`UPDATE products SET name = 'Taken over' WHERE account_id = $1`, [b.accountId])).rowCount,
+      move: await refusal('UPDATE products SET account_id = $1 WHERE id = $2', [
+        b.accountId,
+        a.productId,
+      ]),
+      update: (
+        await db.query(`UPDATE products SET name = 'Taken over' WHERE account_id = $1`, [
+          b.accountId,
+        ])
+      ).rowCount,
       updateUnfiltered: (await db.query(`UPDATE licenses SET max_activations = 99`)).rowCount,
-      delete: (await db.query('DELETE FROM api_keys WHERE account_id = $1', [b.accountId])).rowCount,
-      head: (await db.query('UPDATE audit_heads SET last_seq = last_seq WHERE account_id = $1', [b.accountId])).rowCount,
+      delete: (await db.query('DELETE FROM api_keys WHERE account_id = $1', [b.accountId]))
+        .rowCount,
+      head: (
+        await db.query('UPDATE audit_heads SET last_seq = last_seq WHERE account_id = $1', [
+          b.accountId,
+        ])
+      ).rowCount,
     }));
-    expect(out.move).toEqual({ code: '42501', message: expect.stringMatching(/new row violates row-level security policy/) });
+    expect(out.move).toEqual({
+      code: '42501',
+      message: expect.stringMatching(/new row violates row-level security policy/),
+    });
     expect(out).toMatchObject({ update: 0, delete: 0, head: 0 });
     expect(out.updateUnfiltered).toBe(1); // A's one license, not B's
-    const untouched = await db.query('SELECT name, account_id FROM products WHERE id = $1', [b.productId]);
+    const untouched = await db.query('SELECT name, account_id FROM products WHERE id = $1', [
+      b.productId,
+    ]);
     expect(untouched.rows[0]).toMatchObject({ account_id: b.accountId });
     expect(untouched.rows[0].name).not.toBe('Taken over');
   });
@@ -215,28 +285,44 @@ describe("inside account A's transaction, SQL without an account filter", () => 
       await refusal(`UPDATE audit_entries SET target_label = 'x'`),
       await refusal('DELETE FROM audit_entry_links'),
       await refusal('DELETE FROM audit_checkpoints'),
-      await refusal(`INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, 1, 'h', now(), 'k', 's')`, [a.accountId]),
+      await refusal(
+        `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, 1, 'h', now(), 'k', 's')`,
+        [a.accountId],
+      ),
       await refusal(`UPDATE audit_exports SET status = 'failed'`),
       await refusal('TRUNCATE products'),
-      await refusal(`INSERT INTO accounts (id, name, slug) VALUES ($1, 'x', $2)`, [randomUUID(), `x-${randomUUID()}`]),
+      await refusal(`INSERT INTO accounts (id, name, slug) VALUES ($1, 'x', $2)`, [
+        randomUUID(),
+        `x-${randomUUID()}`,
+      ]),
     ]);
-    for (const e of errors) expect(e).toEqual({ code: '42501', message: expect.stringMatching(/permission denied/) });
+    for (const e of errors)
+      expect(e).toEqual({ code: '42501', message: expect.stringMatching(/permission denied/) });
   });
 
   it('without app.account_id the role sees nothing and writes nothing', async () => {
     const out = await asTenant(null, async () => ({
       products: (await db.query('SELECT 1 FROM products')).rowCount,
       entries: (await db.query('SELECT 1 FROM audit_entries')).rowCount,
-      insert: await refusal(`INSERT INTO products (id, account_id, name, code) VALUES ($1, $2, 'Planted', $3)`, [randomUUID(), a.accountId, `p-${randomUUID()}`]),
+      insert: await refusal(
+        `INSERT INTO products (id, account_id, name, code) VALUES ($1, $2, 'Planted', $3)`,
+        [randomUUID(), a.accountId, `p-${randomUUID()}`],
+      ),
     }));
-    expect(out).toEqual({ products: 0, entries: 0, insert: { code: '42501', message: expect.stringMatching(/row-level security/) } });
+    expect(out).toEqual({
+      products: 0,
+      entries: 0,
+      insert: { code: '42501', message: expect.stringMatching(/row-level security/) },
+    });
   });
 
   it('leaves the connection as it found it after the transaction', async () => {
     await asTenant(a.accountId, async () => {
       expect((await db.query('SELECT current_user AS u')).rows[0].u).toBe(TENANT_ROLE);
     });
-    const { rows } = await db.query(`SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc`);
+    const { rows } = await db.query(
+      `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc`,
+    );
     expect(rows[0]).toEqual({ u: 'postgres', acc: '' });
   });
 });
@@ -255,7 +341,9 @@ describe("the application's transactions", () => {
         source: 'system',
       });
       return txHost.withTransaction(async () => {
-        const who = await txHost.tx.query(`SELECT current_user AS u, current_setting('app.account_id') AS acc`);
+        const who = await txHost.tx.query(
+          `SELECT current_user AS u, current_setting('app.account_id') AS acc`,
+        );
         const products = await txHost.tx.query('SELECT DISTINCT account_id FROM products');
         return { who: who[0], products: products.map((r: { account_id: string }) => r.account_id) };
       });
@@ -266,7 +354,9 @@ describe("the application's transactions", () => {
   it('without a principal run as the owner (sign-up, the License API before its key is known)', async () => {
     const txHost = t.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
     const cls = t.app.get<ClsService<RequestStore>>(ClsService);
-    const who = await cls.run(() => txHost.withTransaction(() => txHost.tx.query('SELECT current_user AS u')));
+    const who = await cls.run(() =>
+      txHost.withTransaction(() => txHost.tx.query('SELECT current_user AS u')),
+    );
     expect(who[0].u).toBe('postgres');
   });
 
@@ -282,31 +372,47 @@ describe("the application's transactions", () => {
           RETURN NEW;
         END $$`);
       for (const table of ['products', 'devices', 'api_keys']) {
-        await db.query(`CREATE TRIGGER ${table}_rls_probe BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION rls_probe()`);
+        await db.query(
+          `CREATE TRIGGER ${table}_rls_probe BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION rls_probe()`,
+        );
       }
     });
     afterAll(async () => {
-      for (const table of ['products', 'devices', 'api_keys']) await db.query(`DROP TRIGGER ${table}_rls_probe ON ${table}`);
+      for (const table of ['products', 'devices', 'api_keys'])
+        await db.query(`DROP TRIGGER ${table}_rls_probe ON ${table}`);
       await db.query('DROP FUNCTION rls_probe()');
     });
 
     it("an audited mutation writes as the tenant role in the caller's account", async () => {
-      ok(await a.api.products.update({ params: { id: a.productId }, body: { name: 'rls-probe' } }), 200);
+      ok(
+        await a.api.products.update({ params: { id: a.productId }, body: { name: 'rls-probe' } }),
+        200,
+      );
       const { rows } = await db.query('SELECT name FROM products WHERE id = $1', [a.productId]);
       expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
     });
 
     it("creating an API key (not audited, but in a transaction) writes as the tenant role in the caller's account", async () => {
-      const key = ok(await a.api.apiKeys.create({ body: { name: 'rls-probe', permissions: ['products:read'] } }), 201);
+      const key = ok(
+        await a.api.apiKeys.create({ body: { name: 'rls-probe', permissions: ['products:read'] } }),
+        201,
+      );
       const { rows } = await db.query('SELECT name FROM api_keys WHERE id = $1', [key.id]);
       expect(rows[0].name).toBe(`rls-probe ${TENANT_ROLE} ${a.accountId}`);
     });
 
     it("a License API activation writes the device in the license's account, once the key has named it", async () => {
-      const res = await new VendorFixtures(b.client).activate(b.license.key, `hw-${randomUUID()}`, { name: 'rls-probe' });
+      const res = await new VendorFixtures(b.client).activate(b.license.key, `hw-${randomUUID()}`, {
+        name: 'rls-probe',
+      });
       expect(res.status).toBe(201);
-      const { rows } = await db.query('SELECT name, account_id FROM devices WHERE id = $1', [res.body.device.id]);
-      expect(rows[0]).toEqual({ name: `rls-probe ${TENANT_ROLE} ${b.accountId}`, account_id: b.accountId });
+      const { rows } = await db.query('SELECT name, account_id FROM devices WHERE id = $1', [
+        res.body.device.id,
+      ]);
+      expect(rows[0]).toEqual({
+        name: `rls-probe ${TENANT_ROLE} ${b.accountId}`,
+        account_id: b.accountId,
+      });
     });
   });
 });
@@ -322,7 +428,11 @@ describe('reads (TenantReadInterceptor)', () => {
   });
   /** A Nest execution context as the interceptor sees it: an HTTP request with `method`, a handler. */
   const httpContext = (method: string, handler: () => void = function plainRead() {}) =>
-    ({ getType: () => 'http', switchToHttp: () => ({ getRequest: () => ({ method }) }), getHandler: () => handler }) as unknown as ExecutionContext;
+    ({
+      getType: () => 'http',
+      switchToHttp: () => ({ getRequest: () => ({ method }) }),
+      getHandler: () => handler,
+    }) as unknown as ExecutionContext;
 
   describe('the mechanism, around a handler whose SQL has no account filter', () => {
     let interceptor: TenantReadInterceptor;
@@ -346,13 +456,22 @@ describe('reads (TenantReadInterceptor)', () => {
                   `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, current_setting('transaction_read_only') AS ro`,
                 );
                 const accounts = async (table: string) =>
-                  (await txHost.tx.query(`SELECT DISTINCT account_id FROM ${table} ORDER BY 1`)).map((r: { account_id: string }) => r.account_id);
-                const seen = { who, products: await accounts('products'), entries: await accounts('audit_entries'), sessions: await accounts('sessions') };
+                  (
+                    await txHost.tx.query(`SELECT DISTINCT account_id FROM ${table} ORDER BY 1`)
+                  ).map((r: { account_id: string }) => r.account_id);
+                const seen = {
+                  who,
+                  products: await accounts('products'),
+                  entries: await accounts('audit_entries'),
+                  sessions: await accounts('sessions'),
+                };
                 // Last: a refused write aborts the transaction. (Outside one it writes nothing: the names stay.)
-                const write = await txHost.tx.query(`UPDATE products SET name = name WHERE false`).then(
-                  () => null,
-                  (err: { code?: string }) => err.code,
-                );
+                const write = await txHost.tx
+                  .query(`UPDATE products SET name = name WHERE false`)
+                  .then(
+                    () => null,
+                    (err: { code?: string }) => err.code,
+                  );
                 return { ...seen, write };
               })(),
             ),
@@ -376,13 +495,24 @@ describe('reads (TenantReadInterceptor)', () => {
         write: '25006', // read_only_sql_transaction
       });
       // And B's the same way: the wall follows the principal, not the connection.
-      expect((await unfilteredRead(b.accountId, httpContext('HEAD'))).products).toEqual([b.accountId]);
+      expect((await unfilteredRead(b.accountId, httpContext('HEAD'))).products).toEqual([
+        b.accountId,
+      ]);
     });
 
     it('returns every connection to the pool as the owner, outside any transaction, also after a failed read', async () => {
-      const failing: CallHandler = { handle: () => from(txHost.tx.query('SELECT no_such_column FROM products')) };
+      const failing: CallHandler = {
+        handle: () => from(txHost.tx.query('SELECT no_such_column FROM products')),
+      };
       for (let i = 0; i < 5; i++) {
-        await expect(cls.run(() => (cls.set('principal', principalOf(a.accountId)), lastValueFrom(interceptor.intercept(httpContext('GET'), failing))))).rejects.toThrow(/no_such_column/);
+        await expect(
+          cls.run(
+            () => (
+              cls.set('principal', principalOf(a.accountId)),
+              lastValueFrom(interceptor.intercept(httpContext('GET'), failing))
+            ),
+          ),
+        ).rejects.toThrow(/no_such_column/);
         await unfilteredRead(a.accountId, httpContext('GET'));
       }
       await new Promise((r) => setTimeout(r, 50)); // the ends (ROLLBACK, COMMIT) are not awaited by the reads
@@ -390,15 +520,22 @@ describe('reads (TenantReadInterceptor)', () => {
       // As many at once as the pool holds: every pooled connection answers.
       const states = await Promise.all(
         Array.from({ length: 20 }, () =>
-          ds.query(`SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`),
+          ds.query(
+            `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`,
+          ),
         ),
       );
-      for (const [state] of states) expect(state).toEqual({ u: 'postgres', acc: '', fresh: true, s: '' });
+      for (const [state] of states)
+        expect(state).toEqual({ u: 'postgres', acc: '', fresh: true, s: '' });
     });
 
     it('leaves mutations, audited handlers and callers without a principal to their own transactions', async () => {
       const audited = function auditedRead() {};
-      Reflect.defineMetadata(AUDITED_KEY, { action: 'product_updated', options: { target: 'product' } }, audited);
+      Reflect.defineMetadata(
+        AUDITED_KEY,
+        { action: 'product_updated', options: { target: 'product' } },
+        audited,
+      );
       for (const [accountId, ctx] of [
         [a.accountId, httpContext('POST')],
         [a.accountId, httpContext('GET', audited)],
@@ -415,9 +552,9 @@ describe('reads (TenantReadInterceptor)', () => {
     // GETs that read nothing of an account: the action catalog comes from the contract, not the database.
     const NO_DATABASE = ['auditLog.actions'];
     const ids: Record<string, string> = {};
-    const probed = CONTRACT_ROUTES.filter(({ route }) => route.method === 'GET' && !('public' in (route.metadata as object))).filter(
-      ({ name }) => !NO_DATABASE.includes(name),
-    );
+    const probed = CONTRACT_ROUTES.filter(
+      ({ route }) => route.method === 'GET' && !('public' in (route.metadata as object)),
+    ).filter(({ name }) => !NO_DATABASE.includes(name));
     const blackout = [...Object.keys(TENANT_GRANTS), 'accounts'];
 
     /** What a read answered, in a word: a count of items, entries checked, or the status. */
@@ -426,7 +563,8 @@ describe('reads (TenantReadInterceptor)', () => {
       if (Array.isArray(res.body?.items)) return `${res.body.items.length} items`;
       // A full verification (it may not have checked anything yet): found.
       if (typeof res.body?.id === 'string' && typeof res.body?.trigger === 'string') return 'found';
-      if (typeof res.body?.entriesChecked === 'number') return `${res.body.entriesChecked} entries checked`;
+      if (typeof res.body?.entriesChecked === 'number')
+        return `${res.body.entriesChecked} entries checked`;
       return 'found';
     };
     const readAll = async () => {
@@ -442,10 +580,37 @@ describe('reads (TenantReadInterceptor)', () => {
       const f = new VendorFixtures(a.client);
       const customer = await f.customer();
       const order = await f.order(customer.id);
-      const template = ok(await a.api.permissionTemplates.create({ body: { name: 'Readers', permissions: ['licenses:read'] } }), 201);
-      const policy = ok(await a.api.notificationPolicies.create({ body: { name: 'Ops', event: 'license_disabled', recipients: ['ops@vendor.test'] } }), 201);
-      const [exp] = (ok(await a.api.auditExports.list(), 200)).items;
+      const template = ok(
+        await a.api.permissionTemplates.create({
+          body: { name: 'Readers', permissions: ['licenses:read'] },
+        }),
+        201,
+      );
+      const policy = ok(
+        await a.api.notificationPolicies.create({
+          body: { name: 'Ops', event: 'license_disabled', recipients: ['ops@vendor.test'] },
+        }),
+        201,
+      );
+      const [exp] = ok(await a.api.auditExports.list(), 200).items;
+      // A public address literal: no name to resolve, and no worker here to deliver to it.
+      const stream = ok(
+        await a.api.logStreams.create({
+          body: {
+            name: 'SIEM',
+            destination: {
+              type: 'webhook',
+              url: 'https://93.184.215.14/hook',
+              signingSecret: `whsec_${'A'.repeat(43)}=`,
+            },
+            filter: {},
+            startPoint: 'now',
+          },
+        }),
+        201,
+      );
       Object.assign(ids, {
+        logStreams: stream.id,
         products: a.productId,
         licenses: a.license.id,
         devices: a.license.id,
@@ -466,15 +631,29 @@ describe('reads (TenantReadInterceptor)', () => {
     });
 
     it('covers every signed-in GET route but the catalog', () => {
-      expect(probed.length + NO_DATABASE.length).toBe(CONTRACT_ROUTES.filter(({ route }) => route.method === 'GET' && !('public' in (route.metadata as object))).length);
+      expect(probed.length + NO_DATABASE.length).toBe(
+        CONTRACT_ROUTES.filter(
+          ({ route }) => route.method === 'GET' && !('public' in (route.metadata as object)),
+        ).length,
+      );
       expect(probed.length).toBeGreaterThanOrEqual(26);
     });
 
     it("answer with the caller's data normally, and with nothing once the tenant role may see no row", async () => {
       const normal = await readAll();
-      expect(normal).toEqual(Object.fromEntries(probed.map(({ name }) => [name, expect.stringMatching(/^(found|[1-9]\d* items|[1-9]\d* entries checked)$/)])));
+      expect(normal).toEqual(
+        Object.fromEntries(
+          probed.map(({ name }) => [
+            name,
+            expect.stringMatching(/^(found|[1-9]\d* items|[1-9]\d* entries checked)$/),
+          ]),
+        ),
+      );
 
-      for (const table of blackout) await db.query(`CREATE POLICY rls_blackout ON ${table} AS RESTRICTIVE FOR SELECT TO ${TENANT_ROLE} USING (false)`);
+      for (const table of blackout)
+        await db.query(
+          `CREATE POLICY rls_blackout ON ${table} AS RESTRICTIVE FOR SELECT TO ${TENANT_ROLE} USING (false)`,
+        );
       let hidden: Record<string, string>;
       let headOfItem: number;
       try {
@@ -484,8 +663,17 @@ describe('reads (TenantReadInterceptor)', () => {
         for (const table of blackout) await db.query(`DROP POLICY rls_blackout ON ${table}`);
       }
       // The owner still sees every row: only a read behind the wall can have come back empty.
-      expect((await db.query('SELECT 1 FROM products WHERE id = $1', [a.productId])).rowCount).toBe(1);
-      expect(hidden!).toEqual(Object.fromEntries(probed.map(({ name }) => [name, expect.stringMatching(/^(0 items|0 entries checked|status (401|404))$/)])));
+      expect((await db.query('SELECT 1 FROM products WHERE id = $1', [a.productId])).rowCount).toBe(
+        1,
+      );
+      expect(hidden!).toEqual(
+        Object.fromEntries(
+          probed.map(({ name }) => [
+            name,
+            expect.stringMatching(/^(0 items|0 entries checked|status (401|404))$/),
+          ]),
+        ),
+      );
       expect(headOfItem).toBe(404);
       // And the wall is lifted again: the same reads answer as before.
       expect(await readAll()).toEqual(normal);

@@ -287,6 +287,16 @@ const apiKeysRoute = createRoute({
   ),
 });
 
+const logStreamsRoute = createRoute({
+  getParentRoute: () => settingsRoute,
+  path: 'log-streams',
+  staticData: { permission: 'settings:log_streams' },
+  component: lazyRouteComponent(
+    () => import('./features/log-streams/components/LogStreamsPage'),
+    'LogStreamsPage',
+  ),
+});
+
 export const routeTree = rootRoute.addChildren([
   loginRoute,
   signupRoute,
@@ -309,6 +319,7 @@ export const routeTree = rootRoute.addChildren([
       templatesRoute,
       policiesRoute,
       apiKeysRoute,
+      logStreamsRoute,
     ]),
   ]),
 ]);

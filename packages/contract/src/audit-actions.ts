@@ -3,7 +3,7 @@
  *
  * The first eight groups are spelled exactly as on the page the product is built from
  * (shared/seed/audit-log.txt); the ninth, Access and security, is Keyledger's own: sign-ins, sign-outs,
- * passwords, sessions, API keys, audit-log exports and refused requests. Entries store the action's
+ * passwords, sessions, API keys, audit-log exports, log streams and refused requests. Entries store the action's
  * name, and the database checks it against this list: adding, renaming or removing an action needs a
  * migration that rewrites the check (and never the entries).
  */
@@ -35,17 +35,35 @@ export const AUDIT_ACTION_CATALOG = {
   platform_user_updated: { group: 'platform_users', label: 'Platform user updated' },
   platform_user_removed: { group: 'platform_users', label: 'Platform user removed' },
 
-  user_permission_template_created: { group: 'permission_templates', label: 'Permission template created' },
-  user_permission_template_updated: { group: 'permission_templates', label: 'Permission template updated' },
+  user_permission_template_created: {
+    group: 'permission_templates',
+    label: 'Permission template created',
+  },
+  user_permission_template_updated: {
+    group: 'permission_templates',
+    label: 'Permission template updated',
+  },
   user_permission_template_permissions_set: {
     group: 'permission_templates',
     label: 'Permission template permissions set',
   },
-  user_permission_template_deleted: { group: 'permission_templates', label: 'Permission template deleted' },
+  user_permission_template_deleted: {
+    group: 'permission_templates',
+    label: 'Permission template deleted',
+  },
 
-  notification_policy_created: { group: 'email_notifications', label: 'Notification policy created' },
-  notification_policy_updated: { group: 'email_notifications', label: 'Notification policy updated' },
-  notification_policy_deleted: { group: 'email_notifications', label: 'Notification policy deleted' },
+  notification_policy_created: {
+    group: 'email_notifications',
+    label: 'Notification policy created',
+  },
+  notification_policy_updated: {
+    group: 'email_notifications',
+    label: 'Notification policy updated',
+  },
+  notification_policy_deleted: {
+    group: 'email_notifications',
+    label: 'Notification policy deleted',
+  },
 
   product_created: { group: 'products', label: 'Product created' },
   product_updated: { group: 'products', label: 'Product updated' },
@@ -95,6 +113,12 @@ export const AUDIT_ACTION_CATALOG = {
   audit_log_export_downloaded: { group: 'access_security', label: 'Audit log export downloaded' },
   permission_denied: { group: 'access_security', label: 'Permission denied' },
   audit_log_integrity_broken: { group: 'access_security', label: 'Audit log integrity broken' },
+  log_stream_created: { group: 'access_security', label: 'Log stream created' },
+  log_stream_updated: { group: 'access_security', label: 'Log stream updated' },
+  log_stream_paused: { group: 'access_security', label: 'Log stream paused' },
+  log_stream_resumed: { group: 'access_security', label: 'Log stream resumed' },
+  log_stream_deleted: { group: 'access_security', label: 'Log stream deleted' },
+  log_stream_backfilled: { group: 'access_security', label: 'Log stream backfilled' },
 } as const satisfies Record<string, { group: AuditActionGroupId; label: string }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_CATALOG;

@@ -27,9 +27,11 @@ export const ZUuid = z.string().uuid();
 /** The instants the API takes: within PostgreSQL's timestamptz and a sane calendar (years 1970–9999). */
 export const MIN_INSTANT = new Date('1970-01-01T00:00:00.000Z');
 export const MAX_INSTANT = new Date('9999-12-31T23:59:59.999Z');
-export const DATE_RANGE_MESSAGE = 'must be between 1970-01-01 and 9999-12-31, with an offset within ±14:00';
+export const DATE_RANGE_MESSAGE =
+  'must be between 1970-01-01 and 9999-12-31, with an offset within ±14:00';
 
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?$/;
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?$/;
 
 /**
  * `2026-01-31` (UTC midnight) or a date-time with an offset (`Z`, `+02:00`): every field checked
@@ -55,7 +57,12 @@ export function parseIsoInstant(s: string, requireTime = false): Date | null {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const local = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   const check = new Date(local);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return null;
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day
+  )
+    return null;
   let offsetMinutes = 0;
   if (off && off !== 'Z') {
     const digits = off.slice(1).replace(':', '');
@@ -105,7 +112,8 @@ export const NON_EMPTY_PATCH_MESSAGE = 'give at least one field to change';
  * Route metadata: which permission a route needs; `public` routes need no session; `authenticated`
  * ones any signed-in user. `sessionOnly` routes refuse API keys (a signed-in user must call them).
  */
-export type RouteMetadata = { permission: Permission; sessionOnly?: true } | { public: true } | { authenticated: true };
+export type RouteMetadata =
+  { permission: Permission; sessionOnly?: true } | { public: true } | { authenticated: true };
 
 export const PERMISSIONS = [
   'products:read',
@@ -123,13 +131,14 @@ export const PERMISSIONS = [
   'settings:templates',
   'settings:notifications',
   'settings:api_keys',
+  'settings:log_streams',
 ] as const;
 export const ZPermission = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof ZPermission>;
 
 /**
  * The kinds of item an audit entry can be about or linked to. `api_key` and `audit_export` are the
- * targets of the access-and-security entries; they have no page and no history route of their own
+ * targets of the access-and-security entries (so are `log_stream`s); they have no page and no history route of their own
  * (their entries are found with `item:api_key:<id>` in the account's audit log).
  */
 export const ITEM_TYPES = [
@@ -144,6 +153,7 @@ export const ITEM_TYPES = [
   'api_key',
   'audit_export',
   'audit_verification',
+  'log_stream',
 ] as const;
 export const ZItemType = z.enum(ITEM_TYPES);
 export type ItemType = z.infer<typeof ZItemType>;

@@ -9,6 +9,7 @@ import { devicesContract } from './devices';
 import { healthContract } from './health';
 import { licenseApiContract } from './license-api';
 import { licensesContract } from './licenses';
+import { logStreamsContract } from './log-streams';
 import { notificationPoliciesContract } from './notification-policies';
 import { ordersContract } from './orders';
 import { permissionTemplatesContract } from './permission-templates';
@@ -29,6 +30,7 @@ export * from './devices';
 export * from './health';
 export * from './license-api';
 export * from './licenses';
+export * from './log-streams';
 export * from './management-api';
 export * from './notification-policies';
 export * from './orders';
@@ -56,6 +58,7 @@ export const contract = c.router(
     devices: devicesContract,
     licenseApi: licenseApiContract,
     apiKeys: apiKeysContract,
+    logStreams: logStreamsContract,
   },
   { strictStatusCodes: true },
 );

@@ -2,3 +2,4 @@ export * from './canonical';
 export * from './chain';
 export * from './checkpoint';
 export * from './export-file';
+export * from './stream-batches';

@@ -44,7 +44,9 @@ const CHAIN_COLUMNS =
   'e.actor_type, e.actor_id, e.actor_name, e.actor_email, e.target_type, e.target_id, e.target_label, e.links, e.changes, ' +
   'e.request_id, e.ip, e.user_agent, e.source, e.hash, e.prev_hash';
 
-export type ChainRow = Omit<AuditEntryRow, 'id' | 'occurred_at' | 'account_id'> & { occurred_at: string };
+export type ChainRow = Omit<AuditEntryRow, 'id' | 'occurred_at' | 'account_id'> & {
+  occurred_at: string;
+};
 
 export const toChainedEntry = (accountId: string, r: ChainRow): HashedEntry => ({
   accountId,
@@ -118,7 +120,12 @@ export class AuditChainRepository {
   constructor(private readonly query: Query) {}
 
   /** Sealed entries of one account with seq > afterSeq (and ≤ toSeq when given), in seq order. */
-  chainBatch(accountId: string, afterSeq: number, limit: number, toSeq?: number): Promise<ChainRow[]> {
+  chainBatch(
+    accountId: string,
+    afterSeq: number,
+    limit: number,
+    toSeq?: number,
+  ): Promise<ChainRow[]> {
     return toSeq === undefined
       ? this.query<ChainRow>(
           `SELECT ${CHAIN_COLUMNS} FROM audit_entries e WHERE e.account_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT ${limit | 0}`,
@@ -130,9 +137,30 @@ export class AuditChainRepository {
         );
   }
 
+  /** The first entry at or after an instant (null when none). */
+  async firstSeqAtOrAfter(accountId: string, at: Date): Promise<number | null> {
+    const [row] = await this.query<{ seq: string }>(
+      'SELECT seq FROM audit_entries WHERE account_id = $1 AND occurred_at >= $2 ORDER BY occurred_at, seq LIMIT 1',
+      [accountId, at.toISOString()],
+    );
+    return row ? Number(row.seq) : null;
+  }
+
+  /** When one entry was written (null when there is no such entry). */
+  async occurredAt(accountId: string, seq: number): Promise<Date | null> {
+    const [row] = await this.query<{ occurred_at: Date }>(
+      'SELECT occurred_at FROM audit_entries WHERE account_id = $1 AND seq = $2',
+      [accountId, seq],
+    );
+    return row?.occurred_at ?? null;
+  }
+
   /** The hash stored on one sealed entry (null when there is no such entry). */
   async hashAt(accountId: string, seq: number): Promise<string | null> {
-    const [row] = await this.query<{ hash: string }>('SELECT hash FROM audit_entries WHERE account_id = $1 AND seq = $2', [accountId, seq]);
+    const [row] = await this.query<{ hash: string }>(
+      'SELECT hash FROM audit_entries WHERE account_id = $1 AND seq = $2',
+      [accountId, seq],
+    );
     return row?.hash ?? null;
   }
 
@@ -160,7 +188,9 @@ export class AuditChainRepository {
 
   /** Every account with a chain (for the scheduled full verification). */
   async accountsWithEntries(): Promise<string[]> {
-    const rows = await this.query<{ account_id: string }>('SELECT account_id FROM audit_heads WHERE last_seq > 0 ORDER BY account_id');
+    const rows = await this.query<{ account_id: string }>(
+      'SELECT account_id FROM audit_heads WHERE last_seq > 0 ORDER BY account_id',
+    );
     return rows.map((r) => r.account_id);
   }
 
@@ -186,8 +216,21 @@ export class AuditChainRepository {
    * Everything GET /audit-log/integrity shows, in one statement (one round trip): the stored status,
    * the head, the latest full run and the checkpoint the status was checked against.
    */
-  async statusView(accountId: string): Promise<{ status: IntegrityStatusRow | null; head: ChainHead | null; latestFull: IntegrityRunRow | null; checkpoint: CheckpointRow | null }> {
-    const [row] = await this.query<{ status: IntegrityStatusRow | null; last_seq: string | null; last_hash: string | null; latest_run: Record<string, unknown> | null; checkpoint: CheckpointRow | null }>(
+  async statusView(
+    accountId: string,
+  ): Promise<{
+    status: IntegrityStatusRow | null;
+    head: ChainHead | null;
+    latestFull: IntegrityRunRow | null;
+    checkpoint: CheckpointRow | null;
+  }> {
+    const [row] = await this.query<{
+      status: IntegrityStatusRow | null;
+      last_seq: string | null;
+      last_hash: string | null;
+      latest_run: Record<string, unknown> | null;
+      checkpoint: CheckpointRow | null;
+    }>(
       `SELECT (SELECT to_jsonb(s) FROM audit_integrity_status s WHERE s.account_id = a.id) AS status,
               h.last_seq, h.last_hash,
               (SELECT to_jsonb(r) FROM (SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE account_id = a.id AND kind = 'full' ORDER BY requested_at DESC, id DESC LIMIT 1) r) AS latest_run,
@@ -198,27 +241,45 @@ export class AuditChainRepository {
     );
     const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
     const status = row?.status
-      ? { ...row.status, verified_at: date(row.status.verified_at), broken_at: date(row.status.broken_at) }
+      ? {
+          ...row.status,
+          verified_at: date(row.status.verified_at),
+          broken_at: date(row.status.broken_at),
+        }
       : null;
     const r = row?.latest_run;
     const latestFull = r
-      ? ({ ...r, requested_at: date(r.requested_at)!, started_at: date(r.started_at), finished_at: date(r.finished_at) } as unknown as IntegrityRunRow)
+      ? ({
+          ...r,
+          requested_at: date(r.requested_at)!,
+          started_at: date(r.started_at),
+          finished_at: date(r.finished_at),
+        } as unknown as IntegrityRunRow)
       : null;
     return {
       status,
-      head: row?.last_seq === null || row?.last_seq === undefined ? null : { seq: Number(row.last_seq), hash: row.last_hash },
+      head:
+        row?.last_seq === null || row?.last_seq === undefined
+          ? null
+          : { seq: Number(row.last_seq), hash: row.last_hash },
       latestFull,
       checkpoint: row?.checkpoint ?? null,
     };
   }
 
   async status(accountId: string): Promise<IntegrityStatusRow | null> {
-    const [row] = await this.query<IntegrityStatusRow>('SELECT * FROM audit_integrity_status WHERE account_id = $1', [accountId]);
+    const [row] = await this.query<IntegrityStatusRow>(
+      'SELECT * FROM audit_integrity_status WHERE account_id = $1',
+      [accountId],
+    );
     return row ?? null;
   }
 
   /** The incremental verifier advanced (or a full run found the chain whole): no break. */
-  async saveVerified(accountId: string, s: { seq: number; hash: string; checkpointSeq: number | null; entries: number }): Promise<void> {
+  async saveVerified(
+    accountId: string,
+    s: { seq: number; hash: string; checkpointSeq: number | null; entries: number },
+  ): Promise<void> {
     await this.query(
       `INSERT INTO audit_integrity_status (account_id, verified_through_seq, verified_through_hash, verified_at, checkpoint_seq, checkpoint_valid, last_run_entries)
        VALUES ($1, $2, $3, now(), $4, $5, $6)
@@ -226,7 +287,14 @@ export class AuditChainRepository {
          checkpoint_seq = COALESCE($4, audit_integrity_status.checkpoint_seq),
          checkpoint_valid = CASE WHEN $4::bigint IS NULL THEN audit_integrity_status.checkpoint_valid ELSE $5 END,
          last_run_entries = $6, first_broken_seq = NULL, broken_reason = NULL, broken_at = NULL, broken_by = NULL`,
-      [accountId, s.seq, s.hash, s.checkpointSeq, s.checkpointSeq === null ? null : true, s.entries],
+      [
+        accountId,
+        s.seq,
+        s.hash,
+        s.checkpointSeq,
+        s.checkpointSeq === null ? null : true,
+        s.entries,
+      ],
     );
   }
 
@@ -236,9 +304,28 @@ export class AuditChainRepository {
    */
   async saveBroken(
     accountId: string,
-    b: { verifiedSeq: number; verifiedHash: string; firstBrokenSeq: number; reason: string; by: 'incremental' | 'full'; checkpointSeq: number | null; checkpointValid: boolean | null; entries: number },
+    b: {
+      verifiedSeq: number;
+      verifiedHash: string;
+      firstBrokenSeq: number;
+      reason: string;
+      by: 'incremental' | 'full';
+      checkpointSeq: number | null;
+      checkpointValid: boolean | null;
+      entries: number;
+    },
   ): Promise<boolean> {
-    const params = [accountId, b.verifiedSeq, b.verifiedHash, b.firstBrokenSeq, b.reason, b.by, b.checkpointSeq, b.checkpointValid, b.entries];
+    const params = [
+      accountId,
+      b.verifiedSeq,
+      b.verifiedHash,
+      b.firstBrokenSeq,
+      b.reason,
+      b.by,
+      b.checkpointSeq,
+      b.checkpointValid,
+      b.entries,
+    ];
     // The old break comes from the FROM subquery (the row before this statement), under its row lock.
     // A top-level SELECT over the UPDATE (not UPDATE … RETURNING): every executor answers it with plain rows.
     const updated = await this.query<{ old: string | null }>(
@@ -253,7 +340,8 @@ export class AuditChainRepository {
        SELECT old FROM u`,
       params,
     );
-    if (updated.length) return updated[0]!.old === null || Number(updated[0]!.old) > b.firstBrokenSeq;
+    if (updated.length)
+      return updated[0]!.old === null || Number(updated[0]!.old) > b.firstBrokenSeq;
     const inserted = await this.query(
       `WITH i AS (
          INSERT INTO audit_integrity_status (account_id, verified_through_seq, verified_through_hash, verified_at, checkpoint_seq, checkpoint_valid,
@@ -272,7 +360,16 @@ export class AuditChainRepository {
     await this.query(
       `INSERT INTO audit_integrity_runs (id, account_id, kind, trigger, requested_by_type, requested_by_id, requested_by_name, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [r.id, r.accountId, r.kind, r.trigger, r.requestedBy.type, r.requestedBy.id, r.requestedBy.name, r.status ?? 'queued'],
+      [
+        r.id,
+        r.accountId,
+        r.kind,
+        r.trigger,
+        r.requestedBy.type,
+        r.requestedBy.id,
+        r.requestedBy.name,
+        r.status ?? 'queued',
+      ],
     );
   }
 
@@ -294,38 +391,64 @@ export class AuditChainRepository {
   }
 
   async run(accountId: string, id: string): Promise<IntegrityRunRow | null> {
-    const [row] = await this.query<IntegrityRunRow>(`SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE account_id = $1 AND id = $2`, [accountId, id]);
+    const [row] = await this.query<IntegrityRunRow>(
+      `SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE account_id = $1 AND id = $2`,
+      [accountId, id],
+    );
     return row ?? null;
   }
 
   /** Any account's run, for the worker (which runs as the owner). */
   async runById(id: string): Promise<IntegrityRunRow | null> {
-    const [row] = await this.query<IntegrityRunRow>(`SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE id = $1`, [id]);
+    const [row] = await this.query<IntegrityRunRow>(
+      `SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE id = $1`,
+      [id],
+    );
     return row ?? null;
   }
 
-  listFullRuns(accountId: string, limit: number, before?: { t: string; id: string }): Promise<IntegrityRunRow[]> {
+  listFullRuns(
+    accountId: string,
+    limit: number,
+    before?: { t: string; id: string },
+  ): Promise<IntegrityRunRow[]> {
     return this.query<IntegrityRunRow>(
       `SELECT ${RUN_COLUMNS} FROM audit_integrity_runs
         WHERE account_id = $1 AND kind = 'full' AND (requested_at, id) < ($2::timestamptz, $3::uuid)
         ORDER BY requested_at DESC, id DESC LIMIT $4`,
-      [accountId, before?.t ?? 'infinity', before?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff', limit],
+      [
+        accountId,
+        before?.t ?? 'infinity',
+        before?.id ?? 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+        limit,
+      ],
     );
   }
 
   async startRun(id: string, headSeq: number, threads: number): Promise<void> {
-    await this.query(`UPDATE audit_integrity_runs SET status = 'running', started_at = now(), head_seq = $2, threads = $3, entries_checked = 0 WHERE id = $1`, [
-      id,
-      headSeq,
-      threads,
-    ]);
+    await this.query(
+      `UPDATE audit_integrity_runs SET status = 'running', started_at = now(), head_seq = $2, threads = $3, entries_checked = 0 WHERE id = $1`,
+      [id, headSeq, threads],
+    );
   }
 
   async runProgress(id: string, entriesChecked: number): Promise<void> {
-    await this.query(`UPDATE audit_integrity_runs SET entries_checked = $2 WHERE id = $1 AND status = 'running'`, [id, entriesChecked]);
+    await this.query(
+      `UPDATE audit_integrity_runs SET entries_checked = $2 WHERE id = $1 AND status = 'running'`,
+      [id, entriesChecked],
+    );
   }
 
-  async finishRun(id: string, r: { ok: boolean; entriesChecked: number; firstBrokenSeq: number | null; reason: string | null; checkpointSeq: number | null }): Promise<void> {
+  async finishRun(
+    id: string,
+    r: {
+      ok: boolean;
+      entriesChecked: number;
+      firstBrokenSeq: number | null;
+      reason: string | null;
+      checkpointSeq: number | null;
+    },
+  ): Promise<void> {
     await this.query(
       `UPDATE audit_integrity_runs SET status = 'completed', finished_at = now(), ok = $2, entries_checked = $3, first_broken_seq = $4, reason = $5, checkpoint_seq = $6
         WHERE id = $1`,
@@ -334,6 +457,9 @@ export class AuditChainRepository {
   }
 
   async failRun(id: string, error: string): Promise<void> {
-    await this.query(`UPDATE audit_integrity_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`, [id, error.slice(0, 1000)]);
+    await this.query(
+      `UPDATE audit_integrity_runs SET status = 'failed', finished_at = now(), error = $2 WHERE id = $1`,
+      [id, error.slice(0, 1000)],
+    );
   }
 }

@@ -19,7 +19,6 @@ import { badRequest, notFound } from '../common/errors';
 import { currentAccountId } from '../common/request-context';
 import { AUDIT_ENTRY_COLUMNS, type AuditEntryRow, toAuditEntry } from './audit-entry.mapper';
 
-
 /** A WHERE clause over audit_entries `e`, with its parameters. */
 export interface EntryConditions {
   where: string[];
@@ -40,7 +39,8 @@ export function entryConditions(accountId: string, f: ResolvedAuditFilter): Entr
   };
   // One action as `=`: its index then yields rows in seq order and the LIMIT stops the scan early.
   if (f.actions && f.actions.length === 1) where.push(`e.action = ${p(f.actions[0])}`);
-  else if (f.actions && f.actions.length < AUDIT_ACTIONS.length) where.push(`e.action = ANY(${p(f.actions)}::text[])`);
+  else if (f.actions && f.actions.length < AUDIT_ACTIONS.length)
+    where.push(`e.action = ANY(${p(f.actions)}::text[])`);
   if (f.actorId) where.push(`e.actor_id = ${p(f.actorId)}`);
   if (f.actorEmail) where.push(`e.actor_email = ${p(f.actorEmail)}`);
   if (f.itemType && f.itemId) {
@@ -77,7 +77,10 @@ export function resolveOrThrow(filter: AuditLogFilter, pathPrefix = 'query'): Re
   const r = resolveAuditFilter(filter);
   if (!r.ok) {
     const details = r.issues.map((i) => ({ path: `${pathPrefix}.${i.path}`, message: i.message }));
-    throw badRequest(`Invalid filter: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    throw badRequest(
+      `Invalid filter: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
   }
   return r.value;
 }
@@ -101,6 +104,31 @@ export class AuditQueryService {
       params,
     );
     return this.page(rows, limit);
+  }
+
+  /**
+   * Entries of one account after `afterSeq` (through `toSeq` when given) matching `filter`, in seq order,
+   * as the API returns them: what a log stream delivers next. The account is given (the worker has no principal).
+   */
+  async entriesAfter(
+    accountId: string,
+    filter: ResolvedAuditFilter,
+    afterSeq: number,
+    limit: number,
+    toSeq?: number,
+  ): Promise<AuditEntry[]> {
+    const { where, params } = entryConditions(accountId, filter);
+    params.push(afterSeq);
+    where.push(`e.seq > $${params.length}`);
+    if (toSeq !== undefined) {
+      params.push(toSeq);
+      where.push(`e.seq <= $${params.length}`);
+    }
+    const rows: AuditEntryRow[] = await this.txHost.tx.query(
+      `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${limit | 0}`,
+      params,
+    );
+    return rows.map(toAuditEntry);
   }
 
   /** One entry of the caller's account; 404 when it is not there (or in another account). */

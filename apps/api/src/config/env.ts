@@ -7,15 +7,25 @@ import { z } from 'zod';
 import { type ExportStorageConfig, parseExportStorageUrl, type S3ExportStorageConfig } from './export-storage-url';
 
 /** A duration: seconds, or a number with s, m, h or d (`90s`, `15m`, `24h`, `7d`); parsed to seconds. */
-const ZDurationSeconds = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  const m = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(v);
-  if (!m) return v;
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
-  return Number(m[1]) * unit;
-}, z.number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' }).int().positive());
+const ZDurationSeconds = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    const m = /^\s*(\d+)\s*(s|m|h|d)?\s*$/i.exec(v);
+    if (!m) return v;
+    const unit = { s: 1, m: 60, h: 3600, d: 86400 }[
+      (m[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'
+    ];
+    return Number(m[1]) * unit;
+  },
+  z
+    .number({ invalid_type_error: 'must be a duration such as 3600, 90s, 15m, 24h or 7d' })
+    .int()
+    .positive(),
+);
 
-const ZRedisPrefix = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
+const ZRedisPrefix = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, _ . - only (at most 100)');
 
 /** EXPORT_STORAGE_URL: empty means unset; otherwise the bucket's settings, or an issue naming the bad part (never the secret). */
 const ZExportStorageUrl = z.preprocess(
@@ -46,7 +56,11 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** `auto`: readable lines (pino-pretty) when stdout is a terminal, JSON lines otherwise. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 7),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 7),
   COOKIE_SECURE: ZBool.optional(),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   /** Sign-in attempts per address per 15 minutes, whatever the email (unknown emails included). */
@@ -95,13 +109,61 @@ const ZEnv = z.object({
   /** How often the worker's incremental verifier looks for sealed entries not yet verified. */
   INTEGRITY_VERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   /** At most this many entries per account per incremental pass (the next pass continues). */
-  INTEGRITY_INCREMENTAL_MAX_ENTRIES: z.coerce.number().int().min(100).max(100_000_000).default(500_000),
+  INTEGRITY_INCREMENTAL_MAX_ENTRIES: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(100_000_000)
+    .default(500_000),
   /** Scheduled full re-verification of every account, every this many hours; 0 turns the schedule off ("verify now" still works). */
-  INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: z.coerce.number().min(0).max(24 * 366).default(24),
+  INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 366)
+    .default(24),
   /** Worker threads of one full verification (each verifies one seq range); default: the machine's cores. */
   INTEGRITY_VERIFY_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** A full verification uses one thread per this many entries at most (small chains run in one). */
   INTEGRITY_MIN_ENTRIES_PER_THREAD: z.coerce.number().int().min(1).default(50_000),
+  /**
+   * Encrypts log streams' secrets at rest (AES-256-GCM): 32 bytes as 64 hex characters or base64. Default:
+   * a random key kept in <DATA_DIR>/secrets/log-stream-secrets.key, made on first use (API and workers must then share DATA_DIR).
+   */
+  LOG_STREAM_SECRETS_KEY: z
+    .string()
+    .refine(
+      (s) => /^[0-9a-fA-F]{64}$/.test(s) || Buffer.from(s, 'base64').length === 32,
+      'must be 32 bytes: 64 hex characters or base64',
+    )
+    .optional(),
+  /** Lets streams deliver to private, loopback and link-local addresses (tests, on-premises receivers). Off by default (SSRF). */
+  LOG_STREAM_ALLOW_PRIVATE_NETWORKS: ZBool.default(false),
+  /** A PEM file of extra certificate authorities trusted for stream destinations (e.g. an internal CA), beside the usual ones. */
+  LOG_STREAM_CA_FILE: z.string().optional(),
+  /** How often the worker looks for streams with entries to deliver (also the longest a batch waits to fill). */
+  LOG_STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** At most this many entries per batch. */
+  LOG_STREAM_BATCH_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** At most about this many bytes of JSON per batch (a single larger entry still goes, alone). */
+  LOG_STREAM_BATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(50_000_000)
+    .default(1_000_000),
+  /** How long a destination has to answer one batch. */
+  LOG_STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** The first retry's delay after a failed batch; doubled after each further failure (with jitter), up to LOG_STREAM_RETRY_MAX_MS. */
+  LOG_STREAM_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
+  LOG_STREAM_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .default(5 * 60_000),
+  /** After this many failed batches in a row a stream is marked failing and the account's admins are emailed (once). */
+  LOG_STREAM_FAILING_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long a worker holds a stream between batches; a killed worker's streams move on to another after it. */
+  LOG_STREAM_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
 });
 
 export type Env = Omit<z.infer<typeof ZEnv>, 'REDIS_PREFIX' | 'QUEUE_PREFIX' | 'EXPORT_STORAGE_URL'> & {

@@ -14,6 +14,7 @@ import { LeakproofLike1764740000000 } from './migrations/1764740000000-leakproof
 import { AuditIntegrityStatus1764900000000 } from './migrations/1764900000000-audit-integrity-status';
 import { AuditEntryIdIndex1765100000000 } from './migrations/1765100000000-audit-entry-id-index';
 import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempotency-keys';
+import { LogStreams1766000000000 } from './migrations/1766000000000-log-streams';
 import { ENTITIES } from './entities';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   AuditIntegrityStatus1764900000000,
   AuditEntryIdIndex1765100000000,
   IdempotencyKeys1765000000000,
+  LogStreams1766000000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

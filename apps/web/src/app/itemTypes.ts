@@ -20,6 +20,7 @@ export type ItemListRoute =
   | '/settings/permission-templates'
   | '/settings/notification-policies'
   | '/settings/api-keys'
+  | '/settings/log-streams'
   | '/settings/audit-logs/exports'
   | '/settings/audit-logs/integrity';
 
@@ -288,6 +289,17 @@ export const ITEM_TYPE_REGISTRY: Record<ItemType, ItemTypeInfo> = {
     fetch: null,
     search: null,
     fetchHistory: accountLogHistory('audit_verification'),
+  },
+  log_stream: {
+    type: 'log_stream',
+    label: 'Log stream',
+    plural: 'log streams',
+    route: null,
+    listRoute: '/settings/log-streams',
+    readPermission: 'settings:log_streams',
+    fetch: null,
+    search: null,
+    fetchHistory: accountLogHistory('log_stream'),
   },
 };
 

@@ -20,6 +20,7 @@ export const PERMISSION_ABILITIES: Record<Permission, string> = {
   'settings:templates': 'manage permission templates',
   'settings:notifications': 'manage notification policies',
   'settings:api_keys': 'manage API keys',
+  'settings:log_streams': 'manage log streams',
 };
 
 /** Whether the user may use a route declaring `permission` (admins hold them all, as in the API). */

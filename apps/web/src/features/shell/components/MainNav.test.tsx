@@ -26,7 +26,7 @@ const navLinks = () =>
     .map((a) => a.textContent);
 
 describe('MainNav', () => {
-  it('links an admin to every page, API keys included', async () => {
+  it('links an admin to every page, API keys and log streams included', async () => {
     api(makeSession());
     renderApp('/settings/audit-logs');
     await screen.findByRole('heading', { name: 'Audit logs' });
@@ -40,6 +40,7 @@ describe('MainNav', () => {
       'Permission templates',
       'Notification policies',
       'API keys',
+      'Log streams',
     ]);
     expect(screen.getByRole('button', { name: 'Export' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Past exports' })).toBeInTheDocument();

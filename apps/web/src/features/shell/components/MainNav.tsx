@@ -10,6 +10,7 @@ const SETTINGS_LINKS = [
   { to: '/settings/permission-templates', label: 'Permission templates' },
   { to: '/settings/notification-policies', label: 'Notification policies' },
   { to: '/settings/api-keys', label: 'API keys' },
+  { to: '/settings/log-streams', label: 'Log streams' },
 ] as const;
 
 const MAIN_LINKS = [

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuditQueryService } from '../audit/audit-query.service';
+import { MailModule } from '../mail/mail.module';
+import { LogStreamDelivery } from './log-stream-delivery.service';
+import { LogStreamMailer } from './log-stream.mailer';
+import { LogStreamsRepository } from './log-streams.repository';
+import { LogStreamSecretBox } from './secret-box';
+import { WebhookSender } from './webhook.sender';
+
+/** The dependencies of LogStreamProcessor, which the worker module registers with the other processors. */
+@Module({
+  imports: [MailModule],
+  providers: [
+    LogStreamDelivery,
+    LogStreamMailer,
+    LogStreamsRepository,
+    LogStreamSecretBox,
+    WebhookSender,
+    AuditQueryService,
+  ],
+  exports: [LogStreamDelivery],
+})
+export class LogStreamsWorkerModule {}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LogStreamsController } from './log-streams.controller';
+import { LogStreamsRepository } from './log-streams.repository';
+import { LogStreamsService } from './log-streams.service';
+import { LogStreamSecretBox } from './secret-box';
+import { WebhookSender } from './webhook.sender';
+
+/** Settings > Log streams (API side); the worker delivers them (LogStreamsWorkerModule). */
+@Module({
+  controllers: [LogStreamsController],
+  providers: [LogStreamsService, LogStreamsRepository, LogStreamSecretBox, WebhookSender],
+})
+export class LogStreamsModule {}

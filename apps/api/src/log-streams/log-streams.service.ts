@@ -1,0 +1,325 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import {
+  type AuditLogFilter,
+  type BackfillLogStreamBody,
+  type CreateLogStreamBody,
+  type FieldChange,
+  LOG_STREAM_BATCH_FORMAT,
+  type LogStream,
+  type LogStreamBatch,
+  type LogStreamHealth,
+  type LogStreamTestResult,
+  type UpdateLogStreamBody,
+} from '@keyledger/contract';
+import { GENESIS_HASH } from '@keyledger/verify';
+import { AuditChainRepository } from '../audit/audit-chain.repository';
+import { resolveOrThrow } from '../audit/audit-query.service';
+import { SecurityEvents } from '../audit/security-events.service';
+import { ENV, type Env } from '../config/env';
+import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
+import { badRequest, conflict, notFound } from '../common/errors';
+import { uuidv7 } from '../common/ids';
+import { type Page } from '../common/keyset';
+import { currentAccountId, requirePrincipal } from '../common/request-context';
+import { assertPublicDestination, DestinationRefused } from './destination-guard';
+import { filterInWords, toAttemptDto, toLogStreamDto } from './log-streams.mapper';
+import { type LogStreamRow, LogStreamsRepository } from './log-streams.repository';
+import { LogStreamSecretBox } from './secret-box';
+import { WebhookSender } from './webhook.sender';
+
+const set = (field: string, after: unknown): FieldChange => ({ field, before: null, after });
+const REDACTED = '[redacted]';
+
+/** Settings > Log streams: every change in a transaction of its own, with its audit entry (secrets redacted). */
+@Injectable()
+export class LogStreamsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly repo: LogStreamsRepository,
+    private readonly security: SecurityEvents,
+    private readonly secrets: LogStreamSecretBox,
+    private readonly sender: WebhookSender,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  private chain() {
+    const tx = this.txHost.tx;
+    return new AuditChainRepository((sql, params) => tx.query(sql, params));
+  }
+
+  async list(query: { limit: number; cursor?: string }): Promise<Page<LogStream>> {
+    const cursor = decodeCursor<CreatedCursor>(query.cursor, isCreatedCursor);
+    const rows = await this.repo.list(currentAccountId(), query.limit + 1, cursor ?? undefined);
+    const items = rows.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toLogStreamDto),
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeCursor({ t: last.created_at.toISOString(), id: last.id })
+          : null,
+    };
+  }
+
+  async get(id: string): Promise<LogStream> {
+    return toLogStreamDto(await this.mustFind(id));
+  }
+
+  async create(body: CreateLogStreamBody): Promise<LogStream> {
+    const principal = requirePrincipal();
+    resolveOrThrow(body.filter, 'body.filter');
+    await this.assertDestination(body.destination.url, 'body.destination.url');
+    const id = uuidv7();
+    const row = await this.txHost.withTransaction(async () => {
+      const head = (await this.chain().head(principal.accountId))?.seq ?? 0;
+      const created = await this.repo.insert({
+        id,
+        account_id: principal.accountId,
+        name: body.name,
+        destination_type: body.destination.type,
+        config: { url: body.destination.url },
+        secrets_encrypted: this.secrets.seal(id, { signingSecret: body.destination.signingSecret }),
+        secret_names: ['signingSecret'],
+        filter: body.filter,
+        start_point: body.startPoint,
+        // "now": from the next entry on, this stream's own creation entry included.
+        delivered_through_seq: body.startPoint === 'now' ? head : 0,
+        created_by_type: principal.actor.type,
+        created_by_id: principal.actor.id,
+        created_by_name: principal.actor.name,
+      });
+      await this.security.logStreamChanged(
+        'log_stream_created',
+        { id, accountId: principal.accountId, name: body.name },
+        [
+          set('name', body.name),
+          set('destination.type', body.destination.type),
+          set('destination.url', body.destination.url),
+          set('destination.signingSecret', REDACTED),
+          set('filter', filterInWords(body.filter)),
+          set('startPoint', body.startPoint),
+        ],
+      );
+      return created;
+    });
+    return toLogStreamDto(row);
+  }
+
+  async update(id: string, body: UpdateLogStreamBody): Promise<LogStream> {
+    if (body.filter) resolveOrThrow(body.filter, 'body.filter');
+    if (body.destination?.url)
+      await this.assertDestination(body.destination.url, 'body.destination.url');
+    const row = await this.txHost.withTransaction(async () => {
+      const current = await this.mustFind(id, true);
+      const changes: FieldChange[] = [];
+      const fields: Parameters<LogStreamsRepository['update']>[1] = {};
+      if (body.name !== undefined && body.name !== current.name) {
+        changes.push({ field: 'name', before: current.name, after: body.name });
+        fields.name = body.name;
+      }
+      if (body.destination?.url !== undefined && body.destination.url !== current.config.url) {
+        changes.push({
+          field: 'destination.url',
+          before: current.config.url,
+          after: body.destination.url,
+        });
+        fields.config = { ...current.config, url: body.destination.url };
+      }
+      if (body.destination?.signingSecret !== undefined) {
+        changes.push({ field: 'destination.signingSecret', before: REDACTED, after: REDACTED });
+        fields.secrets_encrypted = this.secrets.seal(id, {
+          ...this.secrets.open(id, current.secrets_encrypted),
+          signingSecret: body.destination.signingSecret,
+        });
+      }
+      if (
+        body.filter !== undefined &&
+        JSON.stringify(body.filter) !== JSON.stringify(current.filter)
+      ) {
+        changes.push({
+          field: 'filter',
+          before: filterInWords(current.filter),
+          after: filterInWords(body.filter),
+        });
+        fields.filter = body.filter as AuditLogFilter;
+      }
+      if (changes.length === 0) return current;
+      const updated = await this.repo.update(id, fields);
+      await this.security.logStreamChanged('log_stream_updated', this.ref(updated), changes);
+      return updated;
+    });
+    return toLogStreamDto(row);
+  }
+
+  async pause(id: string): Promise<LogStream> {
+    return this.setStatus(id, 'paused');
+  }
+
+  async resume(id: string): Promise<LogStream> {
+    return this.setStatus(id, 'active');
+  }
+
+  private async setStatus(id: string, to: 'active' | 'paused'): Promise<LogStream> {
+    const row = await this.txHost.withTransaction(async () => {
+      const current = await this.mustFind(id, true);
+      if (to === 'paused' && current.status === 'paused')
+        throw conflict('This log stream is already paused');
+      if (to === 'active' && current.status !== 'paused')
+        throw conflict('This log stream is not paused');
+      const updated = await this.repo.update(id, { status: to });
+      await this.security.logStreamChanged(
+        to === 'paused' ? 'log_stream_paused' : 'log_stream_resumed',
+        this.ref(updated),
+        [
+          { field: 'status', before: current.status, after: to },
+          {
+            field: 'deliveredThroughSeq',
+            before: Number(current.delivered_through_seq),
+            after: Number(updated.delivered_through_seq),
+          },
+        ],
+      );
+      return updated;
+    });
+    return toLogStreamDto(row);
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.txHost.withTransaction(async () => {
+      const current = await this.mustFind(id, true);
+      await this.repo.remove(id);
+      await this.security.logStreamChanged('log_stream_deleted', this.ref(current), [
+        set('deletedAt', new Date().toISOString()),
+        set('destination.url', current.config.url),
+        set('deliveredThroughSeq', Number(current.delivered_through_seq)),
+      ]);
+    });
+  }
+
+  /** Deliver again from a seq or a date: moves the cursor back (never forward), in one audited change. */
+  async backfill(id: string, body: BackfillLogStreamBody): Promise<LogStream> {
+    const row = await this.txHost.withTransaction(async () => {
+      const current = await this.mustFind(id, true);
+      const chain = this.chain();
+      const head = (await chain.head(current.account_id))?.seq ?? 0;
+      let fromSeq: number;
+      if (body.fromSeq !== undefined) {
+        if (body.fromSeq > head)
+          throw badRequest(`fromSeq: the log ends at entry #${head}`, [
+            { path: 'body.fromSeq', message: `the log ends at entry #${head}` },
+          ]);
+        fromSeq = body.fromSeq;
+      } else {
+        const found = await chain.firstSeqAtOrAfter(current.account_id, new Date(body.from!));
+        if (found === null)
+          throw badRequest('from: no entry was written at or after this instant', [
+            { path: 'body.from', message: 'no entry was written at or after this instant' },
+          ]);
+        fromSeq = found;
+      }
+      const delivered = Number(current.delivered_through_seq);
+      if (fromSeq - 1 >= delivered) {
+        throw conflict(
+          `This stream has delivered only through entry #${delivered}: entry #${fromSeq} is still to come, there is nothing to deliver again`,
+        );
+      }
+      const updated = await this.repo.update(id, { delivered_through_seq: fromSeq - 1 });
+      await this.security.logStreamChanged('log_stream_backfilled', this.ref(updated), [
+        { field: 'deliveredThroughSeq', before: delivered, after: fromSeq - 1 },
+        set('fromSeq', fromSeq),
+        ...(body.from ? [set('from', body.from)] : []),
+      ]);
+      return updated;
+    });
+    return toLogStreamDto(row);
+  }
+
+  /** A signed batch without entries (batchId test_…), sent now; what the destination answered. Not an audit entry: nothing changes, no entry leaves. */
+  async testEvent(id: string): Promise<LogStreamTestResult> {
+    const row = await this.mustFind(id);
+    const checkpointRow = await this.chain().latestCheckpoint(row.account_id);
+    const delivered = Number(row.delivered_through_seq);
+    const batch: LogStreamBatch & { test: true } = {
+      format: LOG_STREAM_BATCH_FORMAT,
+      test: true,
+      streamId: row.id,
+      accountId: row.account_id,
+      batchId: `test_${uuidv7()}`,
+      firstSeq: delivered + 1,
+      lastSeq: delivered,
+      prevHash:
+        (delivered > 0 ? await this.chain().hashAt(row.account_id, delivered) : null) ??
+        GENESIS_HASH,
+      filtered: Object.keys(row.filter).length > 0,
+      checkpoint: checkpointRow
+        ? {
+            accountId: checkpointRow.account_id,
+            seq: Number(checkpointRow.seq),
+            hash: checkpointRow.hash,
+            at: checkpointRow.at.toISOString(),
+            keyId: checkpointRow.key_id,
+            signature: checkpointRow.signature,
+          }
+        : null,
+      entries: [],
+    };
+    const { signingSecret } = this.secrets.open(row.id, row.secrets_encrypted);
+    const r = await this.sender.send(
+      row.config.url,
+      signingSecret!,
+      batch.batchId,
+      JSON.stringify(batch),
+    );
+    return { ok: r.ok, statusCode: r.statusCode, durationMs: r.durationMs, error: r.error };
+  }
+
+  async health(id: string): Promise<LogStreamHealth> {
+    const row = await this.mustFind(id);
+    const chain = this.chain();
+    const head = (await chain.head(row.account_id))?.seq ?? 0;
+    const delivered = Number(row.delivered_through_seq);
+    const oldest = delivered < head ? await chain.occurredAt(row.account_id, delivered + 1) : null;
+    const attempts = await this.repo.attempts(id);
+    return {
+      streamId: row.id,
+      status: row.status,
+      deliveredThroughSeq: delivered,
+      headSeq: head,
+      lagEntries: Math.max(0, head - delivered),
+      lagSeconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0,
+      lastSuccessAt: row.last_success_at?.toISOString() ?? null,
+      lastError: row.last_error_at
+        ? {
+            at: row.last_error_at.toISOString(),
+            statusCode: row.last_error_status,
+            message: row.last_error ?? '',
+          }
+        : null,
+      consecutiveFailures: row.consecutive_failures,
+      nextAttemptAt: row.status === 'paused' ? null : row.next_attempt_at.toISOString(),
+      attempts: attempts.map(toAttemptDto),
+    };
+  }
+
+  private ref(r: LogStreamRow) {
+    return { id: r.id, accountId: r.account_id, name: r.name };
+  }
+
+  private async mustFind(id: string, forUpdate = false): Promise<LogStreamRow> {
+    const row = await this.repo.find(currentAccountId(), id, forUpdate);
+    if (!row) throw notFound('Log stream');
+    return row;
+  }
+
+  /** 400 naming the field when the destination is (or resolves to) a private address and those are not allowed. */
+  private async assertDestination(url: string, path: string): Promise<void> {
+    try {
+      await assertPublicDestination(url, this.env.LOG_STREAM_ALLOW_PRIVATE_NETWORKS);
+    } catch (err) {
+      if (!(err instanceof DestinationRefused)) throw err;
+      throw badRequest(`${path}: ${err.message}`, [{ path, message: err.message }]);
+    }
+  }
+}

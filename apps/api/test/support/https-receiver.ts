@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Webhook } from 'standardwebhooks';
+import { type LogStreamBatch } from '@keyledger/contract';
+
+export interface Tls {
+  key: string;
+  cert: string;
+  /** The certificate as a file: what LOG_STREAM_CA_FILE names. */
+  caFile: string;
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost, made with the openssl CLI into `dir`. */
+export function selfSignedCertificate(dir: string): Tls {
+  mkdirSync(dir, { recursive: true });
+  const keyFile = join(dir, 'receiver-key.pem');
+  const certFile = join(dir, 'receiver-cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=Keyledger test receiver',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    key: readFileSync(keyFile, 'utf8'),
+    cert: readFileSync(certFile, 'utf8'),
+    caFile: certFile,
+  };
+}
+
+/** What the receiver answers to the next request: a status (and body), or nothing at all (`hang`: the request stays open). */
+export type Answer = { status: number; body?: string } | { hang: true };
+
+export interface Received {
+  batch: LogStreamBatch;
+  headers: Record<string, string>;
+}
+
+/**
+ * A webhook receiver over HTTPS, as a customer's SIEM would run it: every request's Standard Webhooks
+ * signature is verified with the `standardwebhooks` package (401 when wrong), each accepted batch is
+ * saved as `<dir>/<batchId>.json` and kept in order. `answer` decides the status of the next request
+ * (2xx by default); only requests answered 2xx count as received.
+ */
+export class HttpsReceiver {
+  readonly accepted: Received[] = [];
+  readonly refused: Array<{ status: number; reason: string }> = [];
+  requests = 0;
+  /** The webhook-id of every signed request, in arrival order (answered or not). */
+  readonly requestIds: string[] = [];
+  private readonly held: Array<{ destroy: () => void }> = [];
+  answer: (n: number) => Answer = () => ({ status: 204 });
+  private server!: Server;
+  private waiters: Array<() => void> = [];
+  url = '';
+
+  constructor(
+    private readonly tls: Tls,
+    private readonly secret: string,
+    readonly dir: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.requests += 1;
+        const body = Buffer.concat(chunks).toString('utf8');
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).map(([k, v]) => [k, String(v)]),
+        );
+        try {
+          new Webhook(this.secret).verify(body, headers);
+        } catch (err) {
+          this.refused.push({ status: 401, reason: (err as Error).message });
+          res.writeHead(401).end('bad signature');
+          for (const w of this.waiters.splice(0)) w();
+          return;
+        }
+        this.requestIds.push(headers['webhook-id'] ?? '');
+        const answer = this.answer(this.requests);
+        if ('hang' in answer) {
+          this.held.push(res.socket ?? { destroy: () => undefined });
+          for (const w of this.waiters.splice(0)) w();
+          return;
+        }
+        if (answer.status >= 200 && answer.status < 300) {
+          const batch = JSON.parse(body) as LogStreamBatch;
+          this.accepted.push({ batch, headers });
+          if (!(batch as { test?: boolean }).test)
+            writeFileSync(join(this.dir, `${batch.batchId}-${this.accepted.length}.json`), body);
+          for (const w of this.waiters.splice(0)) w();
+        } else {
+          this.refused.push({ status: answer.status, reason: answer.body ?? '' });
+          for (const w of this.waiters.splice(0)) w();
+        }
+        res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? '');
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/keyledger`;
+    return this;
+  }
+
+  /** The seqs of every accepted entry of real batches, in the order they arrived. */
+  seqs(): number[] {
+    return this.accepted
+      .filter((r) => !(r.batch as { test?: boolean }).test)
+      .flatMap((r) => r.batch.entries.map((e) => e.seq));
+  }
+
+  /** Resolves once `done()` holds (checked after each request), or fails after `timeoutMs`. */
+  until(
+    done: () => boolean,
+    timeoutMs = 30_000,
+    what = 'the receiver to hold the expected entries',
+  ): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`timed out waiting for ${what}; it holds ${JSON.stringify(this.seqs())}`),
+          ),
+        timeoutMs,
+      );
+      const check = () => {
+        if (done()) {
+          clearTimeout(timer);
+          resolve();
+        } else this.waiters.push(check);
+      };
+      this.waiters.push(check);
+    });
+  }
+
+  close(): Promise<void> {
+    for (const h of this.held) h.destroy();
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

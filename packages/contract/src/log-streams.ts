@@ -1,0 +1,323 @@
+/**
+ * Log streams: the account's audit log delivered, in seq order and at least once, to a destination
+ * the vendor's security team reads (Settings > Log streams, permission `settings:log_streams`).
+ *
+ * A stream has a destination (today: a generic HTTPS webhook signed per Standard Webhooks), an
+ * optional filter (the audit log's filter and search syntax), a start point (now, or the beginning
+ * of the log) and secrets (the webhook signing secret) that are stored encrypted and never returned.
+ * The worker delivers batches; each batch names its seq range, the hash before it, each entry's hash
+ * and the latest signed checkpoint, so the receiver can prove it holds the log complete and unaltered
+ * (`keyledger-verify --batches <folder>`). Every change to a stream is an audit entry (Access and
+ * security group), its secrets redacted.
+ */
+import { initContract } from '@ts-rest/core';
+import { z } from 'zod';
+import { ZCheckpoint } from './audit-integrity';
+import { ZAuditEntry } from './audit-log';
+import { ZAuditLogFilter } from './audit-search';
+import {
+  ERROR_RESPONSES,
+  NON_EMPTY_PATCH_MESSAGE,
+  ZIdParams,
+  ZIsoDateTime,
+  ZPage,
+  ZPageQuery,
+  ZUuid,
+  nonEmptyPatch,
+} from './common';
+
+const c = initContract();
+
+export const LOG_STREAM_DESTINATION_TYPES = ['webhook'] as const;
+export const ZLogStreamDestinationType = z.enum(LOG_STREAM_DESTINATION_TYPES);
+export type LogStreamDestinationType = z.infer<typeof ZLogStreamDestinationType>;
+
+export const LOG_STREAM_STATUSES = ['active', 'paused', 'failing'] as const;
+export const ZLogStreamStatus = z.enum(LOG_STREAM_STATUSES);
+export type LogStreamStatus = z.infer<typeof ZLogStreamStatus>;
+
+export const ZLogStreamStartPoint = z.enum(['now', 'beginning']);
+export type LogStreamStartPoint = z.infer<typeof ZLogStreamStartPoint>;
+
+/** The batch format the receiver gets (the JSON body of each webhook request). */
+export const LOG_STREAM_BATCH_FORMAT = 'keyledger-log-stream-batch/1';
+
+/** An https:// URL (no credentials in it); private, loopback and link-local hosts are refused by the server unless it allows them. */
+export const ZHttpsUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .url()
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL without user name or password');
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
+export const ZWebhookSecret = z
+  .string()
+  .regex(
+    /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/,
+    'must be a Standard Webhooks secret: whsec_ followed by the base64 of 24 to 64 random bytes',
+  );
+
+export const ZWebhookDestinationInput = z
+  .object({
+    type: z.literal('webhook'),
+    url: ZHttpsUrl,
+    signingSecret: ZWebhookSecret.describe(
+      'Signs every request (webhook-signature); write-only: never returned',
+    ),
+  })
+  .strict();
+
+export const ZWebhookDestinationPatch = z
+  .object({
+    url: ZHttpsUrl.optional(),
+    signingSecret: ZWebhookSecret.optional().describe('A new signing secret (write-only)'),
+  })
+  .strict()
+  .refine(nonEmptyPatch, NON_EMPTY_PATCH_MESSAGE);
+
+/** The destination as the API shows it: its non-secret settings, and which secrets are set. */
+export const ZLogStreamDestination = z.object({
+  type: ZLogStreamDestinationType,
+  url: z.string(),
+  secretsSet: z
+    .array(z.string())
+    .describe('Names of the secrets stored for this destination (their values are never returned)'),
+});
+
+/** The stream's filter: the audit log's filter fields and search string (`q`). */
+export const ZLogStreamFilter = ZAuditLogFilter;
+
+export const ZLogStream = z.object({
+  id: ZUuid,
+  name: z.string(),
+  destination: ZLogStreamDestination,
+  filter: ZLogStreamFilter,
+  filterInWords: z.string(),
+  startPoint: ZLogStreamStartPoint,
+  status: ZLogStreamStatus,
+  deliveredThroughSeq: z
+    .number()
+    .int()
+    .min(0)
+    .describe(
+      'Every entry (matching the filter) up to this seq was acknowledged by the destination',
+    ),
+  createdBy: z.object({ type: z.string(), id: ZUuid.nullable(), name: z.string() }),
+  createdAt: ZIsoDateTime,
+  updatedAt: ZIsoDateTime,
+});
+export type LogStream = z.infer<typeof ZLogStream>;
+
+export const ZCreateLogStreamBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    destination: ZWebhookDestinationInput,
+    filter: ZLogStreamFilter.default({}),
+    startPoint: ZLogStreamStartPoint.default('now').describe(
+      'now: entries written from now on; beginning: the whole log, from entry #1',
+    ),
+  })
+  .strict();
+export type CreateLogStreamBody = z.infer<typeof ZCreateLogStreamBody>;
+
+export const ZUpdateLogStreamBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    destination: ZWebhookDestinationPatch.optional(),
+    filter: ZLogStreamFilter.optional(),
+  })
+  .strict()
+  .refine(nonEmptyPatch, NON_EMPTY_PATCH_MESSAGE);
+export type UpdateLogStreamBody = z.infer<typeof ZUpdateLogStreamBody>;
+
+export const ZBackfillLogStreamBody = z
+  .object({
+    fromSeq: z
+      .number()
+      .int()
+      .min(1)
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe('Deliver again from this entry on'),
+    from: ZIsoDateTime.optional().describe(
+      'Deliver again from the first entry at or after this instant',
+    ),
+  })
+  .strict()
+  .refine(
+    (b) => (b.fromSeq === undefined) !== (b.from === undefined),
+    'give exactly one of fromSeq and from',
+  );
+export type BackfillLogStreamBody = z.infer<typeof ZBackfillLogStreamBody>;
+
+export const ZLogStreamAttempt = z.object({
+  id: ZUuid,
+  at: ZIsoDateTime,
+  batchId: z.string(),
+  firstSeq: z.number().int(),
+  lastSeq: z.number().int(),
+  entries: z.number().int(),
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  error: z
+    .string()
+    .nullable()
+    .describe(
+      'What went wrong: the status and the first 200 characters of the body, or the network error',
+    ),
+});
+export type LogStreamAttempt = z.infer<typeof ZLogStreamAttempt>;
+
+export const ZLogStreamHealth = z.object({
+  streamId: ZUuid,
+  status: ZLogStreamStatus,
+  deliveredThroughSeq: z.number().int(),
+  headSeq: z.number().int().describe("The account's latest entry"),
+  lagEntries: z
+    .number()
+    .int()
+    .describe('Entries written after deliveredThroughSeq (before the filter)'),
+  lagSeconds: z.number().describe('Age of the oldest entry not yet delivered; 0 when caught up'),
+  lastSuccessAt: ZIsoDateTime.nullable(),
+  lastError: z
+    .object({ at: ZIsoDateTime, statusCode: z.number().int().nullable(), message: z.string() })
+    .nullable(),
+  consecutiveFailures: z.number().int(),
+  nextAttemptAt: ZIsoDateTime.nullable(),
+  attempts: z.array(ZLogStreamAttempt).describe('The last 50 delivery attempts, newest first'),
+});
+export type LogStreamHealth = z.infer<typeof ZLogStreamHealth>;
+
+export const ZLogStreamTestResult = z.object({
+  ok: z.boolean(),
+  statusCode: z.number().int().nullable(),
+  durationMs: z.number().int(),
+  error: z.string().nullable(),
+});
+export type LogStreamTestResult = z.infer<typeof ZLogStreamTestResult>;
+
+/** One entry of a batch: the entry as the API returns it (with its seq, hash and prevHash). */
+export const ZLogStreamBatchEntry = ZAuditEntry;
+
+/** The body of every delivery request. */
+export const ZLogStreamBatch = z.object({
+  format: z.literal(LOG_STREAM_BATCH_FORMAT),
+  streamId: ZUuid,
+  accountId: ZUuid,
+  batchId: z
+    .string()
+    .describe('Stable: the same seq range always has the same id (also the webhook-id header)'),
+  firstSeq: z.number().int(),
+  lastSeq: z.number().int(),
+  prevHash: z.string().describe('The hash of entry firstSeq - 1 (64 zeros before entry #1)'),
+  filtered: z
+    .boolean()
+    .describe('The stream has a filter: entries of the range that do not match it are left out'),
+  checkpoint: ZCheckpoint.nullable().describe(
+    "The account's latest signed checkpoint when the batch was sent",
+  ),
+  entries: z.array(ZLogStreamBatchEntry),
+});
+export type LogStreamBatch = z.infer<typeof ZLogStreamBatch>;
+
+const manage = { permission: 'settings:log_streams' } as const;
+
+export const logStreamsContract = c.router({
+  list: {
+    method: 'GET',
+    path: '/api/v1/log-streams',
+    query: ZPageQuery.strict(),
+    responses: { 200: ZPage(ZLogStream), ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: "The account's log streams, newest first",
+  },
+  get: {
+    method: 'GET',
+    path: '/api/v1/log-streams/:id',
+    pathParams: ZIdParams,
+    responses: { 200: ZLogStream, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: 'One log stream (its secrets are never returned)',
+  },
+  create: {
+    method: 'POST',
+    path: '/api/v1/log-streams',
+    body: ZCreateLogStreamBody,
+    responses: { 201: ZLogStream, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: 'Create a stream; it starts delivering at once',
+  },
+  update: {
+    method: 'PATCH',
+    path: '/api/v1/log-streams/:id',
+    pathParams: ZIdParams,
+    body: ZUpdateLogStreamBody,
+    responses: { 200: ZLogStream, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: "Change a stream's name, destination URL, signing secret or filter",
+  },
+  pause: {
+    method: 'POST',
+    path: '/api/v1/log-streams/:id/pause',
+    pathParams: ZIdParams,
+    body: c.noBody(),
+    responses: { 200: ZLogStream, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: 'Stop delivering (409 when already paused); entries wait in the log',
+  },
+  resume: {
+    method: 'POST',
+    path: '/api/v1/log-streams/:id/resume',
+    pathParams: ZIdParams,
+    body: c.noBody(),
+    responses: { 200: ZLogStream, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: 'Deliver again from where it stopped (409 when not paused)',
+  },
+  remove: {
+    method: 'DELETE',
+    path: '/api/v1/log-streams/:id',
+    pathParams: ZIdParams,
+    body: c.noBody(),
+    responses: { 204: c.noBody(), ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: 'Delete the stream and its attempts',
+  },
+  testEvent: {
+    method: 'POST',
+    path: '/api/v1/log-streams/:id/test-event',
+    pathParams: ZIdParams,
+    body: c.noBody(),
+    responses: { 200: ZLogStreamTestResult, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary:
+      'Send a signed test batch (no entries, batchId test_…) and report what the destination answered',
+  },
+  backfill: {
+    method: 'POST',
+    path: '/api/v1/log-streams/:id/backfill',
+    pathParams: ZIdParams,
+    body: ZBackfillLogStreamBody,
+    responses: { 200: ZLogStream, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary:
+      'Deliver again from a seq or a date (only moves the stream back; receivers deduplicate by entry id)',
+  },
+  health: {
+    method: 'GET',
+    path: '/api/v1/log-streams/:id/health',
+    pathParams: ZIdParams,
+    responses: { 200: ZLogStreamHealth, ...ERROR_RESPONSES },
+    metadata: manage,
+    summary: 'Delivered-through seq, lag, last success, last error and the last 50 attempts',
+  },
+});
