@@ -79,6 +79,9 @@ function validBodies(): Record<string, unknown> {
     'licenseApi.activate': { licenseKey: 'AAAA-BBBB-CCCC-DDDD', hardwareId: 'hw' },
     'licenseApi.consume': { licenseKey: 'AAAA-BBBB-CCCC-DDDD', hardwareId: 'hw', consumptions: 1 },
     'apiKeys.create': { name: 'Bad', permissions: ['products:read'] },
+    'logStreams.create': { name: 'Bad', destination: { type: 'webhook', url: 'https://93.184.215.14/hook', signingSecret: `whsec_${'B'.repeat(43)}=` }, filter: {}, startPoint: 'now' },
+    'logStreams.update': { name: 'Renamed' },
+    'logStreams.backfill': { fromSeq: 1 },
   };
 }
 
@@ -96,6 +99,7 @@ function realIds(path: string): Record<string, string> {
     devices: ids.device,
     'api-keys': ids.apiKey,
     'audit-log': ids.export,
+    'log-streams': ids.logStream,
   };
   return { id: byResource[resource] ?? randomUUID(), managerId: ids.manager!, licenseUserId: ids.licenseUser!, fieldId: ids.field! };
 }
@@ -272,6 +276,7 @@ async function snapshot() {
     platformUsers: typed.platformUsers.list(all),
     apiKeys: typed.apiKeys.list(all),
     auditExports: typed.auditExports.list(all),
+    logStreams: typed.logStreams.list(all),
   };
   const bodies = await Promise.all(Object.entries(lists).map(async ([name, call]) => [name, ok(await call, 200)] as const));
   const entries = ok(await typed.auditLog.list({ query: { limit: 1 } }), 200);
@@ -297,6 +302,13 @@ beforeAll(async () => {
   const user = ok(await typed.platformUsers.create({ body: { email: `staff-${tag}@vendor.test`, name: 'Staff', password: 'staff-password-1', permissionTemplateId: template.id } }), 201);
   const apiKey = ok(await typed.apiKeys.create({ body: { name: 'Key', permissions: ['products:read'] } }), 201);
   const exported = ok(await typed.auditExports.create({ body: { format: 'csv', filter: {} } }), 202);
+  // A public address literal (nothing to resolve); no worker runs here, so nothing is ever sent to it.
+  const stream = ok(
+    await typed.logStreams.create({
+      body: { name: 'SIEM', destination: { type: 'webhook', url: 'https://93.184.215.14/hook', signingSecret: `whsec_${'A'.repeat(43)}=` }, filter: {}, startPoint: 'now' },
+    }),
+    201,
+  );
   ids = {
     customer: order.customerId,
     order: order.id,
@@ -311,6 +323,7 @@ beforeAll(async () => {
     user: user.id,
     apiKey: apiKey.id,
     export: exported.id,
+    logStream: stream.id,
   };
 }, 60_000);
 afterAll(() => t.close());

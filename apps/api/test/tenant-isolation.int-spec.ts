@@ -38,6 +38,7 @@ function idsFor(path: string, ids: Record<string, string>): Record<string, strin
     devices: ids.device,
     'api-keys': ids.apiKey,
     'audit-log': ids.export,
+    'log-streams': ids.logStream,
   };
   const id = path.includes('/integrity/verifications/') ? ids.verification : path.includes('/audit-log/entries/') ? ids.entry : byResource[resource];
   if (!id) throw new Error(`no id of account A for ${path}`);
@@ -60,6 +61,8 @@ const BODIES: Record<string, unknown> = {
   'licenses.createCustomField': { name: 'intruder', value: 'x' },
   'licenses.updateCustomField': { value: 'x' },
   'devices.borrow': { until: new Date(Date.now() + 86_400_000).toISOString() },
+  'logStreams.update': { name: 'Taken over' },
+  'logStreams.backfill': { fromSeq: 1 },
 };
 
 /** A query some routes need to pass validation. */
@@ -86,6 +89,13 @@ async function tenant(): Promise<Tenant> {
   const apiKey = ok(await api.apiKeys.create({ body: { name: `${tag} key`, permissions: ['products:read'] } }), 201);
   const exported = ok(await api.auditExports.create({ body: { format: 'csv', filter: { text: tag } } }), 202);
   const verification = ok(await api.auditIntegrity.requestVerification(), 202);
+  // A public address literal (nothing to resolve); no worker runs here, so nothing is ever sent to it.
+  const stream = ok(
+    await api.logStreams.create({
+      body: { name: `${tag} stream`, destination: { type: 'webhook', url: 'https://93.184.215.14/hook', signingSecret: `whsec_${'A'.repeat(43)}=` }, filter: {}, startPoint: 'now' },
+    }),
+    201,
+  );
   const entry = ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!;
   return {
     client,
@@ -110,6 +120,7 @@ async function tenant(): Promise<Tenant> {
       export: exported.id,
       verification: verification.id,
       entry: entry.id,
+      logStream: stream.id,
     },
   };
 }
@@ -131,7 +142,7 @@ describe("account B with account A's ids", () => {
   it('covers every kind of item', () => {
     const resources = new Set(withId.map((r) => r.route.path.split('/')[3]));
     expect([...resources].sort()).toEqual(
-      ['api-keys', 'audit-log', 'customers', 'devices', 'licenses', 'notification-policies', 'orders', 'permission-templates', 'platform-users', 'products'].sort(),
+      ['api-keys', 'audit-log', 'customers', 'devices', 'licenses', 'log-streams', 'notification-policies', 'orders', 'permission-templates', 'platform-users', 'products'].sort(),
     );
   });
 
