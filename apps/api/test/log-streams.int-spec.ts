@@ -412,6 +412,19 @@ describe('log streams', () => {
       200,
     );
     expect((await sup.logStreams.list({ query: {} })).status).toBe(200);
+    // …but without audit_log:read it cannot make the log flow to an address of its choosing.
+    const sneaky = await calls[1]!();
+    expect(sneaky.status).toBe(403);
+    expect(errorBody(sneaky)?.message).toContain('audit_log:read');
+    expect(ok(await api.logStreams.list({ query: {} }), 200).items).toEqual([]);
+    ok(
+      await api.permissionTemplates.setPermissions({
+        params: { id: template.id },
+        body: { permissions: ['settings:log_streams', 'audit_log:read'] },
+      }),
+      200,
+    );
+    expect((await calls[1]!()).status).toBe(201);
   });
 
   it('never returns a secret nor writes it to an entry; stores it only encrypted; refuses a malformed one naming the field', async () => {
@@ -520,6 +533,39 @@ describe('log streams', () => {
     });
   });
 
+  it('refuses line breaks and control characters in a name or a URL, naming the field', async () => {
+    const { api } = await vendor();
+    const r = await receiver();
+    const bad = [
+      { body: { name: 'inj\r\nBcc: x@evil.test', destination: webhook(r) }, field: 'body.name' },
+      { body: { name: 'Fine', destination: { ...webhook(r), url: `${r.url}/a\r\nX-Injected: 1` } }, field: 'body.destination.url' },
+    ];
+    for (const { body, field } of bad) {
+      const res = await api.logStreams.create({ body: { ...body, filter: {}, startPoint: 'now' } });
+      expect(res.status).toBe(400);
+      expect(errorBody(res)?.message).toContain(field);
+    }
+    expect(ok(await api.logStreams.list({ query: {} }), 200).items).toEqual([]);
+  });
+
+  it('cuts off a destination that answers one byte at a time at LOG_STREAM_TIMEOUT_MS in all', async () => {
+    const { api } = await vendor();
+    const r = await receiver();
+    const s = ok(
+      await api.logStreams.create({
+        body: { name: 'Trickle', destination: webhook(r), filter: {}, startPoint: 'now' },
+      }),
+      201,
+    );
+    ok(await api.logStreams.pause({ params: { id: s.id } }), 200);
+    r.answer = () => ({ trickle: true });
+    const started = Date.now();
+    const res = ok(await api.logStreams.testEvent({ params: { id: s.id } }), 200);
+    // Without a total deadline the socket is never idle, and the request (and a worker) waits for ever.
+    expect(res).toMatchObject({ ok: false, error: 'no complete answer within 10000 ms' });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
   describe('without LOG_STREAM_ALLOW_PRIVATE_NETWORKS (server-side request forgery)', () => {
     let strict: TestApp;
     beforeAll(async () => {
@@ -616,8 +662,10 @@ describe('log streams', () => {
         ...settings,
         LOG_STREAM_CA_FILE: tls.caFile,
         MAIL_DIR: join(dir, 'mail'),
-        LOG_STREAM_LEASE_MS: '2000',
-        LOG_STREAM_TIMEOUT_MS: '60000',
+        // The first worker is killed as soon as its request arrives (well within the 2 s send limit);
+        // the lease must be at least twice the send limit.
+        LOG_STREAM_LEASE_MS: '4000',
+        LOG_STREAM_TIMEOUT_MS: '2000',
       };
       const a = ChildWorker.spawn(child);
       children.push(a);

@@ -47,6 +47,8 @@ export const ZHttpsUrl = z
   .string()
   .trim()
   .max(2000)
+  // The URL parser drops tabs and line breaks: the address shown would not be the one dialled.
+  .regex(/^[^\u0000-\u0020\u007f]*$/, 'must not contain spaces or control characters')
   .url()
   .refine((s) => {
     try {
@@ -118,7 +120,7 @@ export type LogStream = z.infer<typeof ZLogStream>;
 
 export const ZCreateLogStreamBody = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters or line breaks'),
     destination: ZWebhookDestinationInput,
     filter: ZLogStreamFilter.default({}),
     startPoint: ZLogStreamStartPoint.default('now').describe(
@@ -130,7 +132,7 @@ export type CreateLogStreamBody = z.infer<typeof ZCreateLogStreamBody>;
 
 export const ZUpdateLogStreamBody = z
   .object({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: z.string().trim().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters or line breaks').optional(),
     destination: ZWebhookDestinationPatch.optional(),
     filter: ZLogStreamFilter.optional(),
   })

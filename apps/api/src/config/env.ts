@@ -151,7 +151,7 @@ const ZEnv = z.object({
     .min(10_000)
     .max(50_000_000)
     .default(1_000_000),
-  /** How long a destination has to answer one batch. */
+  /** How long one request to a destination may take in all (connecting, sending, the whole answer); then it is cut off. */
   LOG_STREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** The first retry's delay after a failed batch; doubled after each further failure (with jitter), up to LOG_STREAM_RETRY_MAX_MS. */
   LOG_STREAM_RETRY_BASE_MS: z.coerce.number().int().min(10).default(1000),
@@ -182,6 +182,13 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  if (parsed.data.LOG_STREAM_LEASE_MS < 2 * parsed.data.LOG_STREAM_TIMEOUT_MS) {
+    // A send is cut off at LOG_STREAM_TIMEOUT_MS; the lease taken just before it must outlast it, or a
+    // second worker could claim the stream and send the same batch while the first is still sending.
+    throw new Error(
+      `Invalid configuration:\n  LOG_STREAM_LEASE_MS: must be at least twice LOG_STREAM_TIMEOUT_MS (${parsed.data.LOG_STREAM_TIMEOUT_MS} ms)`,
+    );
   }
   const { EXPORT_STORAGE_URL: bucket, ...env } = parsed.data;
   const prefix = env.REDIS_PREFIX ?? env.QUEUE_PREFIX ?? 'keyledger';

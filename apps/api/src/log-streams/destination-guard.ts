@@ -7,7 +7,10 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
  * Checked when a destination is saved (the URL's host, resolved) and again on every connection (the
  * address actually dialled), so a name that later resolves elsewhere (DNS rebinding) is refused too.
  */
+// Two lists: node's BlockList matches an IPv4 address against IPv4-mapped IPv6 subnets too, so the
+// IPv6 ranges that embed IPv4 addresses (::/96, ::ffff:0:0/96, …) would otherwise block every IPv4 one.
 const BLOCKED = new BlockList();
+const BLOCKED6 = new BlockList();
 for (const [net, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -17,6 +20,7 @@ for (const [net, prefix] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -27,16 +31,22 @@ for (const [net, prefix] of [
   BLOCKED.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // IPv4-compatible (deprecated; holds :: and ::1), IPv4-mapped and SIIT-translated forms, whatever
+  // IPv4 address they carry: a public IPv4 destination is written as IPv4.
+  ['::', 96],
+  ['::ffff:0:0', 96],
+  ['::ffff:0:0:0', 96],
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2001::', 32], // Teredo
+  ['2002::', 16], // 6to4: embeds an IPv4 address
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
 ] as const) {
-  BLOCKED.addSubnet(net, prefix, 'ipv6');
+  BLOCKED6.addSubnet(net, prefix, 'ipv6');
 }
 
 /** Whether an IP address is private, loopback, link-local or otherwise not on the public internet. */
@@ -46,7 +56,7 @@ export function isPrivateAddress(address: string): boolean {
   if (family === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
     if (mapped) return BLOCKED.check(mapped[1]!, 'ipv4');
-    return BLOCKED.check(address, 'ipv6');
+    return BLOCKED6.check(address, 'ipv6');
   }
   return true; // not an address at all: refuse
 }

@@ -19,7 +19,7 @@ import { resolveOrThrow } from '../audit/audit-query.service';
 import { SecurityEvents } from '../audit/security-events.service';
 import { ENV, type Env } from '../config/env';
 import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
-import { badRequest, conflict, notFound } from '../common/errors';
+import { badRequest, conflict, forbidden, notFound } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { type Page } from '../common/keyset';
 import { currentAccountId, requirePrincipal } from '../common/request-context';
@@ -69,6 +69,7 @@ export class LogStreamsService {
 
   async create(body: CreateLogStreamBody): Promise<LogStream> {
     const principal = requirePrincipal();
+    assertReadsTheLog();
     resolveOrThrow(body.filter, 'body.filter');
     await this.assertDestination(body.destination.url, 'body.destination.url');
     const id = uuidv7();
@@ -108,6 +109,7 @@ export class LogStreamsService {
   }
 
   async update(id: string, body: UpdateLogStreamBody): Promise<LogStream> {
+    assertReadsTheLog();
     if (body.filter) resolveOrThrow(body.filter, 'body.filter');
     if (body.destination?.url)
       await this.assertDestination(body.destination.url, 'body.destination.url');
@@ -158,6 +160,7 @@ export class LogStreamsService {
   }
 
   async resume(id: string): Promise<LogStream> {
+    assertReadsTheLog();
     return this.setStatus(id, 'active');
   }
 
@@ -200,6 +203,7 @@ export class LogStreamsService {
 
   /** Deliver again from a seq or a date: moves the cursor back (never forward), in one audited change. */
   async backfill(id: string, body: BackfillLogStreamBody): Promise<LogStream> {
+    assertReadsTheLog();
     const row = await this.txHost.withTransaction(async () => {
       const current = await this.mustFind(id, true);
       const chain = this.chain();
@@ -321,5 +325,16 @@ export class LogStreamsService {
       if (!(err instanceof DestinationRefused)) throw err;
       throw badRequest(`${path}: ${err.message}`, [{ path, message: err.message }]);
     }
+  }
+}
+
+/**
+ * A stream sends the audit log out: whoever starts one, points it elsewhere, resumes it or has it send
+ * again must be allowed to read the log themselves (settings:log_streams alone would let a holder
+ * without audit_log:read receive the whole log at an address of their choosing).
+ */
+function assertReadsTheLog(): void {
+  if (!requirePrincipal().permissions.has('audit_log:read')) {
+    throw forbidden('You need the audit_log:read permission too: a log stream sends the audit log out');
   }
 }

@@ -78,7 +78,18 @@ export class WebhookSender implements OnApplicationShutdown {
     }
     const timestamp = new Date();
     const signature = new Webhook(signingSecret).sign(messageId, timestamp, body);
-    return new Promise<SendResult>((resolve) => {
+    return new Promise<SendResult>((settle) => {
+      const limit = this.env.LOG_STREAM_TIMEOUT_MS;
+      let settled = false;
+      // A total deadline, not the socket's idle timeout: a destination trickling one byte every few
+      // seconds would otherwise hold this worker (and, once its lease lapsed, the next one) for ever.
+      const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${limit} ms`)), limit);
+      const resolve = (r: SendResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        settle(r);
+      };
       const req = request(
         target,
         {
@@ -97,11 +108,7 @@ export class WebhookSender implements OnApplicationShutdown {
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
-          res.on('data', (c: Buffer) => {
-            if (size < MAX_ANSWER_BYTES) chunks.push(c);
-            size += c.length;
-          });
-          res.on('end', () => {
+          const finish = () => {
             const status = res.statusCode ?? 0;
             const ok = status >= 200 && status < 300;
             const text = Buffer.concat(chunks).toString('utf8').slice(0, ERROR_BODY_CHARS);
@@ -112,15 +119,23 @@ export class WebhookSender implements OnApplicationShutdown {
                 error: ok ? null : `HTTP ${status}${text ? `: ${text}` : ''}`,
               }),
             );
+          };
+          res.on('data', (c: Buffer) => {
+            chunks.push(c);
+            size += c.length;
+            if (size >= MAX_ANSWER_BYTES) {
+              // Enough to judge the answer: stop reading (the connection is dropped, not kept alive).
+              finish();
+              req.destroy();
+            }
           });
+          res.on('end', finish);
           res.on('error', (err) =>
             resolve(done({ ok: false, statusCode: res.statusCode ?? null, error: err.message })),
           );
         },
       );
-      req.on('timeout', () =>
-        req.destroy(new Error(`no answer within ${this.env.LOG_STREAM_TIMEOUT_MS} ms`)),
-      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${limit} ms`)));
       req.on('error', (err) =>
         resolve(done({ ok: false, statusCode: null, error: err.message.slice(0, 500) })),
       );

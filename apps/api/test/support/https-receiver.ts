@@ -49,7 +49,7 @@ export function selfSignedCertificate(dir: string): Tls {
 }
 
 /** What the receiver answers to the next request: a status (and body), or nothing at all (`hang`: the request stays open). */
-export type Answer = { status: number; body?: string } | { hang: true };
+export type Answer = { status: number; body?: string } | { hang: true } | { trickle: true };
 
 export interface Received {
   batch: LogStreamBatch;
@@ -102,6 +102,15 @@ export class HttpsReceiver {
         }
         this.requestIds.push(headers['webhook-id'] ?? '');
         const answer = this.answer(this.requests);
+        if ('trickle' in answer) {
+          // 200 at once, then one byte every 200 ms for ever: only a total deadline ends this request.
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          const drip = setInterval(() => res.write('.'), 200);
+          res.on('close', () => clearInterval(drip));
+          this.held.push({ destroy: () => (clearInterval(drip), res.socket?.destroy()) });
+          for (const w of this.waiters.splice(0)) w();
+          return;
+        }
         if ('hang' in answer) {
           this.held.push(res.socket ?? { destroy: () => undefined });
           for (const w of this.waiters.splice(0)) w();
