@@ -533,6 +533,24 @@ describe('log streams', () => {
     });
   });
 
+  it('holds at most LOG_STREAM_MAX_PER_ACCOUNT (10) streams per account, even when created all at once', async () => {
+    const { api, accountId } = await vendor();
+    const r = await receiver();
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        api.logStreams.create({ body: { name: `Many ${i}`, destination: webhook(r), filter: {}, startPoint: 'now' } }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array(10).fill(201), 409, 409]);
+    for (const a of answers.filter((x) => x.status === 409)) expect(errorBody(a)?.message).toContain('at most 10 log streams');
+    const { rows } = await db.query(
+      "SELECT count(*)::int AS n FROM audit_entries WHERE account_id = $1 AND action = 'log_stream_created'",
+      [accountId],
+    );
+    expect(rows[0].n).toBe(10);
+  });
+
   it('refuses line breaks and control characters in a name or a URL, naming the field', async () => {
     const { api } = await vendor();
     const r = await receiver();

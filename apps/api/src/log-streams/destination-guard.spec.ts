@@ -2,6 +2,7 @@ import { assertPublicDestination, DestinationRefused, isPrivateAddress } from '.
 import { batchId, retryDelayMs } from './log-stream-delivery.service';
 import { openSecrets, sealSecrets } from './secret-box';
 import { randomBytes } from 'node:crypto';
+import dns from 'node:dns';
 
 describe('isPrivateAddress', () => {
   it.each([
@@ -35,6 +36,19 @@ describe('isPrivateAddress', () => {
 });
 
 describe(assertPublicDestination.name, () => {
+  it('does not tell which private address a name resolves to', async () => {
+    // An internal name, as a tenant might probe one (resolved here by a stand-in for the resolver).
+    const lookup = jest.spyOn(dns, 'lookup').mockImplementation(((_h: string, _o: unknown, cb: (e: null, a: dns.LookupAddress[]) => void) =>
+      cb(null, [{ address: '10.1.2.3', family: 4 }])) as never);
+    const refusal = assertPublicDestination('https://billing.internal/hook', false);
+    await expect(refusal).rejects.toThrow('billing.internal resolves to a private, loopback or link-local address');
+    await expect(refusal).rejects.not.toThrow(/10\.1\.2\.3/);
+    lookup.mockRestore();
+  });
+  it('names a private address the URL itself gives', async () => {
+    await expect(assertPublicDestination('https://10.0.0.5/hook', false)).rejects.toThrow('10.0.0.5 is a private, loopback or link-local address');
+  });
+
   it.each([
     'https://127.0.0.1/x',
     'https://[::1]:8443/',

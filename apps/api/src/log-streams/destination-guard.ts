@@ -95,9 +95,10 @@ export async function assertPublicDestination(url: string, allowPrivate: boolean
     throw new DestinationRefused(`${host} is this machine`);
   const addresses = isIP(host) ? [{ address: host }] : await lookupAll(host);
   const bad = addresses.find((a) => isPrivateAddress(a.address));
+  // The address a name resolves to is not named: a tenant must not learn the internal network's DNS.
   if (bad)
     throw new DestinationRefused(
-      `${host} is a private, loopback or link-local address (${bad.address})`,
+      isIP(host) ? `${host} is a private, loopback or link-local address` : `${host} resolves to a private, loopback or link-local address`,
     );
 }
 
@@ -124,9 +125,7 @@ export function guardedLookup(allowPrivate: boolean) {
         const bad = list.find((a) => isPrivateAddress(a.address));
         if (bad) {
           const refused = Object.assign(
-            new DestinationRefused(
-              `${hostname} resolves to a private address (${bad.address}): refused`,
-            ),
+            new DestinationRefused(`${hostname} resolves to a private address: refused`),
             { code: 'EPRIVATE' },
           );
           return callback(refused, []);

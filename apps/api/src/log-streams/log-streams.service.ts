@@ -74,6 +74,15 @@ export class LogStreamsService {
     await this.assertDestination(body.destination.url, 'body.destination.url');
     const id = uuidv7();
     const row = await this.txHost.withTransaction(async () => {
+      // At most LOG_STREAM_MAX_PER_ACCOUNT: each stream costs the workers a delivery per pass, and a
+      // destination that answers slowly costs them up to LOG_STREAM_TIMEOUT_MS. Counted under a lock
+      // per account, so two creations at once cannot both take the last place.
+      const tx = this.txHost.tx;
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('keyledger:log_streams:' || $1))`, [principal.accountId]);
+      const [{ n }] = (await tx.query('SELECT count(*)::int AS n FROM log_streams WHERE account_id = $1', [principal.accountId])) as [{ n: number }];
+      if (n >= this.env.LOG_STREAM_MAX_PER_ACCOUNT) {
+        throw conflict(`An account has at most ${this.env.LOG_STREAM_MAX_PER_ACCOUNT} log streams; delete one first`);
+      }
       const head = (await this.chain().head(principal.accountId))?.seq ?? 0;
       const created = await this.repo.insert({
         id,
