@@ -551,6 +551,23 @@ describe('log streams', () => {
     expect(rows[0].n).toBe(10);
   });
 
+  it('sends at most LOG_STREAM_TEST_EVENTS_PER_MINUTE (20) test events per account, then 429 with Retry-After', async () => {
+    const { api } = await vendor();
+    const r = await receiver();
+    const s = ok(
+      await api.logStreams.create({ body: { name: 'Probe', destination: webhook(r), filter: {}, startPoint: 'now' } }),
+      201,
+    );
+    ok(await api.logStreams.pause({ params: { id: s.id } }), 200);
+    const before = r.requests;
+    for (let i = 0; i < 20; i++) ok(await api.logStreams.testEvent({ params: { id: s.id } }), 200);
+    const refused = await api.logStreams.testEvent({ params: { id: s.id } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(errorBody(refused)?.message).toContain('Too many test events from this account');
+    expect(r.requests - before).toBe(20);
+  });
+
   it('refuses line breaks and control characters in a name or a URL, naming the field', async () => {
     const { api } = await vendor();
     const r = await receiver();

@@ -162,6 +162,8 @@ const ZEnv = z.object({
     .default(5 * 60_000),
   /** After this many failed batches in a row a stream is marked failing and the account's admins are emailed (once). */
   LOG_STREAM_FAILING_AFTER: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Test events one account may send per minute (429 with Retry-After beyond). */
+  LOG_STREAM_TEST_EVENTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How many log streams one account may have (409 beyond). */
   LOG_STREAM_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(10),
   /** How long a worker holds a stream between batches; a killed worker's streams move on to another after it. */

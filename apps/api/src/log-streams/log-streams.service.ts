@@ -17,6 +17,7 @@ import { GENESIS_HASH } from '@keyledger/verify';
 import { AuditChainRepository } from '../audit/audit-chain.repository';
 import { resolveOrThrow } from '../audit/audit-query.service';
 import { SecurityEvents } from '../audit/security-events.service';
+import { RateLimiter } from '../auth/rate-limiter.service';
 import { ENV, type Env } from '../config/env';
 import { type CreatedCursor, decodeCursor, encodeCursor, isCreatedCursor } from '../common/cursor';
 import { badRequest, conflict, forbidden, notFound } from '../common/errors';
@@ -41,6 +42,7 @@ export class LogStreamsService {
     private readonly security: SecurityEvents,
     private readonly secrets: LogStreamSecretBox,
     private readonly sender: WebhookSender,
+    private readonly limiter: RateLimiter,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
@@ -252,6 +254,9 @@ export class LogStreamsService {
   /** A signed batch without entries (batchId test_…), sent now; what the destination answered. Not an audit entry: nothing changes, no entry leaves. */
   async testEvent(id: string): Promise<LogStreamTestResult> {
     const row = await this.mustFind(id);
+    // Each test event is a request this server makes to an address the caller chose: bounded per
+    // account (all API processes together), so it cannot be used to hammer or scan a host.
+    await this.limiter.hit(`log-stream-test:${row.account_id}`, this.env.LOG_STREAM_TEST_EVENTS_PER_MINUTE, 60_000, 'test events from this account');
     const checkpointRow = await this.chain().latestCheckpoint(row.account_id);
     const delivered = Number(row.delivered_through_seq);
     const batch: LogStreamBatch & { test: true } = {
