@@ -23,10 +23,7 @@ const { runFullVerification } = require('../../apps/api/dist/integrity/full-veri
 const { AuditChainRepository } = require('../../apps/api/dist/audit/audit-chain.repository') as typeof import('../../apps/api/src/audit/audit-chain.repository');
 const { migrate } = require('../../apps/api/dist/database/data-source') as { migrate: (url: string) => Promise<string[]> };
 const { inlineParams } = require('../../apps/api/dist/exports/copy-rows') as { inlineParams: (sql: string, params: readonly unknown[]) => string };
-const { enterAccount, beginReadOnlyInAccount } = require('../../apps/api/dist/database/tenant-scope') as {
-  enterAccount: (c: Client, accountId: string) => Promise<void>;
-  beginReadOnlyInAccount: (accountId: string) => string;
-};
+const { enterAccountForSession, TENANT_READ_SESSION_OPTIONS, ACCOUNT_SETTING, TENANT_ROLE } = require('../../apps/api/dist/database/tenant-scope') as typeof import('../../apps/api/src/database/tenant-scope');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const QUICK = process.argv.includes('--quick');
@@ -82,89 +79,99 @@ async function sample(c: Client, queries: Array<[string, unknown[]]>, reps: numb
 }
 
 /**
- * One read as the API runs it since issue 16 (TenantReadInterceptor → TenantTransactionalAdapter): the one
- * message with BEGIN READ ONLY and the tenant settings (beginReadOnlyInAccount), sent without waiting for
- * its answer, so the query follows it on the wire at once (pipeline mode); then COMMIT, which the API does
- * not await (the handler has its rows; the connection goes back to the pool after it).
- * Returns [ms until the rows and the BEGIN's answer are there, ms including the COMMIT].
+ * The previous design, measured beside it: one message `BEGIN READ ONLY; SET LOCAL app.account_id; SET LOCAL
+ * ROLE keyledger_tenant` pipelined ahead of the query on an owner connection, COMMIT after the rows.
  */
-async function behindWall(c: Client, sql: string, params: unknown[]): Promise<[number, number]> {
-  const t = process.hrtime.bigint();
-  const begun = c.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
-  await c.query(sql, params);
-  await begun;
-  const rows = Number(process.hrtime.bigint() - t) / 1e6;
-  await c.query('COMMIT');
-  return [rows, Number(process.hrtime.bigint() - t) / 1e6];
+function beginTransactionWall(accountId: string) {
+  return `BEGIN READ ONLY; SET LOCAL ${ACCOUNT_SETTING} = '${accountId}'; SET LOCAL ROLE ${TENANT_ROLE}`;
 }
 
 /**
- * The alternative measured against it: TypeORM's own transaction as the write path opens it (`START
- * TRANSACTION`, then enterAccount with a bound parameter, the query, an awaited COMMIT): three round trips.
+ * One read as the API runs it (TenantReadInterceptor → TenantTransactionalAdapter → readInAccount), on a
+ * connection of the tenant-reads pool (session role keyledger_tenant, read-only): `switching` when the
+ * connection last served another account — `SET app.account_id` pipelined ahead of the query, its answer
+ * awaited with the rows —, otherwise the query alone (the session is in the account already).
  */
-async function behindWallTypeorm(c: Client, sql: string, params: unknown[]): Promise<number> {
-  const t = process.hrtime.bigint();
-  await c.query('START TRANSACTION');
-  await enterAccount(c, LARGE_ACCOUNT);
+async function behindWall(t: Client, sql: string, params: unknown[], switching: boolean): Promise<number> {
+  const start = process.hrtime.bigint();
+  const entered = switching ? t.query(enterAccountForSession(LARGE_ACCOUNT)) : undefined;
+  await t.query(sql, params);
+  await entered;
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** The previous design (beginTransactionWall), on the owner's connection; COMMIT not counted, as the API did not await it. */
+async function behindTransactionWall(c: Client, sql: string, params: unknown[]): Promise<number> {
+  const start = process.hrtime.bigint();
+  const begun = c.query(beginTransactionWall(LARGE_ACCOUNT));
   await c.query(sql, params);
+  await begun;
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   await c.query('COMMIT');
-  return Number(process.hrtime.bigint() - t) / 1e6;
+  return ms;
 }
 
 interface WallSample {
-  /** The alternative: TypeORM's transaction, three round trips (behindWallTypeorm). */
-  typeorm: number[];
   owner: number[];
+  /** The session already in the account (the common case: the pool hands out the connection released last). */
   wall: number[];
-  wallWithCommit: number[];
-  /** `SELECT 1`: one round trip to the server, the wall's cost on the critical path. */
+  /** The connection switching account: SET pipelined ahead of the query. */
+  switching: number[];
+  /** The previous design: a read-only transaction entering the account, on an owner connection. */
+  transaction: number[];
+  /** `SELECT 1`: one round trip to the server. */
   roundTrip: number[];
 }
 
 /**
  * The same queries as the owner without a transaction (as before issue 16) and behind the wall, each run
- * `reps` times after one warm-up of both, alternating which goes first so both see the same noise.
+ * `reps` times after one warm-up of each, rotating which goes first so all see the same noise.
  */
-async function sampleWall(c: Client, queries: Array<[string, unknown[]]>, reps: number): Promise<WallSample> {
+async function sampleWall(c: Client, t: Client, queries: Array<[string, unknown[]]>, reps: number): Promise<WallSample> {
+  await t.query(enterAccountForSession(LARGE_ACCOUNT));
   for (const [sql, p] of queries) {
     await c.query(sql, p);
-    await behindWall(c, sql, p);
+    await behindWall(t, sql, p, false);
+    await behindWall(t, sql, p, true);
+    await behindTransactionWall(c, sql, p);
   }
-  const out: WallSample = { owner: [], wall: [], wallWithCommit: [], roundTrip: [], typeorm: [] };
-  const wall = async (sql: string, p: unknown[]) => {
-    const [rows, all] = await behindWall(c, sql, p);
-    out.wall.push(rows);
-    out.wallWithCommit.push(all);
-  };
+  const out: WallSample = { owner: [], wall: [], switching: [], transaction: [], roundTrip: [] };
+  const runs: Array<(sql: string, p: unknown[]) => Promise<void>> = [
+    async (sql, p) => void out.owner.push(await time(c, sql, p)),
+    async (sql, p) => void out.wall.push(await behindWall(t, sql, p, false)),
+    async (sql, p) => void out.switching.push(await behindWall(t, sql, p, true)),
+    async (sql, p) => void out.transaction.push(await behindTransactionWall(c, sql, p)),
+  ];
   for (let i = 0; i < reps; i++) {
     for (const [sql, p] of queries) {
-      if (i % 2) {
-        out.owner.push(await time(c, sql, p));
-        await wall(sql, p);
-      } else {
-        await wall(sql, p);
-        out.owner.push(await time(c, sql, p));
-      }
+      for (let k = 0; k < runs.length; k++) await runs[(i + k) % runs.length]!(sql, p);
       out.roundTrip.push(await time(c, 'SELECT 1', []));
-      out.typeorm.push(await behindWallTypeorm(c, sql, p));
     }
   }
   return out;
 }
 
-/** A `-rls` row: the same reads behind the row-level security wall vs as the owner, p95 (p50 in the detail). */
-function wallRow(id: string, what: string, { owner, wall, wallWithCommit, roundTrip, typeorm }: WallSample): Row {
-  const [w95, o95, w50, o50, c95, c50] = [pct(wall, 95), pct(owner, 95), pct(wall, 50), pct(owner, 50), pct(wallWithCommit, 95), pct(wallWithCommit, 50)];
-  return {
-    id,
-    measure: `${what}, p95: behind the RLS wall (read-only transaction, tenant role) vs owner without a transaction`,
-    figure: ms(w95),
+/** Two `-rls` rows: the same reads behind the row-level security wall vs as the owner, p95 (p50 in the detail). */
+function wallRows(id: string, what: string, { owner, wall, switching, transaction, roundTrip }: WallSample): Row[] {
+  const o95 = pct(owner, 95);
+  const o50 = pct(owner, 50);
+  const row = (rowId: string, how: string, xs: number[]): Row => ({
+    id: rowId,
+    measure: `${what}, p95: behind the RLS wall (${how}) vs owner`,
+    figure: ms(pct(xs, 95)),
     baseline: ms(o95),
-    ratio: w95 / o95,
+    ratio: pct(xs, 95) / o95,
     target: '≤1.10×',
-    holds: w95 / o95 <= 1.1,
-    detail: { p50Wall: w50, p50Owner: o50, p50Ratio: w50 / o50, withCommit: { p95: c95, p50: c50, p95Ratio: c95 / o95, p50Ratio: c50 / o50 }, roundTripP50: pct(roundTrip, 50), typeormTransaction: { p95: pct(typeorm, 95), p50: pct(typeorm, 50), p95Ratio: pct(typeorm, 95) / o95 }, loadAverage: loadavg(), samples: wall.length },
+    holds: pct(xs, 95) / o95 <= 1.1,
+    detail: { p50: pct(xs, 50), p50Owner: o50, p50Ratio: pct(xs, 50) / o50, samples: xs.length, loadAverage: loadavg() },
+  });
+  const rowsOut = [row(id, 'tenant session already in the account', wall), row(`${id}-switch`, 'tenant session switching account: SET pipelined', switching)];
+  rowsOut[0]!.detail = {
+    ...rowsOut[0]!.detail,
+    roundTripP50: pct(roundTrip, 50),
+    previousDesign: { how: 'BEGIN READ ONLY; SET LOCAL …; query (COMMIT not awaited)', p95: pct(transaction, 95), p50: pct(transaction, 50), p95Ratio: pct(transaction, 95) / o95, p50Ratio: pct(transaction, 50) / o50 },
   };
+  return rowsOut;
 }
 
 /** GET /audit-log's query (AuditQueryService.list) for a filter and optional cursor. */
@@ -192,6 +199,13 @@ async function connect(db: string) {
   // before it to be answered. Awaited one at a time, as every measure here but the wall's BEGIN is, it
   // changes nothing.
   const c = new Client({ connectionString: dbUrl(db), application_name: 'bench', pipeline: true } as ConstructorParameters<typeof Client>[0]);
+  await c.connect();
+  return c;
+}
+
+/** A connection as the API's tenant-reads pool opens it (the tenant role, read-only, for the session). */
+async function connectTenant(db: string) {
+  const c = new Client({ connectionString: dbUrl(db), application_name: 'bench-tenant', pipeline: true, options: TENANT_READ_SESSION_OPTIONS } as ConstructorParameters<typeof Client>[0]);
   await c.connect();
   return c;
 }
@@ -233,9 +247,9 @@ async function p4(big: Client, small: Client) {
   });
 }
 
-async function p4rls(big: Client) {
+async function p4rls(big: Client, tenant: Client) {
   const fs = p4Filters(QUICK ? 12 : 30);
-  rows.push(wallRow('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, fs.map((f) => listSql(f)), QUICK ? 5 : 30)));
+  rows.push(...wallRows('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, tenant, fs.map((f) => listSql(f)), QUICK ? 5 : 30)));
 }
 
 async function p5(big: Client) {
@@ -277,9 +291,9 @@ async function p6(big: Client) {
   rows.push({ id: 'P6', measure: `one license's history, first page, p95 (${ids.length} licenses, up to ${busiest} entries each)`, figure: ms(p95), baseline: '—', ratio: null, target: '<20 ms', holds: p95 < 20, detail: { p50: pct(lat, 50) } });
 }
 
-async function p6rls(big: Client) {
+async function p6rls(big: Client, tenant: Client) {
   const { ids } = await p6Licenses(big);
-  rows.push(wallRow('P6-rls', "P6 (one license's history)", await sampleWall(big, ids.map((id) => historySql(id)), QUICK ? 5 : 30)));
+  rows.push(...wallRows('P6-rls', "P6 (one license's history)", await sampleWall(big, tenant, ids.map((id) => historySql(id)), QUICK ? 5 : 30)));
 }
 
 /** P7's terms: a rare term (part of one license key), a name, and a common phrase. */
@@ -291,9 +305,9 @@ async function p7Terms(big: Client) {
   return [key.rows[0]?.target_label.slice(6, 17).toLowerCase() ?? 'abcde-fghij', 'kowalski', 'initech', 'renewed per ticket'];
 }
 
-async function p7rls(big: Client) {
+async function p7rls(big: Client, tenant: Client) {
   const terms = await p7Terms(big);
-  rows.push(wallRow('P7-rls', 'P7 (free-text first page)', await sampleWall(big, terms.map((text) => listSql({ text })), QUICK ? 3 : 60)));
+  rows.push(...wallRows('P7-rls', 'P7 (free-text first page)', await sampleWall(big, tenant, terms.map((text) => listSql({ text })), QUICK ? 3 : 60)));
 }
 
 async function p7(big: Client) {
@@ -361,7 +375,7 @@ async function p8() {
  * table), and the large account's status is what P8's full verification found (or, without P8, its
  * head marked verified: the read costs the same).
  */
-async function p10(big: Client) {
+async function p10(big: Client, tenant: Client) {
   await migrate(dbUrl(BENCH_DB));
   const owner = new AuditChainRepository(async (sql, params) => (await big.query(sql, params)).rows);
   if (!verifiedLarge) {
@@ -369,17 +383,15 @@ async function p10(big: Client) {
     verifiedLarge = { seq: head!.seq, hash: head!.hash!, checkpointSeq: null, entries: 0 };
   }
   await owner.saveVerified(LARGE_ACCOUNT, verifiedLarge);
-  const repo = new AuditChainRepository(async (sql, params) => (await big.query(sql, params)).rows);
+  // As the API reads it: on a tenant-reads connection in the account.
+  await tenant.query(enterAccountForSession(LARGE_ACCOUNT));
+  const repo = new AuditChainRepository(async (sql, params) => (await tenant.query(sql, params)).rows);
   const read = async () => {
-    await big.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
     const { status } = await repo.statusView(LARGE_ACCOUNT);
-    await big.query('COMMIT');
     if (!status) throw new Error('no stored status');
   };
   const ping = async () => {
-    await big.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
-    await big.query('SELECT 1');
-    await big.query('COMMIT');
+    await tenant.query('SELECT 1');
   };
   const time = async (f: () => Promise<void>, n: number) => {
     const out: number[] = [];
@@ -396,7 +408,7 @@ async function p10(big: Client) {
   const r = pct(reads, 95);
   const b = pct(pings, 95);
   const n = Number((await big.query('SELECT count(*) AS n FROM audit_entries WHERE account_id = $1', [LARGE_ACCOUNT])).rows[0].n);
-  rows.push({ id: 'P10', measure: `integrity status read (GET /audit-log/integrity's queries, ${n.toLocaleString()}-entry account) vs SELECT 1 in the same transaction: p95`, figure: ms(r), baseline: ms(b), ratio: r / b, target: '<20 ms', holds: r < 20, detail: { p50: pct(reads, 50), loadAverage: loadavg()[0] } });
+  rows.push({ id: 'P10', measure: `integrity status read (GET /audit-log/integrity's queries, ${n.toLocaleString()}-entry account) vs SELECT 1 on the same connection: p95`, figure: ms(r), baseline: ms(b), ratio: r / b, target: '<20 ms', holds: r < 20, detail: { p50: pct(reads, 50), loadAverage: loadavg()[0] } });
 }
 
 /** A filter as the export child takes it (JSON; dates as ISO strings). */
@@ -477,37 +489,34 @@ async function hotQueries(big: Client): Promise<Array<[string, string, string, [
   ];
 }
 
-async function explainTo(big: Client, file: string, title: string, note: string, [sql, params]: [string, unknown[]], sizes: Record<string, { total: number; account: number }>, wall: boolean) {
+async function explainTo(big: Client, tenant: Client, file: string, title: string, note: string, [sql, params]: [string, unknown[]], sizes: Record<string, { total: number; account: number }>, wall: boolean) {
   const explain = async () => {
-    if (wall) await big.query(beginReadOnlyInAccount(LARGE_ACCOUNT));
-    try {
-      return (await big.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-    } finally {
-      if (wall) await big.query('COMMIT');
-    }
+    const c = wall ? tenant : big;
+    if (wall) await tenant.query(enterAccountForSession(LARGE_ACCOUNT));
+    return (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
   };
   await explain(); // warm, as the benchmark is
   const plan = await explain();
   const head = await accountSize(big);
   const how = wall
-    ? '\n\nBehind the row-level security wall, as the API runs it since issue 16: `BEGIN READ ONLY` and `set_config(\'app.account_id\', …), set_config(\'role\', \'keyledger_tenant\')` first. The plan is the owner\'s (same indexes, same index conditions) under a one-time filter: the policy `account_id = current_setting(\'app.account_id\')::uuid` meets the query\'s own `account_id = $1` and is checked once.'
+    ? '\n\nBehind the row-level security wall, as the API runs it since issue 16: on a connection of the tenant-reads pool (session role `keyledger_tenant`, read-only) after `SET app.account_id = …`. The plan is the owner\'s (same indexes, same index conditions) under a one-time filter: the policy `account_id = current_setting(\'app.account_id\')::uuid` meets the query\'s own `account_id = $1` and is checked once.'
     : '';
   const md = `# ${title}${wall ? ' — behind the wall' : ''}\n\n${note}${how}\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} over ${sizes.large?.total.toLocaleString()} entries (${head.toLocaleString()} in the account).\n\n\`\`\`sql\n${sql}\n-- parameters: ${JSON.stringify(params)}\n\`\`\`\n\n\`\`\`\n${plan}\n\`\`\`\n`;
   writeFileSync(join(ROOT, 'docs', 'queries', `${file}${wall ? '-rls' : ''}.md`), md);
 }
 
 /** docs/queries/*.md: EXPLAIN (ANALYZE, BUFFERS) of each hot query over the large account, as the bench ran it. */
-async function explainAll(big: Client, sizes: Record<string, { total: number; account: number }>) {
+async function explainAll(big: Client, tenant: Client, sizes: Record<string, { total: number; account: number }>) {
   mkdirSync(join(ROOT, 'docs', 'queries'), { recursive: true });
-  for (const [name, title, note, query] of await hotQueries(big)) await explainTo(big, name, title, note, query, sizes, false);
+  for (const [name, title, note, query] of await hotQueries(big)) await explainTo(big, tenant, name, title, note, query, sizes, false);
 }
 
 /** docs/queries/*-rls.md: the P4, P6 and P7 queries' plans behind the wall. */
-async function explainRls(big: Client, sizes: Record<string, { total: number; account: number }>) {
+async function explainRls(big: Client, tenant: Client, sizes: Record<string, { total: number; account: number }>) {
   mkdirSync(join(ROOT, 'docs', 'queries'), { recursive: true });
   for (const [name, title, note, query] of await hotQueries(big)) {
-    if (['action-and-date-range', 'item-history', 'free-text', 'free-text-rare'].includes(name)) await explainTo(big, name, title, note, query, sizes, true);
-    if (name === 'free-text-rare') await explainTo(big, name, title, note, query, sizes, false);
+    if (['action-and-date-range', 'item-history', 'free-text', 'free-text-rare'].includes(name)) await explainTo(big, tenant, name, title, note, query, sizes, true);
+    if (name === 'free-text-rare') await explainTo(big, tenant, name, title, note, query, sizes, false);
   }
 }
 
@@ -517,6 +526,7 @@ async function main() {
   if (['P2', 'P4', 'P5', 'P6', 'P7', 'P8', 'P10', 'P4-rls', 'P6-rls', 'P7-rls'].some(want)) {
     const big = await connect(BENCH_DB);
     const small = await connect(BENCH_DB_SMALL);
+    const tenant = await connectTenant(BENCH_DB);
     sizes = {
       large: { total: Number((await big.query('SELECT count(*) AS n FROM audit_entries')).rows[0].n), account: await accountSize(big) },
       small: { total: Number((await small.query('SELECT count(*) AS n FROM audit_entries')).rows[0].n), account: await accountSize(small) },
@@ -527,11 +537,11 @@ async function main() {
       ['P5', () => p5(big)],
       ['P6', () => p6(big)],
       ['P7', () => p7(big)],
-      ['P4-rls', () => p4rls(big)],
-      ['P6-rls', () => p6rls(big)],
-      ['P7-rls', () => p7rls(big)],
+      ['P4-rls', () => p4rls(big, tenant)],
+      ['P6-rls', () => p6rls(big, tenant)],
+      ['P7-rls', () => p7rls(big, tenant)],
       ['P8', () => p8()],
-      ['P10', () => p10(big)],
+      ['P10', () => p10(big, tenant)],
       ['P2', () => p2p3(big)],
     ];
     for (const [id, step] of steps) {
@@ -540,10 +550,11 @@ async function main() {
       await step();
       console.log(`  ${id} measured in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     }
-    if (!QUICK && !ONLY) await explainAll(big, sizes);
-    if (!QUICK && ['P4-rls', 'P6-rls', 'P7-rls'].some(want)) await explainRls(big, sizes);
+    if (!QUICK && !ONLY) await explainAll(big, tenant, sizes);
+    if (!QUICK && ['P4-rls', 'P6-rls', 'P7-rls'].some(want)) await explainRls(big, tenant, sizes);
     await big.end();
     await small.end();
+    await tenant.end();
   }
   if (want('P1')) {
     const t = Date.now();

@@ -21,7 +21,9 @@ import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { TENANT_READS } from '../src/database/data-source';
 import { randomUUID } from 'node:crypto';
 import { type Client } from 'pg';
 import { from, lastValueFrom } from 'rxjs';
@@ -500,7 +502,7 @@ describe('reads (TenantReadInterceptor)', () => {
       ]);
     });
 
-    it('returns every connection to the pool as the owner, outside any transaction, also after a failed read', async () => {
+    it('leaves the owner pool untouched and every tenant-reads connection behind the wall, outside any transaction, also after a failed read', async () => {
       const failing: CallHandler = {
         handle: () => from(txHost.tx.query('SELECT no_such_column FROM products')),
       };
@@ -515,18 +517,42 @@ describe('reads (TenantReadInterceptor)', () => {
         ).rejects.toThrow(/no_such_column/);
         await unfilteredRead(a.accountId, httpContext('GET'));
       }
-      await new Promise((r) => setTimeout(r, 50)); // the ends (ROLLBACK, COMMIT) are not awaited by the reads
-      const ds = t.app.get(DataSource);
-      // As many at once as the pool holds: every pooled connection answers.
-      const states = await Promise.all(
-        Array.from({ length: 20 }, () =>
-          ds.query(
-            `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`,
-          ),
-        ),
-      );
-      for (const [state] of states)
-        expect(state).toEqual({ u: 'postgres', acc: '', fresh: true, s: '' });
+      const state = `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, current_setting('transaction_read_only') AS ro, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`;
+      // As many at once as each pool holds: every pooled connection answers.
+      const owner = await Promise.all(Array.from({ length: 20 }, () => t.app.get(DataSource).query(state)));
+      for (const [row] of owner) expect(row).toEqual({ u: 'postgres', acc: '', ro: 'off', fresh: true, s: '' });
+      const reads = await Promise.all(Array.from({ length: 10 }, () => t.app.get<DataSource>(getDataSourceToken(TENANT_READS)).query(state)));
+      for (const [row] of reads) expect(row).toEqual({ u: TENANT_ROLE, acc: expect.any(String), ro: 'on', fresh: true, s: '' });
+    });
+
+    it('a tenant-reads connection stays the tenant role, read-only, even after RESET ROLE and RESET ALL (its startup values)', async () => {
+      const reads = t.app.get<DataSource>(getDataSourceToken(TENANT_READS));
+      const runner = reads.createQueryRunner();
+      try {
+        await runner.query('RESET ROLE');
+        await runner.query('RESET ALL');
+        const [row] = await runner.query(`SELECT current_user AS u, current_setting('transaction_read_only') AS ro, (SELECT count(*) FROM products)::int AS n`);
+        // No account set after RESET ALL: the role sees no row.
+        expect(row).toEqual({ u: TENANT_ROLE, ro: 'on', n: 0 });
+        await expect(runner.query(`UPDATE products SET name = name WHERE false`)).rejects.toMatchObject({ code: '25006' });
+      } finally {
+        // Destroyed, not returned: its session no longer holds the account the pool knows it by.
+        await (runner as unknown as { releasePostgresConnection(e: unknown): Promise<void> }).releasePostgresConnection(new Error('reset by the test'));
+      }
+    });
+
+    it('reads of two accounts on the same pooled connections, in turns and at once: each sees only its own rows', async () => {
+      // One at a time the pool hands out the connection released last: A, A (no SET: the session is in A
+      // already), B (SET), A (SET)… At once, several connections switch back and forth.
+      const order = [a, a, b, a, b, b, a, b, a, a];
+      for (const tn of order) expect((await unfilteredRead(tn.accountId, httpContext('GET'))).products).toEqual([tn.accountId]);
+      const many = Array.from({ length: 60 }, (_, i) => (i % 3 === 0 ? b : a));
+      const seen = await Promise.all(many.map((tn) => unfilteredRead(tn.accountId, httpContext('GET'))));
+      seen.forEach((s, i) => {
+        expect(s.who.acc).toBe(many[i]!.accountId);
+        expect(s.products).toEqual([many[i]!.accountId]);
+        expect(s.entries).toEqual([many[i]!.accountId]);
+      });
     });
 
     it('leaves mutations, audited handlers and callers without a principal to their own transactions', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
-import { TenantTransactionalAdapter } from '../database/tenant-scope';
+import { DatabaseModule } from '../database/database.module';
+import { TENANT_DATA_SOURCES, TenantTransactionalAdapter } from '../database/tenant-scope';
 import { clientRequestIdOf, REQUEST_ID_KEY } from './request-id';
 
 /**
@@ -24,8 +24,8 @@ export const ContextModule = ClsModule.forRoot({
   },
   plugins: [
     new ClsPluginTransactional({
-      imports: [TypeOrmModule],
-      adapter: new TenantTransactionalAdapter({ dataSourceToken: getDataSourceToken() }),
+      imports: [DatabaseModule],
+      adapter: new TenantTransactionalAdapter({ dataSourceToken: TENANT_DATA_SOURCES }),
     }),
   ],
 });

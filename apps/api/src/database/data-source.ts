@@ -16,6 +16,10 @@ import { AuditEntryIdIndex1765100000000 } from './migrations/1765100000000-audit
 import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempotency-keys';
 import { LogStreams1766000000000 } from './migrations/1766000000000-log-streams';
 import { ENTITIES } from './entities';
+import { TENANT_READ_SESSION_OPTIONS } from './tenant-scope';
+
+/** The name of the tenant-reads DataSource (TypeOrmModule's connection name). */
+export const TENANT_READS = 'tenantReads';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 
 export const MIGRATIONS = [
@@ -50,6 +54,22 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     // the handler's first query on the wire back to back (tenant-scope.ts readOnlyTransaction).
     extra: { max: 20, connectionTimeoutMillis: 5000, pipeline: true },
   };
+}
+
+/**
+ * The tenant-reads pool (TenantTransactionalAdapter's reads behind the wall): the same database and
+ * entities, connections that run as the tenant role with read-only transactions for their whole session
+ * (TENANT_READ_SESSION_OPTIONS), no migrations, no subscribers, no extension installs (it cannot write).
+ */
+export function tenantReadsOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    ...dataSourceOptions(databaseUrl),
+    name: TENANT_READS,
+    migrations: [],
+    subscribers: [],
+    installExtensions: false,
+    extra: { max: 10, connectionTimeoutMillis: 5000, pipeline: true, options: TENANT_READ_SESSION_OPTIONS },
+  } as DataSourceOptions;
 }
 
 /** Create the database named in the URL when it does not exist yet. */

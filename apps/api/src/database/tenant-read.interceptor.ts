@@ -1,4 +1,4 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TypeOrmTransactionOptions } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -8,23 +8,16 @@ import { AUDITED_KEY } from '../audit/audited.decorator';
 import { currentPrincipal } from '../common/request-context';
 import { type TenantTransactionalAdapter, type TenantTransactionOptions } from './tenant-scope';
 
-const READ_SNAPSHOT_KEY = 'keyledger:read-snapshot';
-
-/**
- * The handler's reads need one consistent snapshot over several statements (the integrity check):
- * its read transaction is REPEATABLE READ (one more round trip, `SET TRANSACTION ISOLATION LEVEL`).
- */
-export const ReadSnapshot = () => SetMetadata(READ_SNAPSHOT_KEY, true);
-
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * Global: the second wall for reads. Every GET (and HEAD) of a signed-in caller that is not @Audited runs
- * its handler in one read-only transaction that has entered the caller's account (TenantTransactionalAdapter:
- * one message `BEGIN … READ ONLY; SET LOCAL app.account_id = '…'; SET LOCAL ROLE keyledger_tenant` before
- * the handler, COMMIT after it, not awaited): every query the handler makes
- * through `txHost.tx` runs as `keyledger_tenant` under row-level security, so a query missing its account
- * filter still sees nothing of other accounts, and a read cannot write.
+ * its handler on a connection of the tenant-reads pool in the caller's account (TenantTransactionalAdapter:
+ * the session is `keyledger_tenant` with read-only transactions from its startup options, and `SET
+ * app.account_id` is pipelined ahead of the handler's first query unless the connection last served the same
+ * account): every query the handler makes through `txHost.tx` runs as `keyledger_tenant` under row-level
+ * security, so a query missing its account filter still sees nothing of other accounts, and a read cannot
+ * write.
  *
  * Not wrapped: public routes (no principal: sign-in, the License API, the export download — authorised by
  * its signed link and streamed after the handler returns, so no transaction may stay open for it), and
@@ -43,7 +36,6 @@ export class TenantReadInterceptor implements NestInterceptor {
     const method = ctx.switchToHttp().getRequest<FastifyRequest>().method;
     if (!READ_METHODS.has(method) || !currentPrincipal() || this.reflector.get(AUDITED_KEY, ctx.getHandler())) return next.handle();
     const options: TenantTransactionOptions = { readOnly: true };
-    if (this.reflector.get<boolean | undefined>(READ_SNAPSHOT_KEY, ctx.getHandler())) options.isolationLevel = 'REPEATABLE READ';
     return from(this.txHost.withTransaction(options as TypeOrmTransactionOptions, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
   }
 }

@@ -32,60 +32,69 @@ export async function enterAccount(db: SqlRunner, accountId: string): Promise<vo
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISOLATION_LEVELS = new Set(['READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE']);
 
 /**
- * BEGIN a read-only transaction and enter `accountId` in it (the same two transaction-local settings as
- * enterAccount), as one simple-protocol message (several statements, no parameters): the account id is a
- * literal, so it must be a UUID (it comes from the session or key row, never from the request).
+ * The startup options of the tenant-reads pool's connections (data-source.ts tenantReadsOptions): they log
+ * in as the owner but run, for the whole session, as the tenant role with read-only transactions. These are
+ * the session's reset values: even `RESET ROLE` or `RESET ALL` on such a connection stays behind the wall.
  */
-export function beginReadOnlyInAccount(accountId: string, isolationLevel = 'READ COMMITTED'): string {
+export const TENANT_READ_SESSION_OPTIONS = `-c role=${TENANT_ROLE} -c default_transaction_read_only=on`;
+
+/** The statement that puts a tenant-reads session in `accountId`: a literal, so it must be a UUID. */
+export function enterAccountForSession(accountId: string): string {
   if (!UUID.test(accountId)) throw new Error('The account id is not a UUID');
-  if (!ISOLATION_LEVELS.has(isolationLevel)) throw new Error(`Unknown isolation level ${isolationLevel}`);
-  // SET LOCAL rather than SELECT set_config(…): the same settings, no planner or executor (0.10 vs 0.16 ms
-  // for BEGIN … COMMIT on the benchmark machine).
-  return `BEGIN ISOLATION LEVEL ${isolationLevel} READ ONLY; SET LOCAL ${ACCOUNT_SETTING} = '${accountId}'; SET LOCAL ROLE ${TENANT_ROLE}`;
+  return `SET ${ACCOUNT_SETTING} = '${accountId}'`;
 }
 
+/** On a pooled pg client of the tenant-reads pool: the account its session is in (set once confirmed). */
+const SESSION_ACCOUNT = Symbol('keyledger:session-account');
+type PooledClient = { query(sql: string): Promise<unknown>; [SESSION_ACCOUNT]?: string };
+
 /**
- * A read-only transaction in `accountId` for `fn`, at no round trip of its own: the BEGIN message
- * (beginReadOnlyInAccount) is queued on the connection before `fn` runs and not awaited, so in the pool's
- * pipeline mode `fn`'s first query follows it on the wire at once, and runs inside it (a connection
- * answers in order). Its answer is awaited before `fn`'s result is returned: were it an error, nothing
- * read is returned. Its end (COMMIT, or ROLLBACK
- * after an error; a read-only transaction has nothing to keep either way) is not awaited: the caller has
- * its rows one round trip sooner, and the connection returns to the pool once the end is done (destroyed
- * if that fails). TypeORM is told a transaction is open, so a nested one becomes a savepoint.
+ * Runs `fn` behind the wall at no round trip and no statement of its own in the common case: on a
+ * connection of the tenant-reads pool (its session is the tenant role, read-only: see
+ * TENANT_READ_SESSION_OPTIONS), already in `accountId` when it last served the same account — the pool hands
+ * out the connection released last, so one account's reads keep finding theirs. Otherwise `SET
+ * app.account_id` is queued on the connection before `fn` runs and not awaited, so `fn`'s first query follows
+ * it on the wire at once (pipeline mode) and runs after it (a connection answers in order); its answer is
+ * awaited before `fn`'s result is returned, and were it an error nothing read is returned and the connection
+ * is destroyed. No transaction: each statement is its own, as the owner's reads were before the wall.
  */
-async function readOnlyTransaction<T>(
-  dataSource: DataSource,
-  accountId: string,
-  isolationLevel: string | undefined,
-  fn: () => Promise<T>,
-  setClient: (client: EntityManager) => void,
-): Promise<T> {
-  const begin = beginReadOnlyInAccount(accountId, isolationLevel);
-  const runner = dataSource.createQueryRunner();
-  let end = 'ROLLBACK';
-  try {
-    // The pooled pg client itself, so the BEGIN is in its queue synchronously, ahead of anything fn sends.
-    const client = (await runner.connect()) as { query(sql: string): Promise<unknown> };
-    const begun = client.query(begin);
-    begun.catch(() => undefined); // awaited below; fn's own queries fail too if it failed
-    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
-    setClient(runner.manager);
-    const result = await fn();
-    await begun;
-    end = 'COMMIT';
-    return result;
-  } finally {
-    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
-    void runner.query(end).then(
-      () => runner.release(),
-      (err: unknown) => (runner as unknown as { releasePostgresConnection(e: unknown): Promise<void> }).releasePostgresConnection(err),
-    );
+async function readInAccount<T>(reads: DataSource, accountId: string, fn: () => Promise<T>, setClient: (client: EntityManager) => void): Promise<T> {
+  const enter = enterAccountForSession(accountId);
+  const runner = reads.createQueryRunner();
+  const client = (await runner.connect()) as PooledClient;
+  let entering: Promise<unknown> | undefined;
+  if (client[SESSION_ACCOUNT] !== accountId) {
+    client[SESSION_ACCOUNT] = undefined;
+    entering = client.query(enter);
+    entering.catch(() => undefined); // awaited below
   }
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+  try {
+    setClient(runner.manager);
+    outcome = { ok: true, value: await fn() };
+  } catch (error) {
+    outcome = { ok: false, error };
+  }
+  try {
+    await entering;
+  } catch (error) {
+    await (runner as unknown as { releasePostgresConnection(e: unknown): Promise<void> }).releasePostgresConnection(error);
+    throw error;
+  }
+  if (entering) client[SESSION_ACCOUNT] = accountId;
+  await runner.release();
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }
+
+/** The two pools: the owner's (migrations, writes, transactions) and the tenant reads' (DatabaseModule). */
+export interface TenantDataSources {
+  main: DataSource;
+  reads: DataSource;
+}
+export const TENANT_DATA_SOURCES = Symbol('TENANT_DATA_SOURCES');
 
 /** `txHost.withTransaction` options: TypeORM's, plus `readOnly` (the read interceptor's transactions). */
 export interface TenantTransactionOptions extends Partial<TypeOrmTransactionOptions> {
@@ -94,10 +103,10 @@ export interface TenantTransactionOptions extends Partial<TypeOrmTransactionOpti
 
 /**
  * The TypeORM adapter of @nestjs-cls/transactional, plus: every transaction it opens while the request
- * context holds a principal enters the principal's account right after BEGIN. This is the one place
- * account-scoped transactions get their wall (the @Audited interceptor's, the read interceptor's
- * read-only ones around every other signed-in GET, any other `txHost.withTransaction` of a signed-in
- * request, the demo seed's audited actions). Transactions opened
+ * context holds a principal enters the principal's account right after BEGIN, and the read interceptor's
+ * `readOnly` ones run on the tenant-reads pool in the principal's account (readInAccount). This is the one
+ * place account-scoped work gets its wall (the @Audited interceptor's transactions, every other signed-in
+ * GET, any other `txHost.withTransaction` of a signed-in request, the demo seed's audited actions). Transactions opened
  * without a principal run as the connecting role (the owner): sign-up, and the License API until its key
  * names the account. Nested transactions (savepoints) inherit the outer transaction's settings.
  */
@@ -105,15 +114,17 @@ export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
   constructor(options: TypeOrmTransactionalAdapterOptions) {
     super(options);
     const typeorm = this.optionsFactory;
-    this.optionsFactory = (dataSource) => {
-      const base = typeorm(dataSource);
+    type Options = ReturnType<typeof typeorm>;
+    // The adapter is handed TENANT_DATA_SOURCES (both pools) where TypeORM's is handed one DataSource.
+    const factory = (sources: TenantDataSources): Options => {
+      const base = typeorm(sources.main);
       return {
         ...base,
-        wrapWithTransaction: (options, fn, setClient) => {
+        wrapWithTransaction: (options: Parameters<Options['wrapWithTransaction']>[0], fn: Parameters<Options['wrapWithTransaction']>[1], setClient: Parameters<Options['wrapWithTransaction']>[2]) => {
           const principal = currentPrincipal();
           const tenantOptions = options as TenantTransactionOptions | undefined;
           if (tenantOptions?.readOnly && principal) {
-            return readOnlyTransaction(dataSource, principal.accountId, tenantOptions.isolationLevel, fn as () => Promise<unknown>, setClient);
+            return readInAccount(sources.reads, principal.accountId, fn as () => Promise<unknown>, setClient);
           }
           let tx: EntityManager | undefined;
           return base.wrapWithTransaction(
@@ -131,5 +142,6 @@ export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
         },
       };
     };
+    this.optionsFactory = factory as unknown as typeof this.optionsFactory;
   }
 }
