@@ -50,8 +50,8 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     migrationsRun: false,
     synchronize: false,
     // pipeline: node-postgres sends a query without waiting for the answer to the one before it. Code that
-    // awaits each query (all of TypeORM) behaves as without it; the read wall uses it to put its BEGIN and
-    // the handler's first query on the wire back to back (tenant-scope.ts readOnlyTransaction).
+    // awaits each query (all of TypeORM) behaves as without it; the read wall uses it to put its SET and
+    // the handler's first query on the wire back to back (tenant-scope.ts readInAccount).
     extra: { max: 20, connectionTimeoutMillis: 5000, pipeline: true },
   };
 }
