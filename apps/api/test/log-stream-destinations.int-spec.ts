@@ -9,9 +9,10 @@
 import { type AuditEntry, type LogStreamHealth } from '@keyledger/contract';
 import { QueueEvents } from 'bullmq';
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { type Client } from 'pg';
 import { bullConnection } from '../src/jobs/bull';
@@ -19,6 +20,8 @@ import { QUEUES } from '../src/jobs/queues';
 import { loadEnv } from '../src/config/env';
 import { DatadogSender } from '../src/log-streams/datadog.sender';
 import { DestinationHttp } from '../src/log-streams/destination-http';
+import { S3Sender } from '../src/log-streams/s3.sender';
+import { S3Server } from './support/s3';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient } from './support/client';
 import { connectDb } from './support/db';
@@ -44,6 +47,7 @@ describe('log stream destinations', () => {
   let db: Client;
   let keyFile: string;
   let datadog: DatadogReceiver;
+  let s3: S3Server;
   const splunks: SplunkHecReceiver[] = [];
   const settings = {
     QUEUE_PREFIX: `kltest-dest-${randomUUID().slice(0, 8)}`,
@@ -60,6 +64,7 @@ describe('log stream destinations', () => {
     dir = join(readRunState().dataDir, `log-stream-destinations-${randomUUID().slice(0, 8)}`);
     tls = selfSignedCertificate(dir);
     datadog = await new DatadogReceiver(tls, join(dir, 'datadog'), DD_API_KEY).start();
+    s3 = await new S3Server({ key: tls.key, cert: tls.cert }).start();
     const all = {
       ...settings,
       LOG_STREAM_CA_FILE: tls.caFile,
@@ -81,6 +86,7 @@ describe('log stream destinations', () => {
   afterAll(async () => {
     await Promise.all(splunks.map((r) => r.close()));
     await datadog?.close();
+    await s3?.close();
     await passes?.close();
     await worker?.close();
     await db?.end();
@@ -436,6 +442,208 @@ describe('log stream destinations', () => {
       expect(await headSeq(api)).toBe(before);
       // A private address is refused for Splunk and for an S3 endpoint when private networks are not allowed:
       // see the guard's own spec (this app allows them, for its local receivers).
+    });
+  });
+  describe('S3', () => {
+    const s3Destination = (secretAccessKey = 'S3RVER', accessKeyId = 'S3RVER') => ({
+      type: 's3' as const,
+      bucket: s3.bucket,
+      region: 'us-east-1',
+      prefix: 'audit/keyledger',
+      endpoint: s3.endpoint,
+      accessKeyId,
+      secretAccessKey,
+      forcePathStyle: true,
+    });
+
+    /** Downloads everything under the stream's base into a fresh folder, as `aws s3 sync` would. */
+    async function download(base: string): Promise<string> {
+      const folder = join(dir, `s3-download-${randomUUID().slice(0, 8)}`);
+      for (const key of await s3.keys(`${base}/`)) {
+        const file = join(folder, key.slice(base.length + 1));
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, await s3.read(key));
+      }
+      return folder;
+    }
+
+    it('steady stream: one gzip NDJSON object per batch under the date-partitioned prefix, a signed hourly digest listing them; verifiable offline; a changed or missing object is named', async () => {
+      const { api, f, accountId } = await vendor();
+      for (let i = 0; i < 3; i++) await f.product();
+      await checkpointExists(api);
+      const stream = ok(
+        await api.logStreams.create({
+          body: { name: 'S3', destination: s3Destination(), filter: {}, startPoint: 'beginning' },
+        }),
+        201,
+      );
+      expect(stream.destination).toEqual({
+        type: 's3',
+        bucket: s3.bucket,
+        region: 'us-east-1',
+        prefix: 'audit/keyledger',
+        endpoint: s3.endpoint,
+        accessKeyId: 'S3RVER',
+        forcePathStyle: true,
+        secretsSet: ['secretAccessKey'],
+      });
+      for (let i = 0; i < 8; i++) await f.product();
+      const head = await headSeq(api);
+      await healthWhen(api, stream.id, (h) => h.deliveredThroughSeq >= head);
+      const base = `audit/keyledger/account=${accountId}/stream=${stream.id}`;
+      const keys = await s3.keys(`${base}/`);
+      const objects = keys.filter((k) => k.endsWith('.ndjson.gz'));
+      const digests = keys.filter((k) => k.includes('/digests/'));
+      for (const k of objects) expect(k).toMatch(new RegExp(`^${base}/\\d{4}/\\d{2}/\\d{2}/\\d{2}/\\d{16}-\\d{16}\\.ndjson\\.gz$`));
+      expect(digests.length).toBeGreaterThanOrEqual(1);
+      for (const k of digests) expect(k).toMatch(new RegExp(`^${base}/digests/\\d{4}/\\d{2}/\\d{2}/\\d{2}\\.json$`));
+      // In key order, the objects hold exactly entries 1..head, in order, each line an entry with its batch's fields.
+      const seqs: number[] = [];
+      for (const k of objects) {
+        const lines = gunzipSync(await s3.read(k)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; keyledger: { firstSeq: number; lastSeq: number; streamId: string } });
+        for (const l of lines) {
+          expect(l.keyledger.streamId).toBe(stream.id);
+          expect(k).toContain(`${String(l.keyledger.firstSeq).padStart(16, '0')}-${String(l.keyledger.lastSeq).padStart(16, '0')}`);
+        }
+        seqs.push(...lines.map((l) => l.seq));
+      }
+      expect(seqs).toEqual(range(1, head));
+      // The digest lists every object with its SHA-256, and is signed.
+      const digest = JSON.parse((await s3.read(digests[digests.length - 1]!)).toString('utf8')) as {
+        format: string; objects: Array<{ key: string; sha256: string; firstSeq: number; lastSeq: number }>; complete: boolean; signature: string; previousDigest: unknown; checkpoint: unknown; firstSeq: number; lastSeq: number;
+      };
+      expect(digest).toMatchObject({ format: 'keyledger-log-stream-digest/1', complete: false, previousDigest: null, firstSeq: 1, lastSeq: head });
+      expect(digest.checkpoint).not.toBeNull();
+      expect(digest.objects.map((o) => o.key)).toEqual(objects);
+      for (const o of digest.objects)
+        expect(o.sha256).toBe(createHash('sha256').update(await s3.read(o.key)).digest('hex'));
+
+      const folder = await download(base);
+      const offline = await verifyOffline(['--s3', folder, '--from', '1', '--to', String(head)]);
+      expect(offline.code).toBe(0);
+      expect(offline.report).toMatchObject({ ok: true, entries: head, firstSeq: 1, lastSeq: head, objects: objects.length, unlistedObjects: [] });
+      expect(offline.report.checkpoint).toMatchObject({ signatureValid: true });
+
+      // A changed object: named by its SHA-256 (and its entry's hash).
+      const files = (readdirSync(folder, { recursive: true }) as string[]).filter((n) => n.endsWith('.ndjson.gz')).sort();
+      const victim = join(folder, files[0]!);
+      const original = readFileSync(victim);
+      const changed = gzipSync(gunzipSync(original).toString('utf8').replace('"action":"product_created"', '"action":"product_deleted"'));
+      writeFileSync(victim, changed);
+      const tampered = await verifyOffline(['--s3', folder]);
+      expect(tampered.code).toBe(1);
+      expect(String(tampered.report.reason)).toMatch(/does not match (the SHA-256 its digest lists|its hash)/);
+      // A missing object: the first gap is named.
+      rmSync(victim);
+      const missing = await verifyOffline(['--s3', folder, '--from', '1', '--to', String(head)]);
+      expect(missing.code).toBe(1);
+      expect(missing.report).toMatchObject({ ok: false, firstBrokenSeq: 1 });
+      expect(JSON.stringify(ok(await api.auditLog.list({ query: { limit: 100 } }), 200))).toContain('"destination.secretAccessKey","before":null,"after":"[redacted]"');
+    });
+
+    it('a later hour closes the earlier hour\'s digest (final) and chains to it; a changed digest breaks the chain', async () => {
+      const { api, f, accountId } = await vendor();
+      const stream = ok(
+        await api.logStreams.create({ body: { name: 'S3 hours', destination: s3Destination(), filter: {}, startPoint: 'beginning' } }),
+        201,
+      );
+      await f.product();
+      let head = await headSeq(api);
+      await healthWhen(api, stream.id, (h) => h.deliveredThroughSeq >= head);
+      // What was written so far is made to belong to the hour before (as if the clock had moved on since).
+      await db.query(`UPDATE log_stream_s3_objects SET hour = hour - interval '1 hour' WHERE stream_id = $1`, [stream.id]);
+      await db.query(`UPDATE log_stream_s3_digests SET hour = hour - interval '1 hour' WHERE stream_id = $1`, [stream.id]);
+      for (let i = 0; i < 3; i++) await f.product();
+      head = await headSeq(api);
+      await healthWhen(api, stream.id, (h) => h.deliveredThroughSeq >= head);
+      const base = `audit/keyledger/account=${accountId}/stream=${stream.id}`;
+      const digestKeys = (await s3.keys(`${base}/digests/`)).sort();
+      expect(digestKeys).toHaveLength(2);
+      const [earlier, later] = await Promise.all(digestKeys.map(async (k) => ({ k, bytes: await s3.read(k) })));
+      const first = JSON.parse(earlier!.bytes.toString('utf8')) as { complete: boolean; hour: string };
+      const second = JSON.parse(later!.bytes.toString('utf8')) as { complete: boolean; previousDigest: { key: string; sha256: string; hour: string } };
+      expect(first.complete).toBe(true);
+      expect(second.complete).toBe(false);
+      expect(second.previousDigest).toEqual({
+        key: earlier!.k,
+        sha256: createHash('sha256').update(earlier!.bytes).digest('hex'),
+        hour: first.hour,
+      });
+      const folder = await download(base);
+      const offline = await verifyOffline(['--s3', folder, '--from', '1', '--to', String(head)]);
+      expect(offline.code).toBe(0);
+      expect(offline.report.digests).toMatchObject({ count: 2, final: 1, chainStartsAfter: null });
+      // Rewriting the earlier digest (even re-signing is impossible without the key) breaks its signature and the chain.
+      const file = join(folder, earlier!.k.slice(base.length + 1));
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"complete": true', '"complete": true, "note": "edited"'));
+      const broken = await verifyOffline(['--s3', folder]);
+      expect(broken.code).toBe(1);
+      expect(String(broken.report.reason)).toMatch(/invalid signature|not the one .* chains to/);
+    });
+
+    // s3rver checks the access key id but not SigV4 signatures (a wrong secret key passes there): the wrong credential is the key id.
+    it('wrong credentials: failing with 403 in health, nothing written', async () => {
+      const { api, f, accountId } = await vendor();
+      const stream = ok(
+        await api.logStreams.create({ body: { name: 'S3 wrong key', destination: s3Destination('not-the-secret', 'AKIAWRONG'), filter: {}, startPoint: 'now' } }),
+        201,
+      );
+      await f.product();
+      const failing = await healthWhen(api, stream.id, (h) => h.status === 'failing');
+      expect(failing.lastError).toMatchObject({ statusCode: 403 });
+      expect(failing.lastError!.message).toMatch(/^HTTP 403: InvalidAccessKeyId/);
+      expect(await s3.keys(`audit/keyledger/account=${accountId}/`)).toEqual([]);
+      expect(JSON.stringify(ok(await api.auditLog.list({ query: { limit: 100 } }), 200))).not.toContain('not-the-secret');
+    });
+
+    it('refuses a private endpoint when it comes to it (literal or by name), without private networks allowed', async () => {
+      const env = loadEnv({
+        ...process.env,
+        DATABASE_URL: 'postgres://unused/unused',
+        LOG_STREAM_ALLOW_PRIVATE_NETWORKS: 'false',
+        LOG_STREAM_CA_FILE: tls.caFile,
+      } as never);
+      const http = new DestinationHttp(env);
+      const sender = new S3Sender(http, null as never, null as never, env);
+      const port = new URL(s3.endpoint).port;
+      const batch = {
+        head: { format: 'keyledger-log-stream-batch/1' as const, streamId: randomUUID(), accountId: randomUUID(), batchId: 'test_x', firstSeq: 1, lastSeq: 0, prevHash: '0'.repeat(64), filtered: false, checkpoint: null },
+        entries: [],
+        entryJson: [],
+      };
+      for (const endpoint of [s3.endpoint, `https://localhost:${port}`]) {
+        const res = await sender.send(
+          { streamId: batch.head.streamId, accountId: batch.head.accountId, config: { ...s3Destination(), endpoint }, secret: 'S3RVER' },
+          batch,
+        );
+        expect({ endpoint, ok: res.ok }).toEqual({ endpoint, ok: false });
+        expect(res.error).toMatch(/private|refused/);
+      }
+      http.onApplicationShutdown();
+      expect(await s3.keys(`test/`)).toEqual([]);
+    });
+  });
+
+  describe('without LOG_STREAM_ALLOW_PRIVATE_NETWORKS', () => {
+    let strict: TestApp;
+    beforeAll(async () => {
+      strict = await startApp({ ...settings, LOG_STREAM_ALLOW_PRIVATE_NETWORKS: 'false', LOG_STREAM_CA_FILE: tls.caFile });
+    });
+    afterAll(() => strict?.close());
+
+    it.each([
+      [{ type: 'splunk_hec', url: 'https://127.0.0.1:8088', token: HEC_TOKEN }, 'body.destination.url'],
+      [{ type: 'splunk_hec', url: 'https://localhost:8088/services/collector/event', token: HEC_TOKEN }, 'body.destination.url'],
+      [{ type: 's3', bucket: 'logs', region: 'us-east-1', endpoint: 'https://10.0.0.7:9000', accessKeyId: 'AKIA1', secretAccessKey: 'secretsecret' }, 'body.destination.endpoint'],
+      [{ type: 's3', bucket: 'logs', region: 'us-east-1', endpoint: 'https://169.254.169.254', accessKeyId: 'AKIA1', secretAccessKey: 'secretsecret' }, 'body.destination.endpoint'],
+    ])('refuses %j (400 naming %s), writing nothing', async (destination, field) => {
+      const client = new ApiClient(strict.url);
+      const api = typedClient(client);
+      await client.signup();
+      const res = await api.logStreams.create({ body: { name: 'Internal', destination: destination as never, filter: {}, startPoint: 'now' } });
+      expect(res.status).toBe(400);
+      expect(errorBody(res)?.details?.map((d) => d.path)).toEqual([field]);
+      expect(ok(await api.logStreams.list({ query: {} }), 200).items).toEqual([]);
     });
   });
 });

@@ -97,11 +97,11 @@ const ZLabel = (max: number) =>
     .refine((s) => !hasControlCharacter(s), 'must not contain control characters or line breaks');
 
 /** A secret token or key: printable ASCII without spaces (it goes into a request header). */
-const ZHeaderSecret = (what: string) =>
+const ZHeaderSecret = (what: string, min = 8) =>
   z
     .string()
     .trim()
-    .min(8, `${what} is at least 8 characters`)
+    .min(min, `${what} is at least ${min} characters`)
     .max(512)
     .regex(/^[\x21-\x7e]+$/, `${what} must be printable ASCII without spaces`);
 
@@ -186,7 +186,7 @@ export const ZS3DestinationInput = z
       'An S3-compatible endpoint (https://…); AWS S3 when absent',
     ),
     accessKeyId: z.string().regex(/^[A-Za-z0-9]{3,128}$/, 'must be an access key id (letters and digits)'),
-    secretAccessKey: ZHeaderSecret('the secret access key').describe(
+    secretAccessKey: ZHeaderSecret('the secret access key', 1).describe(
       'Write-only: never returned',
     ),
     forcePathStyle: z.boolean().optional(),
@@ -231,7 +231,7 @@ export const ZLogStreamDestinationPatch = z
     prefix: ZS3DestinationInput.shape.prefix.unwrap().nullable().optional(),
     endpoint: ZHttpsUrl.nullable().optional(),
     accessKeyId: ZS3DestinationInput.shape.accessKeyId.optional(),
-    secretAccessKey: ZHeaderSecret('the secret access key')
+    secretAccessKey: ZHeaderSecret('the secret access key', 1)
       .optional()
       .describe('A new secret access key (write-only)'),
     forcePathStyle: z.boolean().nullable().optional(),

@@ -218,7 +218,7 @@ export async function verifyStreamFolder(
   return v.finish();
 }
 
-type Part = { head: StreamBatchHead; entries: Array<HashedEntry & { prevHash: string }> };
+export type Part = { head: StreamBatchHead; entries: Array<HashedEntry & { prevHash: string }> };
 
 /** The batches (or parts of batches) in one received request body, whatever the destination. */
 export function parseReceived(text: string): Part[] {
@@ -240,6 +240,11 @@ export function parseReceived(text: string): Part[] {
     return [{ head: head as StreamBatchHead, entries }];
   }
   // Splunk HEC (envelopes, whose `event` is the record) or NDJSON records (an S3 object's lines).
+  return recordsToParts(values);
+}
+
+/** Records (an entry with `keyledger`, or a HEC envelope holding one as `event`) grouped into batch parts. */
+export function recordsToParts(values: unknown[]): Part[] {
   return groupRecords(
     values.map((v) => {
       const event = (v as { event?: unknown }).event;
