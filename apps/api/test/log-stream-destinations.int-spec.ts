@@ -394,6 +394,8 @@ describe('log stream destinations', () => {
   describe('bad input per destination type', () => {
     const cases: Array<{ destination: Record<string, unknown>; field: string }> = [
       { destination: { type: 'splunk_hec', url: 'http://splunk.example.com:8088', token: HEC_TOKEN }, field: 'body.destination.url' },
+      // Not a URL at all: the path check must not throw on it (it did: a 500 the fuzzer found).
+      { destination: { type: 'splunk_hec', url: 'splunk:8088', token: HEC_TOKEN }, field: 'body.destination.url' },
       { destination: { type: 'splunk_hec', url: 'https://splunk.example.com:8088/other/path', token: HEC_TOKEN }, field: 'body.destination.url' },
       { destination: { type: 'splunk_hec', url: 'https://splunk.example.com:8088', token: 'has space inside' }, field: 'body.destination.token' },
       { destination: { type: 'splunk_hec', url: 'https://splunk.example.com:8088', token: HEC_TOKEN, index: 'Main Index' }, field: 'body.destination.index' },

@@ -115,7 +115,13 @@ export const ZSplunkHecDestinationInput = z
   .object({
     type: z.literal('splunk_hec'),
     url: ZHttpsUrl.refine((s) => {
-      const path = new URL(s).pathname.replace(/\/+$/, '');
+      // Refinements run even when the URL check above failed: an unparsable value is that check's to report.
+      let path: string;
+      try {
+        path = new URL(s).pathname.replace(/\/+$/, '');
+      } catch {
+        return true;
+      }
       return path === '' || path === '/services/collector/event' || path === '/services/collector';
     }, 'must be the collector base (https://host:8088) or …/services/collector/event'),
     token: ZHeaderSecret('the HEC token').describe(
