@@ -541,6 +541,11 @@ describe('log stream destinations', () => {
       expect(missing.code).toBe(1);
       expect(missing.report).toMatchObject({ ok: false, firstBrokenSeq: 1 });
       expect(JSON.stringify(ok(await api.auditLog.list({ query: { limit: 100 } }), 200))).toContain('"destination.secretAccessKey","before":null,"after":"[redacted]"');
+
+      // A test event: a small object beside the data (the verifier ignores it).
+      ok(await api.logStreams.pause({ params: { id: stream.id } }), 200);
+      expect(ok(await api.logStreams.testEvent({ params: { id: stream.id } }), 200)).toMatchObject({ ok: true, statusCode: 200, error: null });
+      expect(await s3.keys(`${base}/test/`)).toHaveLength(1);
     });
 
     it('a later hour closes the earlier hour\'s digest (final) and chains to it; a changed digest breaks the chain', async () => {

@@ -135,7 +135,11 @@ export async function verifyS3Folder(
       }
       for (const p of recordsToParts(records.splice(0))) v.add(p.head, p.entries);
     } catch (err) {
-      throw new Error(`${file}: ${(err as Error).message}`);
+      // Not gzip, cut off, or not Keyledger records: the object is broken (its SHA-256 will not match either).
+      source.destroy();
+      const seqMatch = /(\d+)-(\d+)\.ndjson\.gz$/.exec(file);
+      v.breakAt(seqMatch ? Number(seqMatch[1]) : 0, `the object ${file} cannot be read: ${(err as Error).message}`);
+      continue;
     }
     const sha256 = hash.digest('hex');
     const entry = listed.get(name);
