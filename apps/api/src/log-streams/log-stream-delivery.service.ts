@@ -128,10 +128,7 @@ export class LogStreamDelivery {
       // committed in between.)
       const head = (await this.chain().head(accountId))?.seq ?? 0;
       const toSeq = pending !== null && pending > delivered ? Math.min(pending, head) : head;
-      if (toSeq <= delivered) {
-        await this.senders.for(stream.destination_type).idle?.(this.target(stream, secret));
-        return;
-      }
+      if (toSeq <= delivered) return;
       const entries = await this.audit.entriesAfter(
         accountId,
         filter,

@@ -28,8 +28,6 @@ export interface SendTarget {
 export interface DestinationSender {
   readonly type: LogStreamDestinationType;
   send(target: SendTarget, batch: OutgoingBatch): Promise<SendResult>;
-  /** Work due even when no entry is (e.g. closing the last hour's S3 digest); never throws. */
-  idle?(target: SendTarget): Promise<void>;
 }
 
 /** The JSON of a batch whose entries are already serialized (each entry is stringified once). */
