@@ -36,6 +36,7 @@ import { RowLevelSecurity1764500000000 } from '../src/database/migrations/176450
 import { AuditIntegrityStatus1764900000000 } from '../src/database/migrations/1764900000000-audit-integrity-status';
 import { IdempotencyKeys1765000000000 } from '../src/database/migrations/1765000000000-idempotency-keys';
 import { LogStreams1766000000000 } from '../src/database/migrations/1766000000000-log-streams';
+import { LogStreamDestinations1767000000000 } from '../src/database/migrations/1767000000000-log-stream-destinations';
 import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
 
 /** The tenant role's grants: the RLS migration's, and those of the tenant tables added after it. */
@@ -44,6 +45,7 @@ const TENANT_GRANTS: Record<string, string> = {
   ...AuditIntegrityStatus1764900000000.GRANTS,
   ...IdempotencyKeys1765000000000.GRANTS,
   ...LogStreams1766000000000.GRANTS,
+  ...LogStreamDestinations1767000000000.GRANTS,
 };
 import {
   enterAccount,

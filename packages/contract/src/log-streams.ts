@@ -2,9 +2,10 @@
  * Log streams: the account's audit log delivered, in seq order and at least once, to a destination
  * the vendor's security team reads (Settings > Log streams, permission `settings:log_streams`).
  *
- * A stream has a destination (today: a generic HTTPS webhook signed per Standard Webhooks), an
- * optional filter (the audit log's filter and search syntax), a start point (now, or the beginning
- * of the log) and secrets (the webhook signing secret) that are stored encrypted and never returned.
+ * A stream has a destination (a generic HTTPS webhook signed per Standard Webhooks, Splunk HEC,
+ * Datadog logs, or S3-compatible object storage), an optional filter (the audit log's filter and
+ * search syntax), a start point (now, or the beginning of the log) and a secret (signing secret, HEC
+ * token, API key or secret access key) that is stored encrypted and never returned.
  * The worker delivers batches; each batch names its seq range, the hash before it, each entry's hash
  * and the latest signed checkpoint, so the receiver can prove it holds the log complete and unaltered
  * (`keyledger-verify --batches <folder>`). Every change to a stream is an audit entry (Access and
@@ -28,7 +29,7 @@ import {
 
 const c = initContract();
 
-export const LOG_STREAM_DESTINATION_TYPES = ['webhook'] as const;
+export const LOG_STREAM_DESTINATION_TYPES = ['webhook', 'splunk_hec', 'datadog', 's3'] as const;
 export const ZLogStreamDestinationType = z.enum(LOG_STREAM_DESTINATION_TYPES);
 export type LogStreamDestinationType = z.infer<typeof ZLogStreamDestinationType>;
 
@@ -86,22 +87,202 @@ export const ZWebhookDestinationInput = z
   })
   .strict();
 
-export const ZWebhookDestinationPatch = z
+/** A short label (Splunk index, source, Datadog service, …): printable, no spaces at the ends. */
+const ZLabel = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !hasControlCharacter(s), 'must not contain control characters or line breaks');
+
+/** A secret token or key: printable ASCII without spaces (it goes into a request header). */
+const ZHeaderSecret = (what: string, min = 8) =>
+  z
+    .string()
+    .trim()
+    .min(min, `${what} is at least ${min} characters`)
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, `${what} must be printable ASCII without spaces`);
+
+export const SPLUNK_DEFAULT_SOURCETYPE = 'keyledger:audit';
+
+/**
+ * Splunk HTTP Event Collector: `url` is the collector's base (https://splunk.example.com:8088) or its
+ * full event endpoint (…/services/collector/event); each entry is one HEC event envelope.
+ */
+export const ZSplunkHecDestinationInput = z
+  .object({
+    type: z.literal('splunk_hec'),
+    url: ZHttpsUrl.refine((s) => {
+      // Refinements run even when the URL check above failed: an unparsable value is that check's to report.
+      let path: string;
+      try {
+        path = new URL(s).pathname.replace(/\/+$/, '');
+      } catch {
+        return true;
+      }
+      return path === '' || path === '/services/collector/event' || path === '/services/collector';
+    }, 'must be the collector base (https://host:8088) or …/services/collector/event'),
+    token: ZHeaderSecret('the HEC token').describe(
+      'The HEC token (Authorization: Splunk <token>); write-only: never returned',
+    ),
+    index: z
+      .string()
+      .regex(/^[a-z0-9_][a-z0-9_-]{0,79}$/, 'must be a Splunk index name (a-z, 0-9, _ and -)')
+      .optional(),
+    source: ZLabel(200).optional(),
+    sourcetype: ZLabel(200).default(SPLUNK_DEFAULT_SOURCETYPE),
+  })
+  .strict();
+
+/** Datadog's sites: logs go to https://http-intake.logs.<site>/api/v2/logs. */
+export const DATADOG_SITES = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'datadoghq.eu',
+  'ap1.datadoghq.com',
+  'ddog-gov.com',
+] as const;
+export const ZDatadogSite = z.enum(DATADOG_SITES);
+
+/** A Datadog tag (`key:value` or `value`): lower case letters, digits and `_-:./`, starting with a letter. */
+const ZDatadogTag = z
+  .string()
+  .regex(/^[a-z][a-z0-9_:./-]{0,199}$/, 'must be a Datadog tag: a letter, then a-z, 0-9, _ - : . /');
+
+export const ZDatadogDestinationInput = z
+  .object({
+    type: z.literal('datadog'),
+    site: ZDatadogSite,
+    apiKey: ZHeaderSecret('the API key').describe(
+      'The Datadog API key (DD-API-KEY); write-only: never returned',
+    ),
+    service: ZLabel(100).optional().describe('Datadog service (default keyledger)'),
+    tags: z.array(ZDatadogTag).max(50).optional(),
+  })
+  .strict();
+
+/**
+ * S3 or an S3-compatible store: one gzip NDJSON object per batch under
+ * `<prefix>/account=<id>/stream=<id>/YYYY/MM/DD/HH/<firstSeq>-<lastSeq>.ndjson.gz`, and an hourly,
+ * signed, chained digest under `…/digests/YYYY/MM/DD/HH.json`.
+ */
+export const ZS3DestinationInput = z
+  .object({
+    type: z.literal('s3'),
+    bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'must be an S3 bucket name (3-63 characters: a-z, 0-9, . and -)',
+      ),
+    region: z.string().regex(/^[a-z]{2}(-[a-z0-9]+){1,4}$/, 'must be a region such as eu-west-1'),
+    prefix: z
+      .string()
+      .max(200)
+      .regex(
+        /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+        'must be folder names (A-Z a-z 0-9 ! _ . * \' ( ) -) separated by /, without a / at either end',
+      )
+      .refine((s) => !s.split('/').some((p) => p === '.' || p === '..'), 'must not contain . or .. folders')
+      .optional(),
+    endpoint: ZHttpsUrl.optional().describe(
+      'An S3-compatible endpoint (https://…); AWS S3 when absent',
+    ),
+    accessKeyId: z.string().regex(/^[A-Za-z0-9]{3,128}$/, 'must be an access key id (letters and digits)'),
+    secretAccessKey: ZHeaderSecret('the secret access key', 1).describe(
+      'Write-only: never returned',
+    ),
+    forcePathStyle: z.boolean().optional(),
+  })
+  .strict();
+
+export const ZLogStreamDestinationInput = z.discriminatedUnion('type', [
+  ZWebhookDestinationInput,
+  ZSplunkHecDestinationInput,
+  ZDatadogDestinationInput,
+  ZS3DestinationInput,
+]);
+export type LogStreamDestinationInput = z.infer<typeof ZLogStreamDestinationInput>;
+
+/** Which secret each destination type keeps (write-only). */
+export const LOG_STREAM_SECRET_FIELDS = {
+  webhook: 'signingSecret',
+  splunk_hec: 'token',
+  datadog: 'apiKey',
+  s3: 'secretAccessKey',
+} as const satisfies Record<LogStreamDestinationType, string>;
+
+/**
+ * A change to a stream's destination: any of its type's fields (the type itself does not change —
+ * create another stream for another destination). A field of another type is refused, naming it.
+ * Optional settings are cleared with null.
+ */
+export const ZLogStreamDestinationPatch = z
   .object({
     url: ZHttpsUrl.optional(),
     signingSecret: ZWebhookSecret.optional().describe('A new signing secret (write-only)'),
+    token: ZHeaderSecret('the HEC token').optional().describe('A new HEC token (write-only)'),
+    index: ZSplunkHecDestinationInput.shape.index.unwrap().nullable().optional(),
+    source: ZLabel(200).nullable().optional(),
+    sourcetype: ZLabel(200).optional(),
+    site: ZDatadogSite.optional(),
+    apiKey: ZHeaderSecret('the API key').optional().describe('A new Datadog API key (write-only)'),
+    service: ZLabel(100).nullable().optional(),
+    tags: z.array(ZDatadogTag).max(50).nullable().optional(),
+    bucket: ZS3DestinationInput.shape.bucket.optional(),
+    region: ZS3DestinationInput.shape.region.optional(),
+    prefix: ZS3DestinationInput.shape.prefix.unwrap().nullable().optional(),
+    endpoint: ZHttpsUrl.nullable().optional(),
+    accessKeyId: ZS3DestinationInput.shape.accessKeyId.optional(),
+    secretAccessKey: ZHeaderSecret('the secret access key', 1)
+      .optional()
+      .describe('A new secret access key (write-only)'),
+    forcePathStyle: z.boolean().nullable().optional(),
   })
   .strict()
   .refine(nonEmptyPatch, NON_EMPTY_PATCH_MESSAGE);
+export type LogStreamDestinationPatch = z.infer<typeof ZLogStreamDestinationPatch>;
+
+const secretsSet = z
+  .array(z.string())
+  .describe('Names of the secrets stored for this destination (their values are never returned)');
 
 /** The destination as the API shows it: its non-secret settings, and which secrets are set. */
-export const ZLogStreamDestination = z.object({
-  type: ZLogStreamDestinationType,
-  url: z.string(),
-  secretsSet: z
-    .array(z.string())
-    .describe('Names of the secrets stored for this destination (their values are never returned)'),
-});
+export const ZLogStreamDestination = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('webhook'), url: z.string(), secretsSet }),
+  z.object({
+    type: z.literal('splunk_hec'),
+    url: z.string(),
+    index: z.string().nullable(),
+    source: z.string().nullable(),
+    sourcetype: z.string(),
+    secretsSet,
+  }),
+  z.object({
+    type: z.literal('datadog'),
+    site: ZDatadogSite,
+    service: z.string().nullable(),
+    tags: z.array(z.string()),
+    secretsSet,
+  }),
+  z.object({
+    type: z.literal('s3'),
+    bucket: z.string(),
+    region: z.string(),
+    prefix: z.string().nullable(),
+    endpoint: z.string().nullable(),
+    accessKeyId: z.string(),
+    forcePathStyle: z.boolean(),
+    secretsSet,
+  }),
+]);
+export type LogStreamDestination = z.infer<typeof ZLogStreamDestination>;
+
+/** The S3 hourly digest's format (`…/digests/YYYY/MM/DD/HH.json`). */
+export const LOG_STREAM_S3_DIGEST_FORMAT = 'keyledger-log-stream-digest/1';
 
 /** The stream's filter: the audit log's filter fields and search string (`q`). */
 export const ZLogStreamFilter = ZAuditLogFilter;
@@ -130,7 +311,7 @@ export type LogStream = z.infer<typeof ZLogStream>;
 export const ZCreateLogStreamBody = z
   .object({
     name: z.string().trim().min(1).max(100).refine((s) => !hasControlCharacter(s), 'must not contain control characters or line breaks'),
-    destination: ZWebhookDestinationInput,
+    destination: ZLogStreamDestinationInput,
     filter: ZLogStreamFilter.default({}),
     startPoint: ZLogStreamStartPoint.default('now').describe(
       'now: entries written from now on; beginning: the whole log, from entry #1',
@@ -142,7 +323,7 @@ export type CreateLogStreamBody = z.infer<typeof ZCreateLogStreamBody>;
 export const ZUpdateLogStreamBody = z
   .object({
     name: z.string().trim().min(1).max(100).refine((s) => !hasControlCharacter(s), 'must not contain control characters or line breaks').optional(),
-    destination: ZWebhookDestinationPatch.optional(),
+    destination: ZLogStreamDestinationPatch.optional(),
     filter: ZLogStreamFilter.optional(),
   })
   .strict()
@@ -274,7 +455,7 @@ export const logStreamsContract = c.router({
     body: ZUpdateLogStreamBody,
     responses: { 200: ZLogStream, ...ERROR_RESPONSES },
     metadata: manage,
-    summary: "Change a stream's name, destination URL, signing secret or filter",
+    summary: "Change a stream's name, destination settings, secret or filter (not its destination type)",
   },
   pause: {
     method: 'POST',

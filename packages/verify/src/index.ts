@@ -3,3 +3,4 @@ export * from './chain';
 export * from './checkpoint';
 export * from './export-file';
 export * from './stream-batches';
+export * from './s3-folder';

@@ -44,6 +44,132 @@ export interface StreamVerifyOptions {
   toSeq?: number;
 }
 
+/** The continuity fields of a batch (every batch carries them, whatever the destination). */
+export type StreamBatchHead = Omit<StreamBatch, 'entries'>;
+
+interface BatchSummary {
+  batchId: string;
+  firstSeq: number;
+  lastSeq: number;
+  prevHash: string;
+  firstEntryPrevHash?: string;
+}
+
+/**
+ * The incremental form of verifyStreamBatches: feed batches (or parts of one: a batch split over
+ * several requests or files, each part with the batch's head) in any order with `add`, then `finish`.
+ * Keeps each entry's seq, hash and prevHash and each batch's head, not the entries themselves.
+ */
+export class StreamVerifier {
+  private broken: { seq: number; reason: string } | undefined;
+  private accountId: string | undefined;
+  private streamId: string | undefined;
+  private filtered = false;
+  private readonly bySeq = new Map<number, { hash: string; prevHash: string }>();
+  private readonly batches = new Map<string, BatchSummary>();
+  private readonly checkpoints = new Map<string, Checkpoint>();
+  private parts = 0;
+  duplicates = 0;
+
+  constructor(
+    private readonly publicKey: KeyObject,
+    private readonly options: StreamVerifyOptions = {},
+  ) {}
+
+  breakAt(seq: number, reason: string): void {
+    if (!this.broken || seq < this.broken.seq) this.broken = { seq, reason };
+  }
+
+  add(head: StreamBatchHead, entries: Array<HashedEntry & { prevHash: string }>): void {
+    this.parts += 1;
+    if (this.accountId === undefined) {
+      this.accountId = head.accountId;
+      this.streamId = head.streamId;
+    }
+    if (head.filtered) this.filtered = true;
+    if (head.accountId !== this.accountId || head.streamId !== this.streamId)
+      this.breakAt(head.firstSeq, `batch ${head.batchId} belongs to another stream or account`);
+    const summary = this.batches.get(head.batchId) ?? {
+      batchId: head.batchId,
+      firstSeq: head.firstSeq,
+      lastSeq: head.lastSeq,
+      prevHash: head.prevHash,
+    };
+    if (summary.firstSeq !== head.firstSeq || summary.lastSeq !== head.lastSeq || summary.prevHash !== head.prevHash)
+      this.breakAt(head.firstSeq, `batch ${head.batchId} arrived with two different heads`);
+    this.batches.set(head.batchId, summary);
+    if (head.checkpoint) this.checkpoints.set(`${head.checkpoint.seq}:${head.checkpoint.signature}`, head.checkpoint);
+    let previous = head.firstSeq - 1;
+    for (const e of entries) {
+      if (e.seq <= previous || e.seq < head.firstSeq || e.seq > head.lastSeq)
+        this.breakAt(e.seq, `entry #${e.seq} is out of order in batch ${head.batchId}`);
+      previous = e.seq;
+      if (e.seq === head.firstSeq) summary.firstEntryPrevHash = e.prevHash;
+      if (e.accountId !== this.accountId) this.breakAt(e.seq, `entry #${e.seq} belongs to another account`);
+      if (entryHash(e, e.prevHash) !== e.hash)
+        this.breakAt(e.seq, `entry #${e.seq} does not match its hash: its content was changed`);
+      const seen = this.bySeq.get(e.seq);
+      if (seen) {
+        this.duplicates += 1;
+        if (seen.hash !== e.hash) this.breakAt(e.seq, `entry #${e.seq} arrived twice with different content`);
+      } else this.bySeq.set(e.seq, { hash: e.hash, prevHash: e.prevHash });
+    }
+  }
+
+  finish(): StreamReport {
+    const { bySeq, options } = this;
+    const breakAt = (seq: number, reason: string) => this.breakAt(seq, reason);
+    const seqs = [...bySeq.keys()].sort((a, b) => a - b);
+    const from = options.fromSeq ?? seqs[0];
+    const to = options.toSeq ?? seqs[seqs.length - 1];
+    if (!this.filtered && from !== undefined && to !== undefined) {
+      for (let seq = from; seq <= to; seq++) {
+        const e = bySeq.get(seq);
+        if (!e) {
+          breakAt(seq, `entry #${seq} is missing`);
+          break;
+        }
+        if (seq === 1 && e.prevHash !== GENESIS_HASH) breakAt(1, 'entry #1 does not start the chain');
+        const before = bySeq.get(seq - 1);
+        if (before && e.prevHash !== before.hash)
+          breakAt(seq, `entry #${seq} does not follow entry #${seq - 1}`);
+      }
+      for (const b of this.batches.values()) {
+        const before = b.firstSeq === 1 ? { hash: GENESIS_HASH } : bySeq.get(b.firstSeq - 1);
+        if (before && b.prevHash !== before.hash)
+          breakAt(b.firstSeq, `batch ${b.batchId} does not follow entry #${b.firstSeq - 1}`);
+        if (b.firstEntryPrevHash !== undefined && b.firstEntryPrevHash !== b.prevHash)
+          breakAt(b.firstSeq, `batch ${b.batchId}: its prevHash is not its first entry's`);
+      }
+    } else if (from === undefined && options.toSeq !== undefined) {
+      breakAt(options.fromSeq ?? 1, `entry #${options.fromSeq ?? 1} is missing`);
+    }
+
+    let checkpoint: StreamReport['checkpoint'] = null;
+    for (const cp of [...this.checkpoints.values()].sort((a, b) => a.seq - b.seq)) {
+      const signatureValid = verifyCheckpoint(cp, this.publicKey) && cp.accountId === this.accountId;
+      const entry = bySeq.get(cp.seq);
+      const matchesEntry = entry ? entry.hash === cp.hash : null;
+      if (!signatureValid) breakAt(cp.seq, `the checkpoint at entry #${cp.seq} has an invalid signature`);
+      else if (matchesEntry === false) breakAt(cp.seq, `entry #${cp.seq} differs from the signed checkpoint`);
+      checkpoint = { seq: cp.seq, at: cp.at, signatureValid, matchesEntry };
+    }
+
+    const broken = this.broken;
+    return {
+      ok: !broken,
+      batches: this.batches.size,
+      entries: bySeq.size,
+      duplicates: this.duplicates,
+      firstSeq: seqs[0] ?? null,
+      lastSeq: seqs[seqs.length - 1] ?? null,
+      filtered: this.filtered,
+      ...(broken ? { firstBrokenSeq: broken.seq, reason: broken.reason } : {}),
+      checkpoint,
+    };
+  }
+}
+
 /**
  * Verifies what a log stream delivered, offline: every entry against its own hash; for a stream
  * without a filter, that the entries from `fromSeq` to `toSeq` are all there (naming the first gap)
@@ -57,119 +183,137 @@ export function verifyStreamBatches(
   publicKey: KeyObject,
   options: StreamVerifyOptions = {},
 ): StreamReport {
-  let broken: { seq: number; reason: string } | undefined;
-  const breakAt = (seq: number, reason: string) => {
-    if (!broken || seq < broken.seq) broken = { seq, reason };
-  };
-  const sorted = [...batches].sort((a, b) => a.firstSeq - b.firstSeq || a.lastSeq - b.lastSeq);
-  const filtered = sorted.some((b) => b.filtered);
-  const accountId = sorted[0]?.accountId;
-  const streamId = sorted[0]?.streamId;
-  const bySeq = new Map<number, HashedEntry & { prevHash: string }>();
-  let duplicates = 0;
-  for (const b of sorted) {
-    if (b.accountId !== accountId || b.streamId !== streamId)
-      breakAt(b.firstSeq, `batch ${b.batchId} belongs to another stream or account`);
-    let previous = b.firstSeq - 1;
-    for (const e of b.entries) {
-      if (e.seq <= previous || e.seq < b.firstSeq || e.seq > b.lastSeq)
-        breakAt(e.seq, `entry #${e.seq} is out of order in batch ${b.batchId}`);
-      previous = e.seq;
-      if (e.accountId !== accountId) breakAt(e.seq, `entry #${e.seq} belongs to another account`);
-      if (entryHash(e, e.prevHash) !== e.hash)
-        breakAt(e.seq, `entry #${e.seq} does not match its hash: its content was changed`);
-      const seen = bySeq.get(e.seq);
-      if (seen) {
-        duplicates += 1;
-        if (seen.hash !== e.hash)
-          breakAt(e.seq, `entry #${e.seq} arrived twice with different content`);
-      } else bySeq.set(e.seq, e);
-    }
+  const v = new StreamVerifier(publicKey, options);
+  for (const b of [...batches].sort((a, b) => a.firstSeq - b.firstSeq || a.lastSeq - b.lastSeq)) {
+    const { entries, ...head } = b;
+    v.add(head, entries);
   }
-
-  const seqs = [...bySeq.keys()].sort((a, b) => a - b);
-  const from = options.fromSeq ?? seqs[0];
-  const to = options.toSeq ?? seqs[seqs.length - 1];
-  if (!filtered && from !== undefined && to !== undefined) {
-    for (let seq = from; seq <= to; seq++) {
-      const e = bySeq.get(seq);
-      if (!e) {
-        breakAt(seq, `entry #${seq} is missing`);
-        break;
-      }
-      if (seq === 1 && e.prevHash !== GENESIS_HASH) breakAt(1, 'entry #1 does not start the chain');
-      const before = bySeq.get(seq - 1);
-      if (before && e.prevHash !== before.hash)
-        breakAt(seq, `entry #${seq} does not follow entry #${seq - 1}`);
-    }
-    for (const b of sorted) {
-      const before = b.firstSeq === 1 ? { hash: GENESIS_HASH } : bySeq.get(b.firstSeq - 1);
-      if (before && b.prevHash !== before.hash)
-        breakAt(b.firstSeq, `batch ${b.batchId} does not follow entry #${b.firstSeq - 1}`);
-      const first = b.entries[0];
-      if (first && first.seq === b.firstSeq && first.prevHash !== b.prevHash)
-        breakAt(b.firstSeq, `batch ${b.batchId}: its prevHash is not its first entry's`);
-    }
-  } else if (from === undefined && options.toSeq !== undefined) {
-    breakAt(options.fromSeq ?? 1, `entry #${options.fromSeq ?? 1} is missing`);
-  }
-
-  let checkpoint: StreamReport['checkpoint'] = null;
-  const checkpoints = new Map<string, Checkpoint>();
-  for (const b of sorted)
-    if (b.checkpoint)
-      checkpoints.set(`${b.checkpoint.seq}:${b.checkpoint.signature}`, b.checkpoint);
-  for (const cp of [...checkpoints.values()].sort((a, b) => a.seq - b.seq)) {
-    const signatureValid = verifyCheckpoint(cp, publicKey) && cp.accountId === accountId;
-    const entry = bySeq.get(cp.seq);
-    const matchesEntry = entry ? entry.hash === cp.hash : null;
-    if (!signatureValid)
-      breakAt(cp.seq, `the checkpoint at entry #${cp.seq} has an invalid signature`);
-    else if (matchesEntry === false)
-      breakAt(cp.seq, `entry #${cp.seq} differs from the signed checkpoint`);
-    checkpoint = { seq: cp.seq, at: cp.at, signatureValid, matchesEntry };
-  }
-
-  return {
-    ok: !broken,
-    batches: sorted.length,
-    entries: bySeq.size,
-    duplicates,
-    firstSeq: seqs[0] ?? null,
-    lastSeq: seqs[seqs.length - 1] ?? null,
-    filtered,
-    ...(broken ? { firstBrokenSeq: broken.seq, reason: broken.reason } : {}),
-    checkpoint,
-  };
+  return v.finish();
 }
 
-/** Reads every `*.json` batch file of a folder (as a receiver saved them) and verifies them together. */
+/**
+ * Reads every batch file of a folder (as a receiver saved them: `*.json` or `*.ndjson`), one file at a
+ * time, and verifies them together. A file is a webhook batch (one JSON object with `entries`), a Splunk
+ * HEC request (concatenated event envelopes whose `event` is an entry with its batch's `keyledger`
+ * fields) or a Datadog request (a JSON array of logs, each an entry with `keyledger`).
+ */
 export async function verifyStreamFolder(
   dir: string,
   publicKey: KeyObject,
   options: StreamVerifyOptions = {},
 ): Promise<StreamReport> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-  const batches: StreamBatch[] = [];
+  const names = (await readdir(dir)).filter((n) => n.endsWith('.json') || n.endsWith('.ndjson')).sort();
+  if (names.length === 0) throw new Error(`${dir} holds no batch files (*.json)`);
+  const v = new StreamVerifier(publicKey, options);
   for (const name of names) {
-    let parsed: unknown;
+    const text = await readFile(join(dir, name), 'utf8');
+    let parts: Array<{ head: StreamBatchHead; entries: Array<HashedEntry & { prevHash: string }> }>;
     try {
-      parsed = JSON.parse(await readFile(join(dir, name), 'utf8'));
-    } catch {
-      throw new Error(`${name} is not JSON: not a Keyledger log stream batch`);
+      parts = parseReceived(text);
+    } catch (err) {
+      throw new Error(`${name}: ${(err as Error).message}`);
     }
-    const b = parsed as StreamBatch;
-    if (
-      typeof b?.firstSeq !== 'number' ||
-      typeof b.lastSeq !== 'number' ||
-      !Array.isArray(b.entries)
-    ) {
-      throw new Error(
-        `${name} is not a Keyledger log stream batch (no firstSeq, lastSeq and entries)`,
-      );
-    }
-    batches.push(b);
+    for (const p of parts) v.add(p.head, p.entries);
   }
-  if (batches.length === 0) throw new Error(`${dir} holds no batch files (*.json)`);
-  return verifyStreamBatches(batches, publicKey, options);
+  return v.finish();
+}
+
+export type Part = { head: StreamBatchHead; entries: Array<HashedEntry & { prevHash: string }> };
+
+/** The batches (or parts of batches) in one received request body, whatever the destination. */
+export function parseReceived(text: string): Part[] {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    // Datadog: an array of logs.
+    let logs: unknown;
+    try {
+      logs = JSON.parse(trimmed);
+    } catch {
+      throw new Error('not JSON: not a Keyledger log stream payload');
+    }
+    if (!Array.isArray(logs)) throw new Error('not a Datadog logs array');
+    return groupRecords(logs.map((l) => splitRecord(l, DATADOG_FIELDS)));
+  }
+  const values = parseConcatenatedJson(trimmed);
+  if (values.length === 1 && isBatch(values[0])) {
+    const { entries, ...head } = values[0];
+    return [{ head: head as StreamBatchHead, entries }];
+  }
+  // Splunk HEC (envelopes, whose `event` is the record) or NDJSON records (an S3 object's lines).
+  return recordsToParts(values);
+}
+
+/** Records (an entry with `keyledger`, or a HEC envelope holding one as `event`) grouped into batch parts. */
+export function recordsToParts(values: unknown[]): Part[] {
+  return groupRecords(
+    values.map((v) => {
+      const event = (v as { event?: unknown }).event;
+      return splitRecord(event !== undefined && typeof event === 'object' ? event : v, []);
+    }),
+  );
+}
+
+const DATADOG_FIELDS = ['ddsource', 'service', 'ddtags', 'hostname', 'message'];
+
+function isBatch(v: unknown): v is StreamBatch {
+  const b = v as StreamBatch;
+  return typeof b?.firstSeq === 'number' && typeof b.lastSeq === 'number' && Array.isArray(b.entries);
+}
+
+/** An entry with its batch's continuity fields under `keyledger`: the two apart (a test event has no entry). */
+function splitRecord(v: unknown, drop: string[]): { head: StreamBatchHead; entry: (HashedEntry & { prevHash: string }) | null } {
+  const r = v as Record<string, unknown> | null;
+  const head = r?.keyledger as StreamBatchHead | undefined;
+  if (!r || !head || typeof head.firstSeq !== 'number' || typeof head.batchId !== 'string')
+    throw new Error('a record without its batch (keyledger.batchId, firstSeq, …): not a Keyledger log stream payload');
+  if ((head as { test?: boolean }).test) return { head, entry: null };
+  const entry: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(r)) if (k !== 'keyledger' && !drop.includes(k)) entry[k] = val;
+  if (typeof entry.seq !== 'number' || typeof entry.hash !== 'string')
+    throw new Error('a record without an entry (seq, hash)');
+  return { head, entry: entry as unknown as HashedEntry & { prevHash: string } };
+}
+
+/** Consecutive records of the same batch as one part. */
+function groupRecords(records: Array<{ head: StreamBatchHead; entry: (HashedEntry & { prevHash: string }) | null }>): Part[] {
+  const parts: Part[] = [];
+  for (const r of records) {
+    if (!r.entry) continue;
+    const last = parts[parts.length - 1];
+    if (last && last.head.batchId === r.head.batchId) last.entries.push(r.entry);
+    else parts.push({ head: r.head, entries: [r.entry] });
+  }
+  return parts;
+}
+
+/** Parses JSON values written one after another (HEC's batch format; NDJSON is a special case). */
+export function parseConcatenatedJson(text: string): unknown[] {
+  const out: unknown[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (depth === 0) start = i;
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0) {
+        try {
+          out.push(JSON.parse(text.slice(start, i + 1)));
+        } catch {
+          throw new Error('not JSON: not a Keyledger log stream payload');
+        }
+      } else if (depth < 0) throw new Error('not JSON: not a Keyledger log stream payload');
+    } else if (depth === 0 && c > 0x20) throw new Error('not JSON: not a Keyledger log stream payload');
+  }
+  if (depth !== 0 || inString) throw new Error('not JSON: not a Keyledger log stream payload (cut off)');
+  return out;
 }

@@ -140,6 +140,18 @@ const ZEnv = z.object({
   LOG_STREAM_ALLOW_PRIVATE_NETWORKS: ZBool.default(false),
   /** A PEM file of extra certificate authorities trusted for stream destinations (e.g. an internal CA), beside the usual ones. */
   LOG_STREAM_CA_FILE: z.string().optional(),
+  /**
+   * Where Datadog log streams send instead of https://http-intake.logs.<site>/api/v2/logs (an operator's
+   * setting, e.g. a logs proxy; tests point it at a local receiver). Set by whoever runs Keyledger, never
+   * by a tenant; requests still go through the private-address guard and LOG_STREAM_CA_FILE.
+   */
+  LOG_STREAM_DATADOG_INTAKE_URL: z
+    .string()
+    .url()
+    .refine((s) => s.startsWith('https://'), 'must be an https:// URL')
+    .optional(),
+  /** How often an S3 stream rewrites the current hour's digest at most (the hour's final digest is always written). */
+  LOG_STREAM_S3_DIGEST_EVERY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   /** How often the worker looks for streams with entries to deliver (also the longest a batch waits to fill). */
   LOG_STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** At most this many entries per batch. */

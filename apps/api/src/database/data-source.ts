@@ -15,6 +15,7 @@ import { AuditIntegrityStatus1764900000000 } from './migrations/1764900000000-au
 import { AuditEntryIdIndex1765100000000 } from './migrations/1765100000000-audit-entry-id-index';
 import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempotency-keys';
 import { LogStreams1766000000000 } from './migrations/1766000000000-log-streams';
+import { LogStreamDestinations1767000000000 } from './migrations/1767000000000-log-stream-destinations';
 import { ENTITIES } from './entities';
 import { TENANT_READ_SESSION_OPTIONS } from './tenant-scope';
 
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   AuditEntryIdIndex1765100000000,
   IdempotencyKeys1765000000000,
   LogStreams1766000000000,
+  LogStreamDestinations1767000000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

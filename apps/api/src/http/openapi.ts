@@ -426,9 +426,25 @@ export function openApiDocument(publicUrl: string): Json {
     jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
     servers: [{ url: publicUrl, description: 'This Keyledger deployment' }],
     tags: tagsOf(generated),
-    paths: generated.paths,
+    paths: withoutInlineDiscriminators(generated.paths),
     components: components(ERROR_BODY_SCHEMA()),
   };
+}
+
+/**
+ * The generator writes a zod discriminated union (a log stream's destination, by `type`) as `oneOf` of
+ * inline schemas with a `discriminator`, which can only select named (`$ref`) schemas. Each branch pins
+ * `type` to one value, so the `oneOf` alone is unambiguous: the keyword is dropped.
+ */
+function withoutInlineDiscriminators(node: unknown): Json {
+  if (Array.isArray(node)) return node.map(withoutInlineDiscriminators) as Json;
+  if (node === null || typeof node !== 'object') return node as Json;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) {
+    if (k === 'discriminator' && Array.isArray((node as Json).oneOf)) continue;
+    out[k] = withoutInlineDiscriminators(v);
+  }
+  return out;
 }
 
 function tagsOf(generated: Json): Json[] {

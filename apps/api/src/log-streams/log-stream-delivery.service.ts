@@ -3,12 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  type AuditEntry,
-  LOG_STREAM_BATCH_FORMAT,
-  type LogStreamBatch,
-  resolveAuditFilter,
-} from '@keyledger/contract';
+import { type AuditEntry, LOG_STREAM_BATCH_FORMAT, resolveAuditFilter } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
 import { AuditChainRepository, toCheckpointDto } from '../audit/audit-chain.repository';
 import { AuditQueryService } from '../audit/audit-query.service';
@@ -17,7 +12,9 @@ import { uuidv7 } from '../common/ids';
 import { LogStreamMailer } from './log-stream.mailer';
 import { type LogStreamRow, LogStreamsRepository } from './log-streams.repository';
 import { LogStreamSecretBox } from './secret-box';
-import { WebhookSender } from './webhook.sender';
+import { secretField } from './destinations';
+import { LogStreamSenders } from './log-stream-senders';
+import { type BatchHead } from './senders';
 
 /** Stable: the same stream and seq range always give the same id (the webhook-id receivers deduplicate on). */
 export function batchId(streamId: string, firstSeq: number, lastSeq: number): string {
@@ -33,12 +30,6 @@ export function retryDelayMs(
 ): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.min(failuresBefore, 30));
   return Math.max(1, Math.round(exp * (0.5 + random / 2)));
-}
-
-/** The JSON of a batch whose entries are already serialized (each entry is stringified once). */
-function batchJson(head: Omit<LogStreamBatch, 'entries'>, entryJson: string[]): string {
-  const h = JSON.stringify(head);
-  return `${h.slice(0, -1)},"entries":[${entryJson.join(',')}]}`;
 }
 
 export interface DeliveryPass {
@@ -70,7 +61,7 @@ export class LogStreamDelivery {
     private readonly repo: LogStreamsRepository,
     private readonly audit: AuditQueryService,
     private readonly secrets: LogStreamSecretBox,
-    private readonly sender: WebhookSender,
+    private readonly senders: LogStreamSenders,
     private readonly mailer: LogStreamMailer,
     @Inject(ENV) private readonly env: Env,
   ) {}
@@ -114,9 +105,11 @@ export class LogStreamDelivery {
     }
     const filter = resolved.value;
     const filtered = Object.keys(stream.filter).length > 0;
-    let signingSecret: string;
+    const secretOf = (sealed: string) =>
+      this.secrets.open(stream.id, sealed)[secretField(stream.destination_type)] ?? '';
+    let secret: string;
     try {
-      signingSecret = this.secrets.open(stream.id, stream.secrets_encrypted).signingSecret ?? '';
+      secret = secretOf(stream.secrets_encrypted);
     } catch {
       await this.fail(stream, {
         statusCode: null,
@@ -169,20 +162,17 @@ export class LogStreamDelivery {
           : ((await chain.hashAt(accountId, delivered)) ?? GENESIS_HASH);
       const cp = await chain.latestCheckpoint(accountId);
       const id = batchId(stream.id, firstSeq, lastSeq);
-      const body = batchJson(
-        {
-          format: LOG_STREAM_BATCH_FORMAT,
-          streamId: stream.id,
-          accountId,
-          batchId: id,
-          firstSeq,
-          lastSeq,
-          prevHash,
-          filtered,
-          checkpoint: cp ? toCheckpointDto(cp) : null,
-        },
-        json,
-      );
+      const batchHead: BatchHead = {
+        format: LOG_STREAM_BATCH_FORMAT,
+        streamId: stream.id,
+        accountId,
+        batchId: id,
+        firstSeq,
+        lastSeq,
+        prevHash,
+        filtered,
+        checkpoint: cp ? toCheckpointDto(cp) : null,
+      };
       const marked = await this.repo.markPending(
         stream.id,
         this.owner,
@@ -193,9 +183,11 @@ export class LogStreamDelivery {
       if (!marked) return; // paused, backfilled or taken over meanwhile
       // The destination and secret as they are now (an edit since the claim applies from this batch on).
       if (marked.secrets_encrypted !== stream.secrets_encrypted) {
-        signingSecret = this.secrets.open(stream.id, marked.secrets_encrypted).signingSecret ?? '';
+        secret = secretOf(marked.secrets_encrypted);
       }
-      const result = await this.sender.send(marked.config.url, signingSecret, id, body);
+      const result = await this.senders
+        .for(marked.destination_type)
+        .send(this.target(marked, secret), { head: batchHead, entries: taken, entryJson: json });
       await this.repo.recordAttempt({
         id: uuidv7(),
         accountId,
@@ -232,6 +224,10 @@ export class LogStreamDelivery {
       pending = null;
       if (acked.status === 'paused') return;
     }
+  }
+
+  private target(stream: LogStreamRow, secret: string) {
+    return { streamId: stream.id, accountId: stream.account_id, config: stream.config, secret };
   }
 
   /** As many entries as fit LOG_STREAM_BATCH_MAX_BYTES (at least one), each serialized once. */

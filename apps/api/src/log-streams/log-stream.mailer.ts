@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MailService } from '../mail/mail.service';
 import { type LogStreamRow, LogStreamsRepository } from './log-streams.repository';
+import { destinationLabel } from './destinations';
 
 /**
  * "Your log stream is failing", to the account's admins, once per failing spell: claimed in the
@@ -24,7 +25,7 @@ export class LogStreamMailer {
           to: address,
           subject: `Log stream "${stream.name}" is failing`,
           text: [
-            `The log stream "${stream.name}" could not deliver the audit log to ${stream.config.url}.`,
+            `The log stream "${stream.name}" could not deliver the audit log to ${destinationLabel(stream.destination_type, stream.config)}.`,
             '',
             `Failed attempts in a row: ${stream.consecutive_failures}`,
             `Last error: ${stream.last_error ?? 'unknown'}`,

@@ -5,7 +5,8 @@ import { LogStreamDelivery } from './log-stream-delivery.service';
 import { LogStreamMailer } from './log-stream.mailer';
 import { LogStreamsRepository } from './log-streams.repository';
 import { LogStreamSecretBox } from './secret-box';
-import { WebhookSender } from './webhook.sender';
+import { DestinationHttp } from './destination-http';
+import { SENDER_PROVIDERS } from './log-stream-senders';
 
 /** The dependencies of LogStreamProcessor, which the worker module registers with the other processors. */
 @Module({
@@ -15,7 +16,8 @@ import { WebhookSender } from './webhook.sender';
     LogStreamMailer,
     LogStreamsRepository,
     LogStreamSecretBox,
-    WebhookSender,
+    DestinationHttp,
+    ...SENDER_PROVIDERS,
     AuditQueryService,
   ],
   exports: [LogStreamDelivery],

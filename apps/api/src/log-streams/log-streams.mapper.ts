@@ -4,6 +4,7 @@ import {
   type LogStreamAttempt,
   resolveAuditFilter,
 } from '@keyledger/contract';
+import { toDestinationDto } from './destinations';
 import { type LogStreamAttemptRow, type LogStreamRow } from './log-streams.repository';
 
 export function filterInWords(filter: LogStreamRow['filter']): string {
@@ -16,7 +17,7 @@ export function toLogStreamDto(r: LogStreamRow): LogStream {
   return {
     id: r.id,
     name: r.name,
-    destination: { type: r.destination_type, url: r.config.url, secretsSet: r.secret_names },
+    destination: toDestinationDto(r.destination_type, r.config, r.secret_names),
     filter: r.filter,
     filterInWords: filterInWords(r.filter),
     startPoint: r.start_point,

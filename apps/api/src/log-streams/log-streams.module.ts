@@ -3,11 +3,12 @@ import { LogStreamsController } from './log-streams.controller';
 import { LogStreamsRepository } from './log-streams.repository';
 import { LogStreamsService } from './log-streams.service';
 import { LogStreamSecretBox } from './secret-box';
-import { WebhookSender } from './webhook.sender';
+import { DestinationHttp } from './destination-http';
+import { SENDER_PROVIDERS } from './log-stream-senders';
 
 /** Settings > Log streams (API side); the worker delivers them (LogStreamsWorkerModule). */
 @Module({
   controllers: [LogStreamsController],
-  providers: [LogStreamsService, LogStreamsRepository, LogStreamSecretBox, WebhookSender],
+  providers: [LogStreamsService, LogStreamsRepository, LogStreamSecretBox, DestinationHttp, ...SENDER_PROVIDERS],
 })
 export class LogStreamsModule {}

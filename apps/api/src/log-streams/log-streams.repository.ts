@@ -3,17 +3,19 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import {
   type AuditLogFilter,
+  type LogStreamDestinationType,
   type LogStreamStartPoint,
   type LogStreamStatus,
 } from '@keyledger/contract';
+import { type DestinationConfig } from './destinations';
 
 /** A row of log_streams as pg returns it. */
 export interface LogStreamRow {
   id: string;
   account_id: string;
   name: string;
-  destination_type: 'webhook';
-  config: { url: string };
+  destination_type: LogStreamDestinationType;
+  config: DestinationConfig;
   secrets_encrypted: string;
   secret_names: string[];
   filter: AuditLogFilter;

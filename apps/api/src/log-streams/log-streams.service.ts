@@ -7,6 +7,8 @@ import {
   type CreateLogStreamBody,
   type FieldChange,
   LOG_STREAM_BATCH_FORMAT,
+  type LogStreamDestinationType,
+  ZLogStreamDestinationInput,
   type LogStream,
   type LogStreamBatch,
   type LogStreamHealth,
@@ -28,9 +30,30 @@ import { assertPublicDestination, DestinationRefused } from './destination-guard
 import { filterInWords, toAttemptDto, toLogStreamDto } from './log-streams.mapper';
 import { type LogStreamRow, LogStreamsRepository } from './log-streams.repository';
 import { LogStreamSecretBox } from './secret-box';
-import { WebhookSender } from './webhook.sender';
+import {
+  auditValue,
+  DESTINATION_SETTINGS,
+  type DestinationConfig,
+  destinationCreatedChanges,
+  destinationUrls,
+  secretField,
+  splitDestination,
+} from './destinations';
+import { LogStreamSenders } from './log-stream-senders';
 
 const set = (field: string, after: unknown): FieldChange => ({ field, before: null, after });
+
+/** Where a deleted stream was sending (its audit entry names it): the URL, Datadog site or S3 bucket. */
+function destinationWhere(type: LogStreamDestinationType, config: DestinationConfig): FieldChange[] {
+  const c = config as unknown as Record<string, unknown>;
+  if (type === 'webhook') return [set('destination.url', c.url)];
+  return [
+    set('destination.type', type),
+    ...(type === 'splunk_hec' ? [set('destination.url', c.url)] : []),
+    ...(type === 'datadog' ? [set('destination.site', c.site)] : []),
+    ...(type === 's3' ? [set('destination.bucket', c.bucket), ...(c.endpoint ? [set('destination.endpoint', c.endpoint)] : [])] : []),
+  ];
+}
 const REDACTED = '[redacted]';
 
 /** Settings > Log streams: every change in a transaction of its own, with its audit entry (secrets redacted). */
@@ -41,7 +64,7 @@ export class LogStreamsService {
     private readonly repo: LogStreamsRepository,
     private readonly security: SecurityEvents,
     private readonly secrets: LogStreamSecretBox,
-    private readonly sender: WebhookSender,
+    private readonly senders: LogStreamSenders,
     private readonly limiter: RateLimiter,
     @Inject(ENV) private readonly env: Env,
   ) {}
@@ -73,7 +96,8 @@ export class LogStreamsService {
     const principal = requirePrincipal();
     assertReadsTheLog();
     resolveOrThrow(body.filter, 'body.filter');
-    await this.assertDestination(body.destination.url, 'body.destination.url');
+    const dest = splitDestination(body.destination);
+    await this.assertDestinationUrls(body.destination.type, dest.config);
     const id = uuidv7();
     const row = await this.txHost.withTransaction(async () => {
       // At most LOG_STREAM_MAX_PER_ACCOUNT: each stream costs the workers a delivery per pass, and a
@@ -91,9 +115,9 @@ export class LogStreamsService {
         account_id: principal.accountId,
         name: body.name,
         destination_type: body.destination.type,
-        config: { url: body.destination.url },
-        secrets_encrypted: this.secrets.seal(id, { signingSecret: body.destination.signingSecret }),
-        secret_names: ['signingSecret'],
+        config: dest.config,
+        secrets_encrypted: this.secrets.seal(id, { [dest.secretName]: dest.secret }),
+        secret_names: [dest.secretName],
         filter: body.filter,
         start_point: body.startPoint,
         // "now": from the next entry on, this stream's own creation entry included.
@@ -107,9 +131,7 @@ export class LogStreamsService {
         { id, accountId: principal.accountId, name: body.name },
         [
           set('name', body.name),
-          set('destination.type', body.destination.type),
-          set('destination.url', body.destination.url),
-          set('destination.signingSecret', REDACTED),
+          ...destinationCreatedChanges(body.destination.type, dest.config, REDACTED),
           set('filter', filterInWords(body.filter)),
           set('startPoint', body.startPoint),
         ],
@@ -122,8 +144,6 @@ export class LogStreamsService {
   async update(id: string, body: UpdateLogStreamBody): Promise<LogStream> {
     assertReadsTheLog();
     if (body.filter) resolveOrThrow(body.filter, 'body.filter');
-    if (body.destination?.url)
-      await this.assertDestination(body.destination.url, 'body.destination.url');
     const row = await this.txHost.withTransaction(async () => {
       const current = await this.mustFind(id, true);
       const changes: FieldChange[] = [];
@@ -132,20 +152,54 @@ export class LogStreamsService {
         changes.push({ field: 'name', before: current.name, after: body.name });
         fields.name = body.name;
       }
-      if (body.destination?.url !== undefined && body.destination.url !== current.config.url) {
-        changes.push({
-          field: 'destination.url',
-          before: current.config.url,
-          after: body.destination.url,
-        });
-        fields.config = { ...current.config, url: body.destination.url };
-      }
-      if (body.destination?.signingSecret !== undefined) {
-        changes.push({ field: 'destination.signingSecret', before: REDACTED, after: REDACTED });
-        fields.secrets_encrypted = this.secrets.seal(id, {
-          ...this.secrets.open(id, current.secrets_encrypted),
-          signingSecret: body.destination.signingSecret,
-        });
+      if (body.destination !== undefined) {
+        const type = current.destination_type;
+        const patch = body.destination as Record<string, unknown>;
+        const secretName = secretField(type);
+        const allowed = new Set([...DESTINATION_SETTINGS[type], secretName]);
+        const foreign = Object.keys(patch).filter((k) => !allowed.has(k));
+        if (foreign.length > 0) {
+          throw badRequest(
+            `body.destination.${foreign[0]}: not a setting of a ${type} destination`,
+            foreign.map((k) => ({
+              path: `body.destination.${k}`,
+              message: `not a setting of a ${type} destination (the type of a stream's destination does not change: create another stream)`,
+            })),
+          );
+        }
+        const before = current.config as unknown as Record<string, unknown>;
+        const merged: Record<string, unknown> = { ...before };
+        for (const key of DESTINATION_SETTINGS[type]) {
+          if (!(key in patch)) continue;
+          if (patch[key] === null) delete merged[key];
+          else merged[key] = patch[key];
+        }
+        // The whole destination must still be valid (checked as a new one would be, the secret aside).
+        const placeholder = type === 'webhook' ? `whsec_${'A'.repeat(32)}` : 'x'.repeat(64);
+        const whole = ZLogStreamDestinationInput.safeParse({ ...merged, type, [secretName]: placeholder });
+        if (!whole.success) {
+          const issue = whole.error.issues[0]!;
+          const path = `body.destination.${issue.path.join('.')}`;
+          throw badRequest(`${path}: ${issue.message}`, [{ path, message: issue.message }]);
+        }
+        const config = splitDestination(whole.data).config;
+        const after = config as unknown as Record<string, unknown>;
+        for (const key of DESTINATION_SETTINGS[type]) {
+          if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+            changes.push({ field: `destination.${key}`, before: auditValue(before[key]), after: auditValue(after[key]) });
+          }
+        }
+        if (changes.some((c) => c.field.startsWith('destination.'))) {
+          await this.assertDestinationUrls(type, config, (f) => f in patch);
+          fields.config = config;
+        }
+        if (typeof patch[secretName] === 'string') {
+          changes.push({ field: `destination.${secretName}`, before: REDACTED, after: REDACTED });
+          fields.secrets_encrypted = this.secrets.seal(id, {
+            ...this.secrets.open(id, current.secrets_encrypted),
+            [secretName]: patch[secretName] as string,
+          });
+        }
       }
       if (
         body.filter !== undefined &&
@@ -206,7 +260,7 @@ export class LogStreamsService {
       await this.repo.remove(id);
       await this.security.logStreamChanged('log_stream_deleted', this.ref(current), [
         set('deletedAt', new Date().toISOString()),
-        set('destination.url', current.config.url),
+        ...destinationWhere(current.destination_type, current.config),
         set('deliveredThroughSeq', Number(current.delivered_through_seq)),
       ]);
     });
@@ -283,13 +337,14 @@ export class LogStreamsService {
         : null,
       entries: [],
     };
-    const { signingSecret } = this.secrets.open(row.id, row.secrets_encrypted);
-    const r = await this.sender.send(
-      row.config.url,
-      signingSecret!,
-      batch.batchId,
-      JSON.stringify(batch),
-    );
+    const secret = this.secrets.open(row.id, row.secrets_encrypted)[secretField(row.destination_type)] ?? '';
+    const { entries: _none, ...head } = batch;
+    const r = await this.senders
+      .for(row.destination_type)
+      .send(
+        { streamId: row.id, accountId: row.account_id, config: row.config, secret },
+        { head, entries: [], entryJson: [] },
+      );
     return { ok: r.ok, statusCode: r.statusCode, durationMs: r.durationMs, error: r.error };
   }
 
@@ -331,13 +386,21 @@ export class LogStreamsService {
     return row;
   }
 
-  /** 400 naming the field when the destination is (or resolves to) a private address and those are not allowed. */
-  private async assertDestination(url: string, path: string): Promise<void> {
-    try {
-      await assertPublicDestination(url, this.env.LOG_STREAM_ALLOW_PRIVATE_NETWORKS);
-    } catch (err) {
-      if (!(err instanceof DestinationRefused)) throw err;
-      throw badRequest(`${path}: ${err.message}`, [{ path, message: err.message }]);
+  /** 400 naming the field when a URL the destination dials is (or resolves to) a private address and those are not allowed. */
+  private async assertDestinationUrls(
+    type: LogStreamDestinationType,
+    config: DestinationConfig,
+    only: (field: string) => boolean = () => true,
+  ): Promise<void> {
+    for (const { field, url } of destinationUrls(type, config)) {
+      if (!only(field)) continue;
+      const path = `body.destination.${field}`;
+      try {
+        await assertPublicDestination(url, this.env.LOG_STREAM_ALLOW_PRIVATE_NETWORKS);
+      } catch (err) {
+        if (!(err instanceof DestinationRefused)) throw err;
+        throw badRequest(`${path}: ${err.message}`, [{ path, message: err.message }]);
+      }
     }
   }
 }

@@ -5,7 +5,9 @@ import {
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { randomUUID } from 'node:crypto';
+import { Agent as HttpsAgent } from 'node:https';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +35,9 @@ export class S3Server {
   private server?: S3rver;
   private dir = '';
 
+  /** `tls`: serve HTTPS with this certificate (the client trusts it), as a log stream's endpoint must be. */
+  constructor(private readonly tls?: { key: string; cert: string }) {}
+
   async start(): Promise<this> {
     this.dir = await mkdtemp(join(tmpdir(), 'kltest-s3rver-'));
     const server = new S3rver({
@@ -41,6 +46,7 @@ export class S3Server {
       directory: this.dir,
       silent: true,
       configureBuckets: [{ name: this.bucket }],
+      ...(this.tls ? { key: this.tls.key, cert: this.tls.cert } : {}),
     });
     server.middleware.unshift(async (ctx, next) => {
       const m = /^\/([^/]+)(?:\/(.+?))?\/?$/.exec(ctx.path);
@@ -83,8 +89,11 @@ export class S3Server {
     });
     const { port } = await server.run();
     this.server = server;
-    this.endpoint = `http://127.0.0.1:${port}`;
+    this.endpoint = `${this.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     this.client = new S3Client({
+      ...(this.tls
+        ? { requestHandler: new NodeHttpHandler({ httpsAgent: new HttpsAgent({ ca: this.tls.cert }) }) }
+        : {}),
       region: 'us-east-1',
       endpoint: this.endpoint,
       forcePathStyle: true,

@@ -7,6 +7,9 @@ declare module 's3rver' {
     silent?: boolean;
     resetOnClose?: boolean;
     configureBuckets?: Array<{ name: string; configs?: Array<string | Buffer> }>;
+    /** Serve HTTPS with this key and certificate (PEM). */
+    key?: string | Buffer;
+    cert?: string | Buffer;
   }
 
   /** The part of Koa's context the extra handlers read and write. */

@@ -14,7 +14,7 @@ import {
   useResumeLogStream,
   useTestLogStream,
 } from '../hooks/useLogStreams';
-import { BackfillModal, LogStreamFormModal } from './LogStreamFormModal';
+import { BackfillModal, DESTINATION_TYPE_LABELS, LogStreamFormModal } from './LogStreamFormModal';
 
 const formatDate = (at: string) => dayjs(at).format('YYYY-MM-DD HH:mm:ss');
 
@@ -170,6 +170,19 @@ function RowActions({ stream, on }: { stream: LogStream; on: RowHandlers }) {
   );
 }
 
+/** Where a stream sends: its URL, Datadog site or S3 bucket. */
+function destinationWhere(d: LogStream['destination']): string {
+  switch (d.type) {
+    case 'webhook':
+    case 'splunk_hec':
+      return d.url;
+    case 'datadog':
+      return `http-intake.logs.${d.site}${d.service ? ` · ${d.service}` : ''}`;
+    case 's3':
+      return `s3://${d.bucket}${d.prefix ? `/${d.prefix}` : ''}${d.endpoint ? ` at ${d.endpoint}` : ''}`;
+  }
+}
+
 function columns(on: RowHandlers): Column<LogStream>[] {
   return [
     {
@@ -179,8 +192,11 @@ function columns(on: RowHandlers): Column<LogStream>[] {
           <Text size="sm" fw={600}>
             {s.name}
           </Text>
+          <Text size="xs" c="dimmed">
+            {DESTINATION_TYPE_LABELS[s.destination.type]}
+          </Text>
           <Text size="xs" c="dimmed" ff="monospace">
-            {s.destination.url}
+            {destinationWhere(s.destination)}
           </Text>
         </>
       ),
