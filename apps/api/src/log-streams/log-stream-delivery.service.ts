@@ -228,6 +228,9 @@ export class LogStreamDelivery {
         this.env.LOG_STREAM_LEASE_MS,
       );
       if (!acked) return;
+      this.logger.debug(
+        `Log stream ${stream.id}: batch ${id} (#${firstSeq}–#${lastSeq}, ${taken.length} entries) delivered by ${this.owner} in ${result.durationMs} ms`,
+      );
       delivered = lastSeq;
       pending = null;
       if (acked.status === 'paused') return;
