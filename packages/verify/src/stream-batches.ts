@@ -44,6 +44,191 @@ export interface StreamVerifyOptions {
   toSeq?: number;
 }
 
+/** seq → (hash, prevHash), 64 bytes an entry in chunks of 1,024 seqs: a million entries in ~64 MB. */
+class SeqHashes {
+  private static readonly CHUNK = 1024;
+  private readonly chunks = new Map<number, { data: Buffer; present: Uint8Array }>();
+  size = 0;
+  min: number | undefined;
+  max: number | undefined;
+
+  private slot(seq: number, create: boolean) {
+    const key = Math.floor(seq / SeqHashes.CHUNK);
+    let c = this.chunks.get(key);
+    if (!c && create) {
+      c = { data: Buffer.alloc(SeqHashes.CHUNK * 64), present: new Uint8Array(SeqHashes.CHUNK) };
+      this.chunks.set(key, c);
+    }
+    return c ? { c, i: seq - key * SeqHashes.CHUNK } : undefined;
+  }
+
+  has(seq: number): boolean {
+    const s = this.slot(seq, false);
+    return !!s && s.c.present[s.i] === 1;
+  }
+
+  /** The stored hash (0) or prevHash (1) of `seq`, hex; undefined when the entry is not there. */
+  get(seq: number, which: 0 | 1): string | undefined {
+    const s = this.slot(seq, false);
+    if (!s || s.c.present[s.i] !== 1) return undefined;
+    const at = s.i * 64 + which * 32;
+    return s.c.data.toString('hex', at, at + 32);
+  }
+
+  set(seq: number, hash: string, prevHash: string): void {
+    const s = this.slot(seq, true)!;
+    s.c.present[s.i] = 1;
+    s.c.data.write(hash, s.i * 64, 32, 'hex');
+    s.c.data.write(prevHash, s.i * 64 + 32, 32, 'hex');
+    this.size += 1;
+    if (this.min === undefined || seq < this.min) this.min = seq;
+    if (this.max === undefined || seq > this.max) this.max = seq;
+  }
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/** What is kept of a batch once its entries are checked and stored. */
+interface BatchSummary {
+  batchId: string;
+  firstSeq: number;
+  lastSeq: number;
+  prevHash: string;
+  accountId: string;
+  streamId: string;
+  first: { seq: number; prevHash: string } | undefined;
+  /** The lowest seq of the batch's entries per account id they name (one key, normally). */
+  entryAccounts: Map<string, number>;
+}
+
+/**
+ * Verifies log stream batches one at a time (memory: 64 bytes per entry, not the batches themselves):
+ * add() checks each batch on its own (order within it, every entry against its hash, duplicates
+ * identical) and keeps each entry's hash; report() checks what spans batches (no gap, the chain, each
+ * batch's prevHash, the checkpoints). verifyStreamBatches and verifyStreamFolder run on it.
+ */
+export class StreamBatchVerifier {
+  private broken: { seq: number; reason: string } | undefined;
+  private readonly hashes = new SeqHashes();
+  private readonly batches: BatchSummary[] = [];
+  private readonly checkpoints = new Map<string, Checkpoint>();
+  private filtered = false;
+  private duplicates = 0;
+
+  constructor(private readonly publicKey: KeyObject) {}
+
+  private breakAt(seq: number, reason: string): void {
+    if (!this.broken || seq < this.broken.seq) this.broken = { seq, reason };
+  }
+
+  add(b: StreamBatch): void {
+    if (b.filtered) this.filtered = true;
+    if (b.checkpoint)
+      this.checkpoints.set(`${b.checkpoint.seq}:${b.checkpoint.signature}`, b.checkpoint);
+    const entryAccounts = new Map<string, number>();
+    let previous = b.firstSeq - 1;
+    for (const e of b.entries) {
+      if (e.seq <= previous || e.seq < b.firstSeq || e.seq > b.lastSeq)
+        this.breakAt(e.seq, `entry #${e.seq} is out of order in batch ${b.batchId}`);
+      previous = e.seq;
+      const seen = entryAccounts.get(e.accountId);
+      if (seen === undefined || e.seq < seen) entryAccounts.set(e.accountId, e.seq);
+      if (
+        typeof e.hash !== 'string' ||
+        !HEX64.test(e.hash) ||
+        typeof e.prevHash !== 'string' ||
+        !HEX64.test(e.prevHash)
+      ) {
+        this.breakAt(e.seq, `entry #${e.seq} does not carry a well-formed hash and prevHash`);
+        continue;
+      }
+      if (entryHash(e, e.prevHash) !== e.hash)
+        this.breakAt(e.seq, `entry #${e.seq} does not match its hash: its content was changed`);
+      if (this.hashes.has(e.seq)) {
+        this.duplicates += 1;
+        if (this.hashes.get(e.seq, 0) !== e.hash)
+          this.breakAt(e.seq, `entry #${e.seq} arrived twice with different content`);
+      } else this.hashes.set(e.seq, e.hash, e.prevHash);
+    }
+    const first = b.entries[0];
+    this.batches.push({
+      batchId: b.batchId,
+      firstSeq: b.firstSeq,
+      lastSeq: b.lastSeq,
+      prevHash: b.prevHash,
+      accountId: b.accountId,
+      streamId: b.streamId,
+      first: first ? { seq: first.seq, prevHash: first.prevHash } : undefined,
+      entryAccounts,
+    });
+  }
+
+  report(options: StreamVerifyOptions = {}): StreamReport {
+    const sorted = [...this.batches].sort(
+      (a, b) => a.firstSeq - b.firstSeq || a.lastSeq - b.lastSeq,
+    );
+    const accountId = sorted[0]?.accountId;
+    const streamId = sorted[0]?.streamId;
+    for (const b of sorted) {
+      if (b.accountId !== accountId || b.streamId !== streamId)
+        this.breakAt(b.firstSeq, `batch ${b.batchId} belongs to another stream or account`);
+      for (const [account, seq] of b.entryAccounts)
+        if (account !== accountId) this.breakAt(seq, `entry #${seq} belongs to another account`);
+    }
+    const hashes = this.hashes;
+    const from = options.fromSeq ?? hashes.min;
+    const to = options.toSeq ?? hashes.max;
+    if (!this.filtered && from !== undefined && to !== undefined) {
+      for (let seq = from; seq <= to; seq++) {
+        const prevHash = hashes.get(seq, 1);
+        if (prevHash === undefined) {
+          this.breakAt(seq, `entry #${seq} is missing`);
+          break;
+        }
+        if (seq === 1 && prevHash !== GENESIS_HASH)
+          this.breakAt(1, 'entry #1 does not start the chain');
+        const before = hashes.get(seq - 1, 0);
+        if (before !== undefined && prevHash !== before)
+          this.breakAt(seq, `entry #${seq} does not follow entry #${seq - 1}`);
+      }
+      for (const b of sorted) {
+        const before = b.firstSeq === 1 ? GENESIS_HASH : hashes.get(b.firstSeq - 1, 0);
+        if (before !== undefined && b.prevHash !== before)
+          this.breakAt(b.firstSeq, `batch ${b.batchId} does not follow entry #${b.firstSeq - 1}`);
+        if (b.first && b.first.seq === b.firstSeq && b.first.prevHash !== b.prevHash)
+          this.breakAt(b.firstSeq, `batch ${b.batchId}: its prevHash is not its first entry's`);
+      }
+    } else if (from === undefined && options.toSeq !== undefined) {
+      this.breakAt(options.fromSeq ?? 1, `entry #${options.fromSeq ?? 1} is missing`);
+    }
+
+    let checkpoint: StreamReport['checkpoint'] = null;
+    for (const cp of [...this.checkpoints.values()].sort((a, b) => a.seq - b.seq)) {
+      const signatureValid = verifyCheckpoint(cp, this.publicKey) && cp.accountId === accountId;
+      const hash = hashes.get(cp.seq, 0);
+      const matchesEntry = hash !== undefined ? hash === cp.hash : null;
+      if (!signatureValid)
+        this.breakAt(cp.seq, `the checkpoint at entry #${cp.seq} has an invalid signature`);
+      else if (matchesEntry === false)
+        this.breakAt(cp.seq, `entry #${cp.seq} differs from the signed checkpoint`);
+      checkpoint = { seq: cp.seq, at: cp.at, signatureValid, matchesEntry };
+    }
+
+    const broken = this.broken;
+    return {
+      ok: !broken,
+      batches: sorted.length,
+      entries: hashes.size,
+      duplicates: this.duplicates,
+      firstSeq: hashes.min ?? null,
+      lastSeq: hashes.max ?? null,
+      filtered: this.filtered,
+      ...(broken ? { firstBrokenSeq: broken.seq, reason: broken.reason } : {}),
+      checkpoint,
+    };
+  }
+}
+
 /**
  * Verifies what a log stream delivered, offline: every entry against its own hash; for a stream
  * without a filter, that the entries from `fromSeq` to `toSeq` are all there (naming the first gap)
@@ -57,100 +242,24 @@ export function verifyStreamBatches(
   publicKey: KeyObject,
   options: StreamVerifyOptions = {},
 ): StreamReport {
-  let broken: { seq: number; reason: string } | undefined;
-  const breakAt = (seq: number, reason: string) => {
-    if (!broken || seq < broken.seq) broken = { seq, reason };
-  };
-  const sorted = [...batches].sort((a, b) => a.firstSeq - b.firstSeq || a.lastSeq - b.lastSeq);
-  const filtered = sorted.some((b) => b.filtered);
-  const accountId = sorted[0]?.accountId;
-  const streamId = sorted[0]?.streamId;
-  const bySeq = new Map<number, HashedEntry & { prevHash: string }>();
-  let duplicates = 0;
-  for (const b of sorted) {
-    if (b.accountId !== accountId || b.streamId !== streamId)
-      breakAt(b.firstSeq, `batch ${b.batchId} belongs to another stream or account`);
-    let previous = b.firstSeq - 1;
-    for (const e of b.entries) {
-      if (e.seq <= previous || e.seq < b.firstSeq || e.seq > b.lastSeq)
-        breakAt(e.seq, `entry #${e.seq} is out of order in batch ${b.batchId}`);
-      previous = e.seq;
-      if (e.accountId !== accountId) breakAt(e.seq, `entry #${e.seq} belongs to another account`);
-      if (entryHash(e, e.prevHash) !== e.hash)
-        breakAt(e.seq, `entry #${e.seq} does not match its hash: its content was changed`);
-      const seen = bySeq.get(e.seq);
-      if (seen) {
-        duplicates += 1;
-        if (seen.hash !== e.hash)
-          breakAt(e.seq, `entry #${e.seq} arrived twice with different content`);
-      } else bySeq.set(e.seq, e);
-    }
-  }
-
-  const seqs = [...bySeq.keys()].sort((a, b) => a - b);
-  const from = options.fromSeq ?? seqs[0];
-  const to = options.toSeq ?? seqs[seqs.length - 1];
-  if (!filtered && from !== undefined && to !== undefined) {
-    for (let seq = from; seq <= to; seq++) {
-      const e = bySeq.get(seq);
-      if (!e) {
-        breakAt(seq, `entry #${seq} is missing`);
-        break;
-      }
-      if (seq === 1 && e.prevHash !== GENESIS_HASH) breakAt(1, 'entry #1 does not start the chain');
-      const before = bySeq.get(seq - 1);
-      if (before && e.prevHash !== before.hash)
-        breakAt(seq, `entry #${seq} does not follow entry #${seq - 1}`);
-    }
-    for (const b of sorted) {
-      const before = b.firstSeq === 1 ? { hash: GENESIS_HASH } : bySeq.get(b.firstSeq - 1);
-      if (before && b.prevHash !== before.hash)
-        breakAt(b.firstSeq, `batch ${b.batchId} does not follow entry #${b.firstSeq - 1}`);
-      const first = b.entries[0];
-      if (first && first.seq === b.firstSeq && first.prevHash !== b.prevHash)
-        breakAt(b.firstSeq, `batch ${b.batchId}: its prevHash is not its first entry's`);
-    }
-  } else if (from === undefined && options.toSeq !== undefined) {
-    breakAt(options.fromSeq ?? 1, `entry #${options.fromSeq ?? 1} is missing`);
-  }
-
-  let checkpoint: StreamReport['checkpoint'] = null;
-  const checkpoints = new Map<string, Checkpoint>();
-  for (const b of sorted)
-    if (b.checkpoint)
-      checkpoints.set(`${b.checkpoint.seq}:${b.checkpoint.signature}`, b.checkpoint);
-  for (const cp of [...checkpoints.values()].sort((a, b) => a.seq - b.seq)) {
-    const signatureValid = verifyCheckpoint(cp, publicKey) && cp.accountId === accountId;
-    const entry = bySeq.get(cp.seq);
-    const matchesEntry = entry ? entry.hash === cp.hash : null;
-    if (!signatureValid)
-      breakAt(cp.seq, `the checkpoint at entry #${cp.seq} has an invalid signature`);
-    else if (matchesEntry === false)
-      breakAt(cp.seq, `entry #${cp.seq} differs from the signed checkpoint`);
-    checkpoint = { seq: cp.seq, at: cp.at, signatureValid, matchesEntry };
-  }
-
-  return {
-    ok: !broken,
-    batches: sorted.length,
-    entries: bySeq.size,
-    duplicates,
-    firstSeq: seqs[0] ?? null,
-    lastSeq: seqs[seqs.length - 1] ?? null,
-    filtered,
-    ...(broken ? { firstBrokenSeq: broken.seq, reason: broken.reason } : {}),
-    checkpoint,
-  };
+  const verifier = new StreamBatchVerifier(publicKey);
+  for (const b of batches) verifier.add(b);
+  return verifier.report(options);
 }
 
-/** Reads every `*.json` batch file of a folder (as a receiver saved them) and verifies them together. */
+/**
+ * Reads the `*.json` batch files of a folder (as a receiver saved them) one at a time and verifies
+ * them together: a file's batch is dropped once checked, so memory grows with the entries' hashes
+ * (64 bytes each), not with the folder.
+ */
 export async function verifyStreamFolder(
   dir: string,
   publicKey: KeyObject,
   options: StreamVerifyOptions = {},
 ): Promise<StreamReport> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-  const batches: StreamBatch[] = [];
+  if (names.length === 0) throw new Error(`${dir} holds no batch files (*.json)`);
+  const verifier = new StreamBatchVerifier(publicKey);
   for (const name of names) {
     let parsed: unknown;
     try {
@@ -168,8 +277,7 @@ export async function verifyStreamFolder(
         `${name} is not a Keyledger log stream batch (no firstSeq, lastSeq and entries)`,
       );
     }
-    batches.push(b);
+    verifier.add(b);
   }
-  if (batches.length === 0) throw new Error(`${dir} holds no batch files (*.json)`);
-  return verifyStreamBatches(batches, publicKey, options);
+  return verifier.report(options);
 }

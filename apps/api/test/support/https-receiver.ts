@@ -52,7 +52,8 @@ export function selfSignedCertificate(dir: string): Tls {
  * What the receiver answers to the next request: a status (and body, after `delayMs`), or nothing at
  * all (`hang`: the request stays open).
  */
-export type Answer = { status: number; body?: string; delayMs?: number } | { hang: true } | { trickle: true };
+export type Answer =
+  { status: number; body?: string; delayMs?: number } | { hang: true } | { trickle: true };
 
 export interface Received {
   batch: LogStreamBatch;
@@ -134,11 +135,16 @@ export class HttpsReceiver {
           if (answer.status >= 200 && answer.status < 300) {
             const batch = JSON.parse(body) as LogStreamBatch;
             if (!(batch as { test?: boolean }).test) {
-              writeFileSync(join(this.dir, `${batch.batchId}-${this.accepted.length + 1}.json`), body);
+              writeFileSync(
+                join(this.dir, `${batch.batchId}-${this.accepted.length + 1}.json`),
+                body,
+              );
               this.entryCount += batch.entries.length;
             }
             if (this.options.light)
-              batch.entries = batch.entries.map((e) => ({ seq: e.seq, id: e.id }) as LogStreamBatch['entries'][number]);
+              batch.entries = batch.entries.map(
+                (e) => ({ seq: e.seq, id: e.id }) as LogStreamBatch['entries'][number],
+              );
             this.accepted.push({ batch, headers });
           } else {
             this.refused.push({ status: answer.status, reason: answer.body ?? '' });
