@@ -105,7 +105,12 @@ describe('log stream delivery under faults', () => {
   async function vendor() {
     const client = new ApiClient(t.url);
     const s = await client.signup();
-    return { client, api: typedClient(client), f: new VendorFixtures(client), accountId: s.account.id };
+    return {
+      client,
+      api: typedClient(client),
+      f: new VendorFixtures(client),
+      accountId: s.account.id,
+    };
   }
 
   async function headSeq(api: TypedClient): Promise<number> {
@@ -137,7 +142,12 @@ describe('log stream delivery under faults', () => {
   }
 
   /** The health once `done` holds for it (checked after each delivery pass). */
-  async function healthWhen(api: TypedClient, id: string, done: (h: LogStreamHealth) => boolean, what: string): Promise<LogStreamHealth> {
+  async function healthWhen(
+    api: TypedClient,
+    id: string,
+    done: (h: LogStreamHealth) => boolean,
+    what: string,
+  ): Promise<LogStreamHealth> {
     for (let i = 0; i < 300; i++) {
       const h = ok(await api.logStreams.health({ params: { id } }), 200);
       if (done(h)) return h;
@@ -161,7 +171,11 @@ describe('log stream delivery under faults', () => {
       return { code: 0, report: JSON.parse(stdout) as Record<string, unknown>, stderr: '' };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, report: JSON.parse(e.stdout || '{}') as Record<string, unknown>, stderr: e.stderr };
+      return {
+        code: e.code,
+        report: JSON.parse(e.stdout || '{}') as Record<string, unknown>,
+        stderr: e.stderr,
+      };
     }
   }
 
@@ -191,7 +205,11 @@ describe('log stream delivery under faults', () => {
     expect(again).toBeLessThanOrEqual(resent);
   }
 
-  const webhook = (r: HttpsReceiver) => ({ type: 'webhook' as const, url: r.url, signingSecret: SECRET });
+  const webhook = (r: HttpsReceiver) => ({
+    type: 'webhook' as const,
+    url: r.url,
+    signingSecret: SECRET,
+  });
 
   const mailsAbout = (name: string) =>
     readdirSync(join(dir, 'mail'))
@@ -205,7 +223,9 @@ describe('log stream delivery under faults', () => {
     let hanging = false;
     r.answer = () => (hanging ? { hang: true } : { status: 204 });
     const stream = ok(
-      await api.logStreams.create({ body: { name: 'Hanging SIEM', destination: webhook(r), filter: {}, startPoint: 'now' } }),
+      await api.logStreams.create({
+        body: { name: 'Hanging SIEM', destination: webhook(r), filter: {}, startPoint: 'now' },
+      }),
       201,
     );
     const first = stream.deliveredThroughSeq + 1;
@@ -234,7 +254,11 @@ describe('log stream delivery under faults', () => {
     expect(hung).toBeGreaterThanOrEqual(8);
     expect(r.maxInFlight).toBe(1);
     const h = await healthAt(api, stream.id, head);
-    expect(h).toMatchObject({ status: 'active', consecutiveFailures: 0, deliveredThroughSeq: head });
+    expect(h).toMatchObject({
+      status: 'active',
+      consecutiveFailures: 0,
+      deliveredThroughSeq: head,
+    });
     const failed = h.attempts.filter((a) => !a.ok);
     expect(failed.length).toBeGreaterThanOrEqual(8);
     for (const a of failed) {
@@ -251,7 +275,10 @@ describe('log stream delivery under faults', () => {
     expect(mailsAbout('Hanging SIEM')).toHaveLength(1);
     const offline = await verifyOffline(r.dir, first, head);
     expect(offline.stderr).toBe('');
-    expect(offline).toMatchObject({ code: 0, report: { ok: true, firstSeq: first, lastSeq: head } });
+    expect(offline).toMatchObject({
+      code: 0,
+      report: { ok: true, firstSeq: first, lastSeq: head },
+    });
     report(
       `hang ${HANG_MS} ms at LOG_STREAM_TIMEOUT_MS=1000: ${hung} requests hung and cut off (${failed.length} failed attempts recorded, ` +
         `${Math.min(...failed.map((a) => a.durationMs))}–${Math.max(...failed.map((a) => a.durationMs))} ms each), caught up ${recoveredIn} ms after the receiver answered again; ` +
@@ -263,7 +290,9 @@ describe('log stream delivery under faults', () => {
     const { api, f, accountId } = await vendor();
     const r = await receiver({ light: true });
     const stream = ok(
-      await api.logStreams.create({ body: { name: 'Down SIEM', destination: webhook(r), filter: {}, startPoint: 'now' } }),
+      await api.logStreams.create({
+        body: { name: 'Down SIEM', destination: webhook(r), filter: {}, startPoint: 'now' },
+      }),
       201,
     );
     const first = stream.deliveredThroughSeq + 1;
@@ -281,7 +310,12 @@ describe('log stream delivery under faults', () => {
     const writtenIn = Date.now() - downAt;
     const head = await headSeq(api);
     expect(written).toBe(5000);
-    const down = await healthWhen(api, stream.id, (x) => x.status === 'failing', 'failing while the receiver is down');
+    const down = await healthWhen(
+      api,
+      stream.id,
+      (x) => x.status === 'failing',
+      'failing while the receiver is down',
+    );
     expect(down.lastError?.statusCode).toBeNull();
     expect(down.lastError?.message).toContain('ECONNREFUSED');
     expect(down.deliveredThroughSeq).toBe(first);
@@ -325,14 +359,21 @@ describe('log stream delivery under faults', () => {
       await Promise.all([a.ready(), b.ready()]);
 
       const vendors = [await vendor(), await vendor()];
-      const streams: Array<{ v: (typeof vendors)[number]; r: HttpsReceiver; id: string; first: number }> = [];
+      const streams: Array<{
+        v: (typeof vendors)[number];
+        r: HttpsReceiver;
+        id: string;
+        first: number;
+      }> = [];
       for (const v of vendors) {
         for (let i = 0; i < 2; i++) {
           const r = await receiver({ light: true });
           // A slow receiver (20 ms an answer) widens the window in which a second sender would show.
           r.answer = () => ({ status: 204, delayMs: 20 });
           const s = ok(
-            await v.api.logStreams.create({ body: { name: `Shared ${i}`, destination: webhook(r), filter: {}, startPoint: 'now' } }),
+            await v.api.logStreams.create({
+              body: { name: `Shared ${i}`, destination: webhook(r), filter: {}, startPoint: 'now' },
+            }),
             201,
           );
           streams.push({ v, r, id: s.id, first: s.deliveredThroughSeq + 1 });
@@ -389,14 +430,19 @@ describe('log stream delivery under faults', () => {
       const loadedIn = Date.now() - loadStarted;
       const r = await receiver({ light: true });
       const stream = ok(
-        await api.logStreams.create({ body: { name: 'Backfilled', destination: webhook(r), filter: {}, startPoint: 'now' } }),
+        await api.logStreams.create({
+          body: { name: 'Backfilled', destination: webhook(r), filter: {}, startPoint: 'now' },
+        }),
         201,
       );
       const created = stream.deliveredThroughSeq + 1;
       await r.until(() => r.seqs().includes(created));
 
       const backfillAt = Date.now();
-      const back = ok(await api.logStreams.backfill({ params: { id: stream.id }, body: { fromSeq: 1 } }), 200);
+      const back = ok(
+        await api.logStreams.backfill({ params: { id: stream.id }, body: { fromSeq: 1 } }),
+        200,
+      );
       expect(back.deliveredThroughSeq).toBe(0);
       const head = await headSeq(api); // the backfill's own entry
       expect(head).toBe(created + 1);
@@ -409,7 +455,10 @@ describe('log stream delivery under faults', () => {
       expectExactly(r, 1, head);
       const offline = await verifyOffline(r.dir, 1, head);
       expect(offline.stderr).toBe('');
-      expect(offline).toMatchObject({ code: 0, report: { ok: true, entries: head, firstSeq: 1, lastSeq: head, duplicates: 1 } });
+      expect(offline).toMatchObject({
+        code: 0,
+        report: { ok: true, entries: head, firstSeq: 1, lastSeq: head, duplicates: 1 },
+      });
       report(
         `backfill: 100,000 entries appended in ${loadedIn} ms; #1–#${head} delivered in ${deliveredIn} ms ` +
           `(${Math.round((head / deliveredIn) * 1000)} entries/s, ${r.accepted.length} batches, two workers); verified offline`,

@@ -7,7 +7,9 @@ import { entryHash } from '@keyledger/verify';
 
 /** COPY text-format field. */
 const esc = (v: string | null): string =>
-  v === null ? '\\N' : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  v === null
+    ? '\\N'
+    : v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
 function uuidv7(ms: number): string {
   const b = randomBytes(16);
@@ -26,10 +28,18 @@ function uuidv7(ms: number): string {
  * For tests that need many entries fast (100,000 in seconds instead of minutes through HTTP).
  * Returns the seq range written.
  */
-export async function appendEntries(db: Client, accountId: string, count: number): Promise<{ first: number; last: number }> {
+export async function appendEntries(
+  db: Client,
+  accountId: string,
+  count: number,
+): Promise<{ first: number; last: number }> {
   await db.query('BEGIN');
   try {
-    const head = await db.query<{ last_seq: string; last_hash: string; last_occurred_at: Date | null }>(
+    const head = await db.query<{
+      last_seq: string;
+      last_hash: string;
+      last_occurred_at: Date | null;
+    }>(
       'SELECT last_seq, last_hash, last_occurred_at FROM audit_heads WHERE account_id = $1 FOR UPDATE',
       [accountId],
     );
@@ -38,7 +48,11 @@ export async function appendEntries(db: Client, accountId: string, count: number
     const first = Number(row.last_seq) + 1;
     let prev = row.last_hash;
     const at = new Date(Math.max(Date.now(), row.last_occurred_at?.getTime() ?? 0)).toISOString();
-    const license = { type: 'license' as const, id: randomUUID(), label: 'BULK1-ENTRY-LICEN-SEKEY' };
+    const license = {
+      type: 'license' as const,
+      id: randomUUID(),
+      label: 'BULK1-ENTRY-LICEN-SEKEY',
+    };
     const order = { type: 'order' as const, id: randomUUID(), label: 'ORD-BULK' };
     const entries = db.query(
       copyFrom(`COPY audit_entries (account_id, seq, id, occurred_at, action, actor_type, actor_id, actor_name, actor_email, target_type, target_id,
@@ -62,15 +76,43 @@ export async function appendEntries(db: Client, accountId: string, count: number
         target: license,
         links: [license, order],
         changes: [{ field: 'maxActivations', before: seq, after: seq + 1 }],
-        context: { requestId: `bulk-${seq}`, ip: '203.0.113.7', userAgent: 'bulk-entries', source: 'api' },
+        context: {
+          requestId: `bulk-${seq}`,
+          ip: '203.0.113.7',
+          userAgent: 'bulk-entries',
+          source: 'api',
+        },
       };
       const hash = entryHash(e, prev);
-      const text = `${auditActionLabel(e.action)} bulk loader ${license.label} ${order.label} ${seq} ${seq + 1}`.toLowerCase();
+      const text =
+        `${auditActionLabel(e.action)} bulk loader ${license.label} ${order.label} ${seq} ${seq + 1}`.toLowerCase();
       buf +=
-        [accountId, String(seq), e.id, at, e.action, e.actor.type, '\\N', e.actor.name, '\\N', license.type, license.id, license.label,
-          esc(JSON.stringify(e.links)), esc(JSON.stringify(e.changes)), e.context.requestId!, e.context.ip!, e.context.userAgent!, 'api',
-          esc(text), prev, hash].join('\t') + '\n';
-      linkRows.push(`${accountId}\tlicense\t${license.id}\t${seq}\tt\n${accountId}\torder\t${order.id}\t${seq}\tf\n`);
+        [
+          accountId,
+          String(seq),
+          e.id,
+          at,
+          e.action,
+          e.actor.type,
+          '\\N',
+          e.actor.name,
+          '\\N',
+          license.type,
+          license.id,
+          license.label,
+          esc(JSON.stringify(e.links)),
+          esc(JSON.stringify(e.changes)),
+          e.context.requestId!,
+          e.context.ip!,
+          e.context.userAgent!,
+          'api',
+          esc(text),
+          prev,
+          hash,
+        ].join('\t') + '\n';
+      linkRows.push(
+        `${accountId}\tlicense\t${license.id}\t${seq}\tt\n${accountId}\torder\t${order.id}\t${seq}\tf\n`,
+      );
       prev = hash;
       if (buf.length > 256 * 1024) {
         if (!entries.write(buf)) await once(entries, 'drain');
@@ -79,7 +121,11 @@ export async function appendEntries(db: Client, accountId: string, count: number
     }
     entries.end(buf);
     await done;
-    const links = db.query(copyFrom('COPY audit_entry_links (account_id, item_type, item_id, seq, is_target) FROM STDIN'));
+    const links = db.query(
+      copyFrom(
+        'COPY audit_entry_links (account_id, item_type, item_id, seq, is_target) FROM STDIN',
+      ),
+    );
     const linksDone = new Promise<void>((resolve, reject) => {
       links.on('finish', resolve);
       links.on('error', reject);
@@ -87,12 +133,10 @@ export async function appendEntries(db: Client, accountId: string, count: number
     links.end(linkRows.join(''));
     await linksDone;
     const last = first + count - 1;
-    await db.query('UPDATE audit_heads SET last_seq = $2, last_hash = $3, last_occurred_at = GREATEST(last_occurred_at, $4::timestamptz) WHERE account_id = $1', [
-      accountId,
-      last,
-      prev,
-      at,
-    ]);
+    await db.query(
+      'UPDATE audit_heads SET last_seq = $2, last_hash = $3, last_occurred_at = GREATEST(last_occurred_at, $4::timestamptz) WHERE account_id = $1',
+      [accountId, last, prev, at],
+    );
     await db.query('COMMIT');
     return { first, last };
   } catch (err) {
