@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
-import { Webhook } from 'standardwebhooks';
 import { ENV, type Env } from '../config/env';
 import { DestinationRefused, guardedLookup, isPrivateAddress, urlHost } from './destination-guard';
 
@@ -21,8 +21,28 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 const ERROR_BODY_CHARS = 200;
 
 /**
+ * The Standard Webhooks signature (`v1,` + base64 HMAC-SHA256 of `<id>.<seconds>.<body>` under the
+ * secret's bytes): what the `standardwebhooks` package's Webhook.sign gives (a unit test holds them
+ * equal), with node:crypto's HMAC instead of the package's JavaScript SHA-256, which cost ~30 ms per
+ * megabyte of batch (a third of the worker's CPU in a backfill).
+ */
+export function signStandardWebhook(
+  secret: string,
+  messageId: string,
+  timestamp: Date,
+  body: string,
+): string {
+  const key = Buffer.from(
+    secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret,
+    'base64',
+  );
+  const seconds = Math.floor(timestamp.getTime() / 1000);
+  return `v1,${createHmac('sha256', key).update(`${messageId}.${seconds}.`).update(body).digest('base64')}`;
+}
+
+/**
  * Sends one JSON body to an HTTPS webhook, signed per Standard Webhooks (`webhook-id`,
- * `webhook-timestamp`, `webhook-signature`, with the `standardwebhooks` package). Trusts the usual
+ * `webhook-timestamp`, `webhook-signature`, as the `standardwebhooks` package signs). Trusts the usual
  * certificate authorities plus LOG_STREAM_CA_FILE; refuses private addresses at connection time
  * unless LOG_STREAM_ALLOW_PRIVATE_NETWORKS. Never throws: failures are results.
  */
@@ -77,13 +97,16 @@ export class WebhookSender implements OnApplicationShutdown {
       return done({ ok: false, statusCode: null, error: (err as Error).message });
     }
     const timestamp = new Date();
-    const signature = new Webhook(signingSecret).sign(messageId, timestamp, body);
+    const signature = signStandardWebhook(signingSecret, messageId, timestamp, body);
     return new Promise<SendResult>((settle) => {
       const limit = this.env.LOG_STREAM_TIMEOUT_MS;
       let settled = false;
       // A total deadline, not the socket's idle timeout: a destination trickling one byte every few
       // seconds would otherwise hold this worker (and, once its lease lapsed, the next one) for ever.
-      const deadline = setTimeout(() => req.destroy(new Error(`no complete answer within ${limit} ms`)), limit);
+      const deadline = setTimeout(
+        () => req.destroy(new Error(`no complete answer within ${limit} ms`)),
+        limit,
+      );
       const resolve = (r: SendResult) => {
         if (settled) return;
         settled = true;
