@@ -230,6 +230,8 @@ describe('log stream delivery under faults', () => {
     );
     const first = stream.deliveredThroughSeq + 1;
     await r.until(() => r.seqs().includes(first));
+    // Text that JSON must escape, in an entry the batches carry (PostgreSQL encodes them).
+    await f.product({ name: 'Zoë "quoted" back\\slash — 日本語 😀 \u2028 </script>' });
 
     hanging = true;
     const hangStarted = Date.now();
@@ -273,6 +275,14 @@ describe('log stream delivery under faults', () => {
     const afterHang = r.accepted.find((a) => a.batch.firstSeq > first)!;
     expect(afterHang.batch.batchId).toBe(failed[0]!.batchId);
     expect(mailsAbout('Hanging SIEM')).toHaveLength(1);
+    // Every entry received is the same JSON value as GET /audit-log gives for it.
+    const listed = ok(await api.auditLog.list({ query: { limit: 200 } }), 200).items.filter(
+      (e) => e.seq >= first,
+    );
+    const received = r.accepted.flatMap((a) => a.batch.entries);
+    expect(received.length).toBe(listed.length);
+    expect(received).toEqual([...listed].reverse());
+    expect(JSON.stringify(received)).toContain('Zoë \\"quoted\\" back\\\\slash — 日本語 😀');
     const offline = await verifyOffline(r.dir, first, head);
     expect(offline.stderr).toBe('');
     expect(offline).toMatchObject({
@@ -397,6 +407,15 @@ describe('log stream delivery under faults', () => {
           .map((l) => /Log stream (\S+): batch (\S+) \(#(\d+)–#(\d+)/.exec(String(l.msg ?? '')))
           .filter((m): m is RegExpExecArray => m !== null)
           .map((m) => ({ stream: m[1]!, batchId: m[2]! }));
+      // A worker logs a batch just after its acknowledgement is recorded: wait for each stream's last one.
+      for (const s of streams) {
+        const lastId = s.r.accepted[s.r.accepted.length - 1]!.batch.batchId;
+        await Promise.any(
+          [a, b].map((c) =>
+            c.waitForLog((l) => String(l.msg ?? '').includes(`batch ${lastId} `), 10_000),
+          ),
+        );
+      }
       const byA = delivered(a);
       const byB = delivered(b);
       for (const s of streams) {
