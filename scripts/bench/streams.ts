@@ -78,6 +78,8 @@ class Receiver {
   outOfOrder = 0;
   bytes = 0;
   refused = 0;
+  /** TLS connections accepted (kept alive, one per worker; more means handshakes per batch). */
+  connections = 0;
   onBatch?: (b: Batch, at: number) => void;
   private waiters: Array<() => void> = [];
 
@@ -110,6 +112,7 @@ class Receiver {
         for (const w of this.waiters.splice(0)) w();
       });
     });
+    this.server.on('secureConnection', () => (this.connections += 1));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
     return this;
@@ -198,11 +201,17 @@ function streamSettings(
 }
 
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'apps', 'api', 'dist', 'worker.js')], {
-    cwd: join(ROOT, 'apps', 'api'),
-    env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // BENCH_WORKER_NODE_ARGS: node options for the worker (e.g. --cpu-prof to see where its time goes).
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(ROOT, 'apps', 'api', 'dist', 'worker.js')],
+    {
+      cwd: join(ROOT, 'apps', 'api'),
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout!.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
@@ -237,6 +246,7 @@ export interface P11Figures {
   resent: number;
   outOfOrder: number;
   mbPerSecond: number;
+  connections: number;
   workerCpuSeconds: number | null;
   loadAverage: number[];
 }
@@ -310,6 +320,7 @@ export async function measureP11(
       resent: receiver.resent,
       outOfOrder: receiver.outOfOrder,
       mbPerSecond: receiver.bytes / 2 ** 20 / (ms / 1000),
+      connections: receiver.connections,
       workerCpuSeconds: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
       loadAverage: loadavg(),
       fromSeq,
