@@ -197,6 +197,8 @@ function streamSettings(
     INTEGRITY_INCREMENTAL_MAX_ENTRIES: '100',
     INTEGRITY_FULL_VERIFY_INTERVAL_HOURS: '0',
     ...extra,
+    // BENCH_STREAM_SETTINGS: more settings as JSON, e.g. {"LOG_STREAM_BATCH_MAX_ENTRIES":"1000"}.
+    ...(JSON.parse(process.env.BENCH_STREAM_SETTINGS ?? '{}') as Record<string, string>),
   };
 }
 
