@@ -15,7 +15,7 @@ import { AuditQueryService } from '../audit/audit-query.service';
 import { ENV, type Env } from '../config/env';
 import { uuidv7 } from '../common/ids';
 import { LogStreamMailer } from './log-stream.mailer';
-import { type LogStreamRow, LogStreamsRepository } from './log-streams.repository';
+import { type LogStreamRow, LogStreamsRepository, type NewAttempt } from './log-streams.repository';
 import { LogStreamSecretBox } from './secret-box';
 import { WebhookSender } from './webhook.sender';
 
@@ -226,7 +226,7 @@ export class LogStreamDelivery {
         next = { after: lastSeq, toSeq: head, entries: entriesNext };
       }
       const result = await this.sender.send(marked.config.url, signingSecret, id, body);
-      await this.repo.recordAttempt({
+      const attempt: NewAttempt = {
         id: uuidv7(),
         accountId,
         streamId: stream.id,
@@ -238,8 +238,9 @@ export class LogStreamDelivery {
         statusCode: result.statusCode,
         durationMs: result.durationMs,
         error: result.error,
-      });
+      };
       if (!result.ok) {
+        await this.repo.recordAttempt(attempt);
         pass.failures += 1;
         await this.fail(
           { ...stream, consecutive_failures: failuresBefore },
@@ -250,12 +251,14 @@ export class LogStreamDelivery {
       pass.batches += 1;
       pass.entries += taken.length;
       failuresBefore = 0;
+      // The attempt is recorded with the acknowledgement, in one statement.
       const acked = await this.repo.acknowledged(
         stream.id,
         this.owner,
         delivered,
         lastSeq,
         this.env.LOG_STREAM_LEASE_MS,
+        attempt,
       );
       if (!acked) return;
       this.logger.debug(
