@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import { type ResolvedAuditFilter } from '@keyledger/contract';
 import { measureP1 } from './p1';
 import { BENCH_DB, BENCH_DB_SMALL, dbUrl, LARGE_ACCOUNT } from './seed';
+import { measureP11, measureP12 } from './streams';
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The compiled API (npm run bench builds it first): the very SQL the service runs.
 const { entryConditions } = require('../../apps/api/dist/audit/audit-query.service') as {
@@ -555,6 +556,46 @@ async function main() {
     await big.end();
     await small.end();
     await tenant.end();
+  }
+  if (want('P11')) {
+    const t = Date.now();
+    const n = QUICK ? 100_000 : 1_000_000;
+    const p11 = await measureP11(n);
+    // The baseline: the CSV export of the same entries (the export writer in its own process, as P2a), best of two.
+    const big = await connect(BENCH_DB);
+    const from = (await big.query<{ at: Date }>('SELECT occurred_at AS at FROM audit_entries WHERE account_id = $1 AND seq = $2', [LARGE_ACCOUNT, p11.fromSeq])).rows[0]!.at;
+    await big.end();
+    mkdirSync(TMP, { recursive: true });
+    const file = join(TMP, 'p11.csv');
+    const csv = [runExport(BENCH_DB, 'csv', file, { from: from.toISOString() }), runExport(BENCH_DB, 'csv', file, { from: from.toISOString() })].sort((a, b) => a.ms - b.ms)[0]!;
+    rmSync(TMP, { recursive: true, force: true });
+    const exportRate = (csv.rows / csv.ms) * 1000;
+    rows.push({
+      id: 'P11',
+      measure: `log stream backfill of ${p11.entries.toLocaleString()} entries to a local HTTPS receiver (one worker, ${p11.batches.toLocaleString()} batches) vs CSV export of the same`,
+      figure: `${Math.round(p11.rate).toLocaleString()} entries/s`,
+      baseline: `${Math.round(exportRate).toLocaleString()} entries/s`,
+      ratio: p11.rate / exportRate,
+      target: '≥50,000/s; ≥0.3×',
+      holds: p11.rate >= 50_000 && p11.rate / exportRate >= 0.3 && p11.outOfOrder === 0,
+      detail: { ...p11, exportMs: csv.ms, exportRows: csv.rows },
+    });
+    console.log(`  P11 measured in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (want('P12')) {
+    const t = Date.now();
+    const p12 = await measureP12(QUICK ? 15 : 60);
+    rows.push({
+      id: 'P12',
+      measure: `steady audited writes through the API, 100/s scheduled over 4 accounts (${Math.round(p12.writesPerSecond)}/s answered, ${p12.skippedWrites} skipped at 32 in flight; ${p12.entries.toLocaleString()} entries): write answered (committed) → received, p99`,
+      figure: ms(p12.p99),
+      baseline: '—',
+      ratio: null,
+      target: '<5 s',
+      holds: p12.p99 < 5000 && p12.failedWrites === 0 && p12.writesPerSecond >= 95,
+      detail: { ...p12 },
+    });
+    console.log(`  P12 measured in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
   if (want('P1')) {
     const t = Date.now();

@@ -140,6 +140,44 @@ describe(verifyStreamBatches.name, () => {
     });
   });
 
+  it('names an entry whose prevHash is not 64 hex digits, even when its prefix is the right hash and its own hash is recomputed over it', () => {
+    const all = structuredClone(batches(entries, 10, 20));
+    const e = all[0]!.entries[6]!;
+    // Kept as bytes, "<hash of #6>zz" would read as the hash of #6: the text itself must be exact.
+    e.prevHash = `${e.prevHash}zz`;
+    e.hash = entryHash(e, e.prevHash);
+    expect(verifyStreamBatches(all, keys.publicKey)).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 7,
+      reason: 'entry #7 does not carry a well-formed hash and prevHash',
+    });
+  });
+
+  it('verifies a folder one batch file at a time (20,000 entries in 40 files, each dropped once checked)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-stream-big-'));
+    try {
+      const big = chain(20_000);
+      batches(big, 500, 20_000).forEach((b, i) =>
+        writeFileSync(join(dir, `${String(i).padStart(4, '0')}.json`), JSON.stringify(b)),
+      );
+      const report = await verifyStreamFolder(dir, keys.publicKey, { fromSeq: 1, toSeq: 20_000 });
+      expect(report).toMatchObject({
+        ok: true,
+        entries: 20_000,
+        batches: 40,
+        checkpoint: { seq: 20_000, matchesEntry: true },
+      });
+      rmSync(join(dir, '0023.json'));
+      expect(await verifyStreamFolder(dir, keys.publicKey)).toMatchObject({
+        ok: false,
+        firstBrokenSeq: 11_501,
+        reason: 'entry #11501 is missing',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('refuses a checkpoint signed by another key, and one that does not match its entry', () => {
     const other = generateKeyPairSync('ed25519');
     const all = batches(entries, 10, 20);

@@ -44,6 +44,55 @@ export interface StreamVerifyOptions {
   toSeq?: number;
 }
 
+/** seq → (hash, prevHash), 64 bytes an entry in chunks of 1,024 seqs: a million entries in ~64 MB. */
+class SeqHashes {
+  private static readonly CHUNK = 1024;
+  private readonly chunks = new Map<number, { data: Buffer; present: Uint8Array }>();
+  size = 0;
+  min: number | undefined;
+  max: number | undefined;
+
+  private slot(seq: number, create: boolean) {
+    const key = Math.floor(seq / SeqHashes.CHUNK);
+    let c = this.chunks.get(key);
+    if (!c && create) {
+      c = { data: Buffer.alloc(SeqHashes.CHUNK * 64), present: new Uint8Array(SeqHashes.CHUNK) };
+      this.chunks.set(key, c);
+    }
+    return c ? { c, i: seq - key * SeqHashes.CHUNK } : undefined;
+  }
+
+  has(seq: number): boolean {
+    const s = this.slot(seq, false);
+    return !!s && s.c.present[s.i] === 1;
+  }
+
+  /** The stored hash (0) or prevHash (1) of `seq`, hex; undefined when the entry is not there. */
+  get(seq: number, which: 0 | 1): string | undefined {
+    const s = this.slot(seq, false);
+    if (!s || s.c.present[s.i] !== 1) return undefined;
+    const at = s.i * 64 + which * 32;
+    return s.c.data.toString('hex', at, at + 32);
+  }
+
+  /** Both hashes of `seq`, or undefined. */
+  entry(seq: number): { hash: string; prevHash: string } | undefined {
+    return this.has(seq) ? { hash: this.get(seq, 0)!, prevHash: this.get(seq, 1)! } : undefined;
+  }
+
+  set(seq: number, hash: string, prevHash: string): void {
+    const s = this.slot(seq, true)!;
+    s.c.present[s.i] = 1;
+    s.c.data.write(hash, s.i * 64, 32, 'hex');
+    s.c.data.write(prevHash, s.i * 64 + 32, 32, 'hex');
+    this.size += 1;
+    if (this.min === undefined || seq < this.min) this.min = seq;
+    if (this.max === undefined || seq > this.max) this.max = seq;
+  }
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
 /** The continuity fields of a batch (every batch carries them, whatever the destination). */
 export type StreamBatchHead = Omit<StreamBatch, 'entries'>;
 
@@ -65,7 +114,8 @@ export class StreamVerifier {
   private accountId: string | undefined;
   private streamId: string | undefined;
   private filtered = false;
-  private readonly bySeq = new Map<number, { hash: string; prevHash: string }>();
+  /** Each entry's seq, hash and prevHash: 64 bytes an entry (SeqHashes), not the entries. */
+  private readonly bySeq = new SeqHashes();
   private readonly batches = new Map<string, BatchSummary>();
   private readonly checkpoints = new Map<string, Checkpoint>();
   private parts = 0;
@@ -106,36 +156,39 @@ export class StreamVerifier {
       previous = e.seq;
       if (e.seq === head.firstSeq) summary.firstEntryPrevHash = e.prevHash;
       if (e.accountId !== this.accountId) this.breakAt(e.seq, `entry #${e.seq} belongs to another account`);
+      if (typeof e.hash !== 'string' || !HEX64.test(e.hash) || typeof e.prevHash !== 'string' || !HEX64.test(e.prevHash)) {
+        this.breakAt(e.seq, `entry #${e.seq} does not carry a well-formed hash and prevHash`);
+        continue;
+      }
       if (entryHash(e, e.prevHash) !== e.hash)
         this.breakAt(e.seq, `entry #${e.seq} does not match its hash: its content was changed`);
-      const seen = this.bySeq.get(e.seq);
+      const seen = this.bySeq.entry(e.seq);
       if (seen) {
         this.duplicates += 1;
         if (seen.hash !== e.hash) this.breakAt(e.seq, `entry #${e.seq} arrived twice with different content`);
-      } else this.bySeq.set(e.seq, { hash: e.hash, prevHash: e.prevHash });
+      } else this.bySeq.set(e.seq, e.hash, e.prevHash);
     }
   }
 
   finish(): StreamReport {
     const { bySeq, options } = this;
     const breakAt = (seq: number, reason: string) => this.breakAt(seq, reason);
-    const seqs = [...bySeq.keys()].sort((a, b) => a - b);
-    const from = options.fromSeq ?? seqs[0];
-    const to = options.toSeq ?? seqs[seqs.length - 1];
+    const from = options.fromSeq ?? bySeq.min;
+    const to = options.toSeq ?? bySeq.max;
     if (!this.filtered && from !== undefined && to !== undefined) {
       for (let seq = from; seq <= to; seq++) {
-        const e = bySeq.get(seq);
+        const e = bySeq.entry(seq);
         if (!e) {
           breakAt(seq, `entry #${seq} is missing`);
           break;
         }
         if (seq === 1 && e.prevHash !== GENESIS_HASH) breakAt(1, 'entry #1 does not start the chain');
-        const before = bySeq.get(seq - 1);
+        const before = bySeq.entry(seq - 1);
         if (before && e.prevHash !== before.hash)
           breakAt(seq, `entry #${seq} does not follow entry #${seq - 1}`);
       }
       for (const b of this.batches.values()) {
-        const before = b.firstSeq === 1 ? { hash: GENESIS_HASH } : bySeq.get(b.firstSeq - 1);
+        const before = b.firstSeq === 1 ? { hash: GENESIS_HASH } : bySeq.entry(b.firstSeq - 1);
         if (before && b.prevHash !== before.hash)
           breakAt(b.firstSeq, `batch ${b.batchId} does not follow entry #${b.firstSeq - 1}`);
         if (b.firstEntryPrevHash !== undefined && b.firstEntryPrevHash !== b.prevHash)
@@ -148,7 +201,7 @@ export class StreamVerifier {
     let checkpoint: StreamReport['checkpoint'] = null;
     for (const cp of [...this.checkpoints.values()].sort((a, b) => a.seq - b.seq)) {
       const signatureValid = verifyCheckpoint(cp, this.publicKey) && cp.accountId === this.accountId;
-      const entry = bySeq.get(cp.seq);
+      const entry = bySeq.entry(cp.seq);
       const matchesEntry = entry ? entry.hash === cp.hash : null;
       if (!signatureValid) breakAt(cp.seq, `the checkpoint at entry #${cp.seq} has an invalid signature`);
       else if (matchesEntry === false) breakAt(cp.seq, `entry #${cp.seq} differs from the signed checkpoint`);
@@ -161,8 +214,8 @@ export class StreamVerifier {
       batches: this.batches.size,
       entries: bySeq.size,
       duplicates: this.duplicates,
-      firstSeq: seqs[0] ?? null,
-      lastSeq: seqs[seqs.length - 1] ?? null,
+      firstSeq: bySeq.min ?? null,
+      lastSeq: bySeq.max ?? null,
       filtered: this.filtered,
       ...(broken ? { firstBrokenSeq: broken.seq, reason: broken.reason } : {}),
       checkpoint,

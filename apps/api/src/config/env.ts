@@ -155,7 +155,7 @@ const ZEnv = z.object({
   /** How often the worker looks for streams with entries to deliver (also the longest a batch waits to fill). */
   LOG_STREAM_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** At most this many entries per batch. */
-  LOG_STREAM_BATCH_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000).default(500),
+  LOG_STREAM_BATCH_MAX_ENTRIES: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** At most about this many bytes of JSON per batch (a single larger entry still goes, alone). */
   LOG_STREAM_BATCH_MAX_BYTES: z.coerce
     .number()

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type AuditEntry } from '@keyledger/contract';
+import { type EntryJson } from '../audit/audit-entry.mapper';
 import { ENV, type Env } from '../config/env';
 import { type DatadogConfig } from './destinations';
 import { DestinationHttp, type SendResult } from './destination-http';
@@ -14,9 +14,8 @@ export function datadogIntakeUrl(site: string, override?: string): string {
   return override ?? `https://http-intake.logs.${site}/api/v2/logs`;
 }
 
-function summary(e: AuditEntry): string {
-  const target = (e.target as { name?: string; type?: string } | null) ?? null;
-  return `${e.action} by ${e.actor.name}${target?.type ? ` on ${target.type}${target.name ? ` ${target.name}` : ''}` : ''} (#${e.seq})`;
+function summary(e: EntryJson): string {
+  return `${e.action} by ${e.actorName ?? 'unknown'}${e.targetType ? ` on ${e.targetType}${e.targetLabel ? ` ${e.targetLabel}` : ''}` : ''} (#${e.seq})`;
 }
 
 /**

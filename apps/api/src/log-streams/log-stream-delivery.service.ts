@@ -3,18 +3,22 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type AuditEntry, LOG_STREAM_BATCH_FORMAT, resolveAuditFilter } from '@keyledger/contract';
+import { LOG_STREAM_BATCH_FORMAT, resolveAuditFilter } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
 import { AuditChainRepository, toCheckpointDto } from '../audit/audit-chain.repository';
+import { type EntryJson } from '../audit/audit-entry.mapper';
 import { AuditQueryService } from '../audit/audit-query.service';
 import { ENV, type Env } from '../config/env';
 import { uuidv7 } from '../common/ids';
 import { LogStreamMailer } from './log-stream.mailer';
-import { type LogStreamRow, LogStreamsRepository } from './log-streams.repository';
+import { type LogStreamRow, LogStreamsRepository, type NewAttempt } from './log-streams.repository';
 import { LogStreamSecretBox } from './secret-box';
 import { secretField } from './destinations';
 import { LogStreamSenders } from './log-stream-senders';
 import { type BatchHead } from './senders';
+
+/** How old the latest checkpoint a batch carries may be (it is read again after this). */
+const CHECKPOINT_REREAD_MS = 1000;
 
 /** Stable: the same stream and seq range always give the same id (the webhook-id receivers deduplicate on). */
 export function batchId(streamId: string, firstSeq: number, lastSeq: number): string {
@@ -121,21 +125,33 @@ export class LogStreamDelivery {
     let delivered = Number(stream.delivered_through_seq);
     let pending = stream.pending_through_seq === null ? null : Number(stream.pending_through_seq);
     let failuresBefore = stream.consecutive_failures;
+    // The head is read again only once delivery has reached it; the latest checkpoint at most once a
+    // CHECKPOINT_REREAD_MS. The next batch's entries are read while the current one is being sent.
+    let head: number | null = null;
+    let checkpoint: {
+      value: Awaited<ReturnType<AuditChainRepository['latestCheckpoint']>>;
+      at: number;
+    } | null = null;
+    let next: { after: number; toSeq: number; entries: Promise<EntryJson[]> } | null = null;
 
     while (Date.now() < deadline) {
       // The head first: an entry and its head move commit together, so every entry up to the head read
       // here is visible to the query after it. (Reading the head after the entries would skip an entry
-      // committed in between.)
-      const head = (await this.chain().head(accountId))?.seq ?? 0;
+      // committed in between.) A head read earlier still holds: its entries stay visible.
+      if (head === null || delivered >= head) head = (await this.chain().head(accountId))?.seq ?? 0;
       const toSeq = pending !== null && pending > delivered ? Math.min(pending, head) : head;
       if (toSeq <= delivered) return;
-      const entries = await this.audit.entriesAfter(
-        accountId,
-        filter,
-        delivered,
-        this.env.LOG_STREAM_BATCH_MAX_ENTRIES,
-        toSeq,
-      );
+      const prefetched =
+        next !== null && next.after === delivered && next.toSeq === toSeq ? next.entries : null;
+      next = null;
+      const entries = await (prefetched ??
+        this.audit.entriesJsonAfter(
+          accountId,
+          filter,
+          delivered,
+          this.env.LOG_STREAM_BATCH_MAX_ENTRIES,
+          toSeq,
+        ));
       if (entries.length === 0) {
         // Nothing matches the filter through the head: a filtered stream has covered the log that far.
         if (!filtered) return;
@@ -160,7 +176,9 @@ export class LogStreamDelivery {
         : delivered === 0
           ? GENESIS_HASH
           : ((await chain.hashAt(accountId, delivered)) ?? GENESIS_HASH);
-      const cp = await chain.latestCheckpoint(accountId);
+      if (!checkpoint || Date.now() - checkpoint.at >= CHECKPOINT_REREAD_MS)
+        checkpoint = { value: await chain.latestCheckpoint(accountId), at: Date.now() };
+      const cp = checkpoint.value;
       const id = batchId(stream.id, firstSeq, lastSeq);
       const batchHead: BatchHead = {
         format: LOG_STREAM_BATCH_FORMAT,
@@ -185,10 +203,23 @@ export class LogStreamDelivery {
       if (marked.secrets_encrypted !== stream.secrets_encrypted) {
         secret = secretOf(marked.secrets_encrypted);
       }
+      // Reading is free of side effects: the entries after this batch are fetched while it is sent, and
+      // used only if it is acknowledged and nothing moved.
+      if (lastSeq < head) {
+        const entriesNext = this.audit.entriesJsonAfter(
+          accountId,
+          filter,
+          lastSeq,
+          this.env.LOG_STREAM_BATCH_MAX_ENTRIES,
+          head,
+        );
+        entriesNext.catch(() => undefined); // awaited (and its error seen) only if used
+        next = { after: lastSeq, toSeq: head, entries: entriesNext };
+      }
       const result = await this.senders
         .for(marked.destination_type)
         .send(this.target(marked, secret), { head: batchHead, entries: taken, entryJson: json });
-      await this.repo.recordAttempt({
+      const attempt: NewAttempt = {
         id: uuidv7(),
         accountId,
         streamId: stream.id,
@@ -200,8 +231,9 @@ export class LogStreamDelivery {
         statusCode: result.statusCode,
         durationMs: result.durationMs,
         error: result.error,
-      });
+      };
       if (!result.ok) {
+        await this.repo.recordAttempt(attempt);
         pass.failures += 1;
         await this.fail(
           { ...stream, consecutive_failures: failuresBefore },
@@ -212,14 +244,19 @@ export class LogStreamDelivery {
       pass.batches += 1;
       pass.entries += taken.length;
       failuresBefore = 0;
+      // The attempt is recorded with the acknowledgement, in one statement.
       const acked = await this.repo.acknowledged(
         stream.id,
         this.owner,
         delivered,
         lastSeq,
         this.env.LOG_STREAM_LEASE_MS,
+        attempt,
       );
       if (!acked) return;
+      this.logger.debug(
+        `Log stream ${stream.id}: batch ${id} (#${firstSeq}–#${lastSeq}, ${taken.length} entries) delivered by ${this.owner} in ${result.durationMs} ms`,
+      );
       delivered = lastSeq;
       pending = null;
       if (acked.status === 'paused') return;
@@ -230,15 +267,14 @@ export class LogStreamDelivery {
     return { streamId: stream.id, accountId: stream.account_id, config: stream.config, secret };
   }
 
-  /** As many entries as fit LOG_STREAM_BATCH_MAX_BYTES (at least one), each serialized once. */
-  private fit(entries: AuditEntry[]): { json: string[]; taken: AuditEntry[] } {
+  /** As many entries as fit LOG_STREAM_BATCH_MAX_BYTES (at least one), as PostgreSQL encoded them. */
+  private fit(entries: EntryJson[]): { json: string[]; taken: EntryJson[] } {
     const json: string[] = [];
     let bytes = 1024;
     for (const e of entries) {
-      const s = JSON.stringify(e);
-      if (json.length > 0 && bytes + s.length + 1 > this.env.LOG_STREAM_BATCH_MAX_BYTES) break;
-      json.push(s);
-      bytes += s.length + 1;
+      if (json.length > 0 && bytes + e.json.length + 1 > this.env.LOG_STREAM_BATCH_MAX_BYTES) break;
+      json.push(e.json);
+      bytes += e.json.length + 1;
     }
     return { json, taken: entries.slice(0, json.length) };
   }

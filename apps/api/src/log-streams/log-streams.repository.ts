@@ -68,6 +68,38 @@ export type NewLogStream = Pick<
   | 'created_by_name'
 > & { delivered_through_seq: number };
 
+/** One delivery attempt, as recorded. */
+export interface NewAttempt {
+  id: string;
+  accountId: string;
+  streamId: string;
+  batchId: string;
+  firstSeq: number;
+  lastSeq: number;
+  entries: number;
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+/** An attempt's values in the column order of log_stream_attempts' inserts. */
+function attemptValues(a: NewAttempt): unknown[] {
+  return [
+    a.id,
+    a.accountId,
+    a.streamId,
+    a.batchId,
+    a.firstSeq,
+    a.lastSeq,
+    a.entries,
+    a.ok,
+    a.statusCode,
+    a.durationMs,
+    a.error,
+  ];
+}
+
 /** How many attempts are kept per stream. */
 export const KEPT_ATTEMPTS = 50;
 
@@ -236,21 +268,38 @@ export class LogStreamsRepository {
     return rows[0] ?? null;
   }
 
-  /** The destination acknowledged through `through`: the cursor moves (only if nobody moved it meanwhile). */
+  /**
+   * The destination acknowledged through `through`: the cursor moves (only if nobody moved it meanwhile).
+   * With `attempt`, the acknowledged attempt is recorded in the same statement (one round trip a batch
+   * less; recorded even when the cursor moved meanwhile, as recordAttempt would).
+   */
   async acknowledged(
     id: string,
     owner: string,
     deliveredThrough: number,
     through: number,
     leaseMs: number,
+    attempt?: NewAttempt,
   ): Promise<LogStreamRow | null> {
+    const params: unknown[] = [id, owner, deliveredThrough, through, leaseMs];
+    let recorded = '';
+    if (attempt) {
+      params.push(...attemptValues(attempt));
+      recorded = `WITH added AS (
+         INSERT INTO log_stream_attempts (id, account_id, stream_id, batch_id, first_seq, last_seq, entries, ok, status_code, duration_ms, error)
+         VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id
+       ), trimmed AS (
+         DELETE FROM log_stream_attempts WHERE stream_id = $8 AND id < (
+           SELECT id FROM log_stream_attempts WHERE stream_id = $8 ORDER BY id DESC OFFSET ${KEPT_ATTEMPTS - 2} LIMIT 1)
+       ) `;
+    }
     const rows = await this.updated<LogStreamRow>(
-      `UPDATE log_streams
+      `${recorded}UPDATE log_streams
           SET delivered_through_seq = $4, pending_through_seq = NULL, consecutive_failures = 0, last_success_at = now(),
               status = CASE WHEN status = 'failing' THEN 'active' ELSE status END, failing_notified_at = NULL,
               lease_until = now() + $5 * interval '1 millisecond'
         WHERE id = $1 AND lease_owner = $2 AND delivered_through_seq = $3 RETURNING *`,
-      [id, owner, deliveredThrough, through, leaseMs],
+      params,
     );
     return rows[0] ?? null;
   }
@@ -298,38 +347,14 @@ export class LogStreamsRepository {
   }
 
   /** Records an attempt and keeps only the stream's last KEPT_ATTEMPTS. */
-  async recordAttempt(a: {
-    id: string;
-    accountId: string;
-    streamId: string;
-    batchId: string;
-    firstSeq: number;
-    lastSeq: number;
-    entries: number;
-    ok: boolean;
-    statusCode: number | null;
-    durationMs: number;
-    error: string | null;
-  }): Promise<void> {
+  async recordAttempt(a: NewAttempt): Promise<void> {
     await this.query(
       `WITH added AS (
          INSERT INTO log_stream_attempts (id, account_id, stream_id, batch_id, first_seq, last_seq, entries, ok, status_code, duration_ms, error)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id)
        DELETE FROM log_stream_attempts WHERE stream_id = $3 AND id < (
          SELECT id FROM log_stream_attempts WHERE stream_id = $3 ORDER BY id DESC OFFSET ${KEPT_ATTEMPTS - 2} LIMIT 1)`,
-      [
-        a.id,
-        a.accountId,
-        a.streamId,
-        a.batchId,
-        a.firstSeq,
-        a.lastSeq,
-        a.entries,
-        a.ok,
-        a.statusCode,
-        a.durationMs,
-        a.error,
-      ],
+      attemptValues(a),
     );
   }
 

@@ -1,4 +1,5 @@
-import { type AuditEntry, type LogStreamBatch, type LogStreamDestinationType } from '@keyledger/contract';
+import { type LogStreamBatch, type LogStreamDestinationType } from '@keyledger/contract';
+import { type EntryJson } from '../audit/audit-entry.mapper';
 import { type DestinationConfig } from './destinations';
 import { type SendResult } from './destination-http';
 
@@ -8,7 +9,8 @@ export type BatchHead = Omit<LogStreamBatch, 'entries'> & { test?: true };
 /** One batch to send: its continuity fields and its entries (each already serialized once, in `entryJson`). */
 export interface OutgoingBatch {
   head: BatchHead;
-  entries: AuditEntry[];
+  /** The entries as PostgreSQL encoded them (`json`), with the few fields a sender reads beside it. */
+  entries: EntryJson[];
   entryJson: string[];
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Webhook } from 'standardwebhooks';
+import { createHmac } from 'node:crypto';
 import { type WebhookConfig } from './destinations';
 import { DestinationHttp, type SendResult } from './destination-http';
 import { batchJson, type DestinationSender, type OutgoingBatch, type SendTarget } from './senders';
@@ -7,9 +7,21 @@ import { batchJson, type DestinationSender, type OutgoingBatch, type SendTarget 
 export type { SendResult } from './destination-http';
 
 /**
+ * The Standard Webhooks signature (`v1,` + base64 HMAC-SHA256 of `<id>.<seconds>.<body>` under the
+ * secret's bytes): what the `standardwebhooks` package's Webhook.sign gives (a unit test holds them
+ * equal), with node:crypto's HMAC instead of the package's JavaScript SHA-256, which cost ~30 ms per
+ * megabyte of batch (a third of the worker's CPU in a backfill).
+ */
+export function signStandardWebhook(secret: string, messageId: string, timestamp: Date, body: string): string {
+  const key = Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+  const seconds = Math.floor(timestamp.getTime() / 1000);
+  return `v1,${createHmac('sha256', key).update(`${messageId}.${seconds}.`).update(body).digest('base64')}`;
+}
+
+/**
  * The generic HTTPS webhook: the batch as one JSON body (format keyledger-log-stream-batch/1), signed
- * per Standard Webhooks (`webhook-id` = the batch id, `webhook-timestamp`, `webhook-signature`, with
- * the `standardwebhooks` package).
+ * per Standard Webhooks (`webhook-id` = the batch id, `webhook-timestamp`, `webhook-signature`, as
+ * the `standardwebhooks` package signs: signStandardWebhook).
  */
 @Injectable()
 export class WebhookSender implements DestinationSender {
@@ -31,7 +43,7 @@ export class WebhookSender implements DestinationSender {
     const timestamp = new Date();
     let signature: string;
     try {
-      signature = new Webhook(signingSecret).sign(messageId, timestamp, body);
+      signature = signStandardWebhook(signingSecret, messageId, timestamp, body);
     } catch (err) {
       return Promise.resolve({ ok: false, statusCode: null, durationMs: 0, error: (err as Error).message });
     }

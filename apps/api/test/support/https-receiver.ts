@@ -48,8 +48,12 @@ export function selfSignedCertificate(dir: string): Tls {
   };
 }
 
-/** What the receiver answers to the next request: a status (and body), or nothing at all (`hang`: the request stays open). */
-export type Answer = { status: number; body?: string } | { hang: true } | { trickle: true };
+/**
+ * What the receiver answers to the next request: a status (and body, after `delayMs`), or nothing at
+ * all (`hang`: the request stays open).
+ */
+export type Answer =
+  { status: number; body?: string; delayMs?: number } | { hang: true } | { trickle: true };
 
 export interface Received {
   batch: LogStreamBatch;
@@ -73,11 +77,19 @@ export class HttpsReceiver {
   private server!: Server;
   private waiters: Array<() => void> = [];
   url = '';
+  /** Entries in accepted real batches, counted as they arrive (cheaper than seqs() for large runs). */
+  entryCount = 0;
+  /** Requests being answered right now, and the most there ever were at once (one sender at a time: 1). */
+  inFlight = 0;
+  maxInFlight = 0;
+  private port = 0;
 
+  /** `light`: keep only each accepted entry's seq and id in memory (the files hold the rest). */
   constructor(
     private readonly tls: Tls,
     private readonly secret: string,
     readonly dir: string,
+    private readonly options: { light?: boolean } = {},
   ) {
     mkdirSync(dir, { recursive: true });
   }
@@ -85,6 +97,9 @@ export class HttpsReceiver {
   async start(): Promise<this> {
     this.server = createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
       const chunks: Buffer[] = [];
+      this.inFlight += 1;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      res.on('close', () => (this.inFlight -= 1));
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.requests += 1;
@@ -116,22 +131,47 @@ export class HttpsReceiver {
           for (const w of this.waiters.splice(0)) w();
           return;
         }
-        if (answer.status >= 200 && answer.status < 300) {
-          const batch = JSON.parse(body) as LogStreamBatch;
-          this.accepted.push({ batch, headers });
-          if (!(batch as { test?: boolean }).test)
-            writeFileSync(join(this.dir, `${batch.batchId}-${this.accepted.length}.json`), body);
+        const respond = () => {
+          if (answer.status >= 200 && answer.status < 300) {
+            const batch = JSON.parse(body) as LogStreamBatch;
+            if (!(batch as { test?: boolean }).test) {
+              writeFileSync(
+                join(this.dir, `${batch.batchId}-${this.accepted.length + 1}.json`),
+                body,
+              );
+              this.entryCount += batch.entries.length;
+            }
+            if (this.options.light)
+              batch.entries = batch.entries.map(
+                (e) => ({ seq: e.seq, id: e.id }) as LogStreamBatch['entries'][number],
+              );
+            this.accepted.push({ batch, headers });
+          } else {
+            this.refused.push({ status: answer.status, reason: answer.body ?? '' });
+          }
+          res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? '');
           for (const w of this.waiters.splice(0)) w();
-        } else {
-          this.refused.push({ status: answer.status, reason: answer.body ?? '' });
-          for (const w of this.waiters.splice(0)) w();
-        }
-        res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.body ?? '');
+        };
+        if (answer.delayMs) setTimeout(respond, answer.delayMs);
+        else respond();
       });
     });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/keyledger`;
+    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    this.url = `https://127.0.0.1:${this.port}/hooks/keyledger`;
     return this;
+  }
+
+  /** Goes away: open connections dropped, new ones refused (ECONNREFUSED) until restart(). */
+  async stop(): Promise<void> {
+    for (const h of this.held.splice(0)) h.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Back on the same address (what it accepted before is kept). */
+  restart(): Promise<this> {
+    return this.start();
   }
 
   /** The seqs of every accepted entry of real batches, in the order they arrived. */
