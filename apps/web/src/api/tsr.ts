@@ -1,4 +1,4 @@
-import { contract } from '@keyledger/contract';
+import { contractRoutes } from '@keyledger/contract/routes';
 import { tsRestFetchApi, type ApiFetcher } from '@ts-rest/core';
 import { initTsrReactQuery } from '@ts-rest/react-query/v5';
 import { CSRF_HEADER, csrfToken } from './csrf';
@@ -15,8 +15,12 @@ export const keyledgerFetchApi: ApiFetcher = (args) => {
   });
 };
 
-/** The one API client: typed hooks for every route of the contract. */
-export const tsr = initTsrReactQuery(contract, {
+/**
+ * The one API client: typed hooks for every route of the contract. Built from the contract's route
+ * table (method, path, statuses: no zod schemas) rather than the contract itself, which would put
+ * every route's schemas into the first script of every page; responses are not validated here.
+ */
+export const tsr = initTsrReactQuery(contractRoutes, {
   baseUrl: '',
   credentials: 'include',
   api: keyledgerFetchApi,
