@@ -47,8 +47,11 @@ function precompress(): Plugin {
 /**
  * What index.html asks for beside the app's first script, so none of it waits for that script to
  * have run:
- * - the early script (`src/early/firstAuditPage.ts`, its own entry: a few hundred bytes, `async`),
- *   which asks for the audit page's first rows while the app loads;
+ * - the early request (`src/early/earlyRequest.ts`, its own entry, emitted as a classic script of a
+ *   few hundred bytes): first in the head and parser-blocking, so it runs as soon as it arrives —
+ *   an `async` script waited behind the shell's first paint — and asks for the audit page's first
+ *   rows while the app loads. It blocks for one request for a tiny file (cached for a year), which
+ *   downloads beside the stylesheet the first paint waits for anyway;
  * - `<link rel="modulepreload">` for the audit page's chunk, and a stylesheet link for its CSS (else
  *   loaded only once the app imports the chunk). Unconditional: the audit log is where admins land
  *   (and where sign-in leads them), and every item page's History uses its table, so nearly every
@@ -58,6 +61,18 @@ function earlyRequests(): Plugin {
   return {
     name: 'keyledger-early-requests',
     apply: 'build',
+    renderChunk(code, chunk) {
+      if (chunk.name !== 'early' || !chunk.isEntry) return null;
+      if (chunk.imports.length > 0 || chunk.dynamicImports.length > 0) {
+        throw new Error(`keyledger-early-requests: the early script must import nothing (${chunk.imports.join(', ')})`);
+      }
+      // A classic script: without the module's exports (its tests' handles), in a scope of its own.
+      const body = code.replace(/export\s*\{[^}]*\};?\s*$/, '');
+      if (/\bexport\b|\bimport\b/.test(body)) {
+        throw new Error('keyledger-early-requests: the early script still imports or exports something');
+      }
+      return { code: `(()=>{${body}})();\n`, map: null };
+    },
     transformIndexHtml: {
       order: 'post',
       handler(_html, ctx) {
@@ -66,15 +81,8 @@ function earlyRequests(): Plugin {
         if (!audit) throw new Error('keyledger-early-requests: no "audit" chunk in the build');
         const early = chunks.find((c) => c.name === 'early' && c.isEntry);
         if (!early) throw new Error('keyledger-early-requests: no "early" entry in the build');
-        if (early.imports.length > 0) {
-          throw new Error(`keyledger-early-requests: the early script must import nothing (${early.imports.join(', ')})`);
-        }
         return [
-          {
-            tag: 'script',
-            attrs: { type: 'module', async: true, crossorigin: true, src: `/${early.fileName}` },
-            injectTo: 'head-prepend',
-          },
+          { tag: 'script', attrs: { src: `/${early.fileName}` }, injectTo: 'head-prepend' },
           {
             tag: 'link',
             attrs: { rel: 'modulepreload', crossorigin: true, href: `/${audit.fileName}` },
@@ -96,7 +104,7 @@ function earlyRequests(): Plugin {
  * table, the calendar).
  */
 const AUDIT_PAGE = /[\\/]src[\\/]features[\\/]audit-log[\\/]/;
-const EARLY = /[\\/]src[\\/]early[\\/]/;
+const EARLY_SCRIPT = /[\\/]src[\\/]early[\\/]earlyRequest\.ts$/;
 const AUDIT_ON_DEMAND =
   /[\\/](AuditEntryDrawer|ChangesTable|DateRangePicker|RelatedSwitch|SearchHelpContent)\.tsx$/;
 
@@ -120,12 +128,12 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: true,
     rolldownOptions: {
-      input: { index: 'index.html', early: 'src/early/firstAuditPage.ts' },
+      input: { index: 'index.html', early: 'src/early/earlyRequest.ts' },
       output: {
         codeSplitting: {
           groups: [
-            // The early script stays its own (the app imports it: same URL, one instance).
-            { name: 'early', test: EARLY, priority: 2 },
+            // The early script stays its own: no module of it may join the app's first chunk.
+            { name: 'early', test: EARLY_SCRIPT, priority: 2 },
             { name: 'boot', tags: ['$initial'], priority: 1 },
             { name: 'audit', test: (id) => AUDIT_PAGE.test(id) && !AUDIT_ON_DEMAND.test(id) },
           ],

@@ -6,7 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Providers } from './app/Providers';
 import { createQueryClient } from './app/queryClient';
-import { discardEarlyAnswer } from './early/firstAuditPage';
+import { discardEarlyAnswer } from './early/takeEarlyAnswer';
 import { createAppRouter } from './router';
 
 const queryClient = createQueryClient(() => {

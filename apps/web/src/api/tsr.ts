@@ -1,7 +1,7 @@
 import { contractRoutes } from '@keyledger/contract/routes';
 import { tsRestFetchApi, type ApiFetcher } from '@ts-rest/core';
 import { initTsrReactQuery } from '@ts-rest/react-query/v5';
-import { takeEarlyAnswer } from '../early/firstAuditPage';
+import { takeEarlyAnswer } from '../early/takeEarlyAnswer';
 import { CSRF_HEADER, csrfToken } from './csrf';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -9,7 +9,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * The default fetcher, with the session cookie sent and the CSRF header on every unsafe request.
  * A GET that index.html's early script already made (the audit page's first rows) takes its
- * answer over instead of asking again (src/early/firstAuditPage.ts).
+ * answer over instead of asking again (src/early/).
  */
 export const keyledgerFetchApi: ApiFetcher = async (args) => {
   const early = args.method.toUpperCase() === 'GET' ? takeEarlyAnswer(args.path) : null;

@@ -1,11 +1,11 @@
 import { errorBody, mockFetch } from '../test/fetchMock';
 import { tsr } from '../api/tsr';
-import {
-  discardEarlyAnswer,
-  earlyAuditPageUrl,
-  startEarlyRequest,
-  takeEarlyAnswer,
-} from './firstAuditPage';
+import { earlyAuditPageUrl, startEarlyRequest as start } from './earlyRequest';
+import { discardEarlyAnswer, takeEarlyAnswer } from './takeEarlyAnswer';
+
+/** As index.html's script does, with the test's fetch. */
+const startEarlyRequest = (location: { pathname: string; search: string }, fetchFn: typeof fetch) =>
+  start(location, globalThis as unknown as Record<string, unknown>, fetchFn);
 
 const PAGE = { items: [], nextCursor: null };
 const at = (pathname: string, search = '') => ({ pathname, search });
