@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import type { ZoneMode } from '../../../app/time';
 import { AuditLogRow } from './AuditLogRow';
 import classes from './AuditLogTable.module.css';
 
@@ -25,6 +26,8 @@ interface AuditLogListProps {
   selectedId?: string | null;
   /** The most the list grows to before it scrolls. */
   height: number | string;
+  /** The zone times are shown in. */
+  zone: ZoneMode;
 }
 
 const ESTIMATED_ROW_PX = 56;
@@ -38,7 +41,16 @@ const FIRST_ROWS = 24;
  * keeps a long list cheap without a virtualizer library on the audit page's first visit.
  */
 export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(function AuditLogList(
-  { entries, hasNextPage, isFetchingNextPage, fetchNextPage, onOpen, selectedId = null, height },
+  {
+    entries,
+    hasNextPage,
+    isFetchingNextPage,
+    fetchNextPage,
+    onOpen,
+    selectedId = null,
+    height,
+    zone,
+  },
   ref,
 ) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -89,6 +101,7 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
           entry={entry}
           onOpen={onOpen}
           selected={entry.id === selectedId}
+          zone={zone}
         />
       ))}
       {(hasNextPage || !all) && (

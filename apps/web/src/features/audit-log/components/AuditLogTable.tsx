@@ -151,6 +151,7 @@ export function AuditLogTable(props: AuditLogTableProps) {
         onOpen={(e: AuditEntry) => setOpenId(e.id)}
         selectedId={openId}
         height={height}
+        zone={zone}
       />
     );
   }
