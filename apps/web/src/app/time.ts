@@ -84,18 +84,19 @@ export function zoneName(mode: ZoneMode, at: Date = new Date(), ask = true): str
 
 /**
  * zoneName for a component that shows on a page's first render (the audit table's header): the
- * offset first, the zone's name right after (asked once that render is on screen).
+ * offset first, the zone's name once `ready` (the audit table: once its rows are on screen; asking
+ * while they are still on their way would spend the time in which they should render).
  */
-export function useZoneName(mode: ZoneMode): string {
+export function useZoneName(mode: ZoneMode, ready = true): string {
   const [, setAsked] = useState(localZone !== undefined);
   useEffect(() => {
-    if (mode === 'utc' || localZone !== undefined) return;
+    if (!ready || mode === 'utc' || localZone !== undefined) return;
     const timer = setTimeout(() => {
       askLocalZone();
       setAsked(true);
     }, 0);
     return () => clearTimeout(timer);
-  }, [mode]);
+  }, [mode, ready]);
   return zoneName(mode, new Date(), false);
 }
 

@@ -14,9 +14,15 @@ describe('the zone named in the audit table’s header', () => {
       );
     try {
       expect(zoneName('local', new Date(), false)).toBe(byOffset);
-      const { result } = renderHook(() => useZoneName('local'));
+      // Not asked while the rows are on their way (ready false), then right after.
+      const { result, rerender } = renderHook(({ ready }) => useZoneName('local', ready), {
+        initialProps: { ready: false },
+      });
+      await new Promise((r) => setTimeout(r, 50));
       expect(intl).not.toHaveBeenCalled();
       expect(result.current).toBe(byOffset);
+      rerender({ ready: true });
+      expect(intl).not.toHaveBeenCalled();
       await waitFor(() => expect(result.current).toBe(`Europe/Berlin (UTC${offset})`));
       expect(intl).toHaveBeenCalledTimes(1);
       // Asked once: later renders and other callers reuse it.

@@ -92,7 +92,8 @@ export function AuditLogTable(props: AuditLogTableProps) {
   const [drawerUsed, setDrawerUsed] = useState(false);
   if (openId !== null && !drawerUsed) setDrawerUsed(true);
   const [zone] = useZoneMode();
-  const zoneLabel = useZoneName(zone);
+  // The zone's name once the first rows are in (or there are none to wait for).
+  const zoneLabel = useZoneName(zone, !query.isPending);
   const columns = [`Time (${zoneLabel})`, 'Action', 'Who', 'Item', 'Changes'];
   const neighbour = (step: 1 | -1) => {
     if (open.index < 0) return null;
