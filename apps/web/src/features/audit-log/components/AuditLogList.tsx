@@ -32,8 +32,12 @@ interface AuditLogListProps {
 
 const ESTIMATED_ROW_PX = 56;
 const LOAD_AHEAD_ROWS = 10;
-/** More than a tall screen holds: rendered at once; the rest of the page right after, as a transition. */
-const FIRST_ROWS = 24;
+/**
+ * What the window can show (a row is never shorter than ESTIMATED_ROW_PX), at least 8, at most 24:
+ * rendered at once; the rest of the page right after, as a transition.
+ */
+const firstRows = () =>
+  Math.min(24, Math.max(8, Math.ceil((globalThis.innerHeight || 0) / ESTIMATED_ROW_PX)));
 
 /**
  * The rows, in a scrolling box; nearing the end (ten rows ahead) loads the next page. Rows out of
@@ -57,13 +61,14 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
   const endRef = useRef<HTMLDivElement>(null);
   // The first screenful renders at once (the first rows appear sooner); the rest follows in a
   // transition that input can interrupt.
-  const [all, setAll] = useState(entries.length <= FIRST_ROWS);
+  const [first] = useState(firstRows);
+  const [all, setAll] = useState(entries.length <= first);
   useEffect(() => {
     if (all) return;
     const timer = setTimeout(() => startTransition(() => setAll(true)), 0);
     return () => clearTimeout(timer);
   }, [all]);
-  const rows = all ? entries : entries.slice(0, FIRST_ROWS);
+  const rows = all ? entries : entries.slice(0, first);
   const loadMore = useRef(fetchNextPage);
   loadMore.current = fetchNextPage;
   useImperativeHandle(
