@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Providers } from './app/Providers';
 import { createQueryClient } from './app/queryClient';
+import { discardEarlyAnswer } from './early/takeEarlyAnswer';
 import { createAppRouter } from './router';
 
 const queryClient = createQueryClient(() => {
@@ -22,6 +23,13 @@ const router = createAppRouter(queryClient);
 for (const route of router.getMatchedRoutes(window.location.pathname)[0]) {
   void router.loadRouteChunk(route)?.catch(() => undefined);
 }
+
+// index.html's early request (the audit page's first rows) serves the first navigation only: once it
+// has settled, an answer nobody took (signed out, no permission) is dropped, never served later.
+const stopDiscarding = router.subscribe('onResolved', () => {
+  discardEarlyAnswer();
+  stopDiscarding();
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -24,6 +24,7 @@ export * from './audit-integrity';
 export * from './audit-log';
 export * from './audit-exports';
 export * from './auth';
+export * from './client-routes';
 export * from './common';
 export * from './customers';
 export * from './devices';

@@ -2,7 +2,7 @@ import { type AuditEntry, type License } from '@keyledger/contract';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { startApp, type TestApp } from '../support/app';
 import { type BrowserSession, openBrowser, screenshot } from '../support/browser';
 import { ApiClient } from '../support/client';
@@ -178,6 +178,81 @@ describe('the audit page: query bar, entry links, license keys', () => {
       expect(await again.textContent()).toContain(older!.id);
     });
     await other.close();
+  });
+
+  /** The list requests (GET /api/v1/audit-log) a page makes, with the script that made each. */
+  async function listRequests(context: BrowserContext, page: Page) {
+    const seen: { query: string; by: string }[] = [];
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    cdp.on('Network.requestWillBeSent', (e) => {
+      const url = new URL(e.request.url);
+      if (url.pathname !== '/api/v1/audit-log') return;
+      const frame = e.initiator.stack?.callFrames[0];
+      seen.push({
+        query: url.search,
+        by: new URL(frame?.url ?? e.initiator.url ?? t.url).pathname,
+      });
+    });
+    return seen;
+  }
+
+  it('asks for the first rows once, from the early script before the app has run; with filters, from the app', async () => {
+    const page = await b.context.newPage();
+    try {
+      const seen = await listRequests(b.context, page);
+      await page.goto('/settings/audit-logs');
+      await entryRows(page, 'Audit log').first().waitFor();
+      await eventually(async () => {
+        expect(seen).toEqual([
+          { query: '?limit=50', by: expect.stringMatching(/^\/assets\/early-.+\.js$/) },
+        ]);
+      });
+      // The app took that answer over: no second request, even once everything has settled.
+      await page.waitForLoadState('networkidle');
+      expect(seen).toHaveLength(1);
+
+      // With a filter in the URL the early script leaves the request to the app: still one.
+      seen.length = 0;
+      await page.goto('/settings/audit-logs?itemType=license');
+      await entryRows(page, 'Audit log').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      expect(seen).toEqual([
+        {
+          query: '?itemType=license&limit=50',
+          by: expect.stringMatching(/^\/assets\/index-.+\.js$/),
+        },
+      ]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('signed out: the early answer (401) is dropped, sign-in leads back to the entries', async () => {
+    const context = await b.browser.newContext({
+      baseURL: t.url,
+      viewport: { width: 1280, height: 860 },
+    });
+    try {
+      const page = await context.newPage();
+      const seen = await listRequests(context, page);
+      await page.goto('/settings/audit-logs');
+      await page.waitForURL((url) => url.pathname === '/login');
+      const form = page.getByRole('form', { name: 'Sign in' });
+      await form.getByRole('textbox', { name: 'Email' }).fill(user.email);
+      await form.getByLabel('Password').fill(user.password);
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((url) => url.pathname === '/settings/audit-logs');
+      await entryRows(page, 'Audit log').first().waitFor();
+      // One early request (answered 401, never shown), then the app's own once signed in.
+      expect(seen.map((r) => r.by.replace(/-[^/]+\.js$/, ''))).toEqual([
+        '/assets/early',
+        '/assets/index',
+      ]);
+      await screenshot(page, 'audit-page-9-signed-in-after-early-401');
+    } finally {
+      await context.close();
+    }
   });
 
   it("finds a license's entries by its full key, and says it matched the masked key", async () => {

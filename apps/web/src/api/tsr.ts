@@ -1,12 +1,20 @@
-import { contract } from '@keyledger/contract';
+import { contractRoutes } from '@keyledger/contract/routes';
 import { tsRestFetchApi, type ApiFetcher } from '@ts-rest/core';
 import { initTsrReactQuery } from '@ts-rest/react-query/v5';
+import { takeEarlyAnswer } from '../early/takeEarlyAnswer';
 import { CSRF_HEADER, csrfToken } from './csrf';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** The default fetcher, with the session cookie sent and the CSRF header on every unsafe request. */
-export const keyledgerFetchApi: ApiFetcher = (args) => {
+/**
+ * The default fetcher, with the session cookie sent and the CSRF header on every unsafe request.
+ * A GET that index.html's early script already made (the audit page's first rows) takes its
+ * answer over instead of asking again (src/early/).
+ */
+export const keyledgerFetchApi: ApiFetcher = async (args) => {
+  const early = args.method.toUpperCase() === 'GET' ? takeEarlyAnswer(args.path) : null;
+  const answer = early && (await early);
+  if (answer) return answer;
   const token = SAFE_METHODS.has(args.method.toUpperCase()) ? null : csrfToken();
   return tsRestFetchApi({
     ...args,
@@ -15,8 +23,12 @@ export const keyledgerFetchApi: ApiFetcher = (args) => {
   });
 };
 
-/** The one API client: typed hooks for every route of the contract. */
-export const tsr = initTsrReactQuery(contract, {
+/**
+ * The one API client: typed hooks for every route of the contract. Built from the contract's route
+ * table (method, path, statuses: no zod schemas) rather than the contract itself, which would put
+ * every route's schemas into the first script of every page; responses are not validated here.
+ */
+export const tsr = initTsrReactQuery(contractRoutes, {
   baseUrl: '',
   credentials: 'include',
   api: keyledgerFetchApi,

@@ -15,6 +15,10 @@ export const theme = createTheme({
   // Plain objects rather than DateTimePicker.extend(…): importing the pickers here would put them
   // (and most of @mantine/dates) into the first chunk every page loads; they load with the forms.
   components: {
+    // A closed dropdown is not rendered (Mantine keeps it mounted, hidden, by default): the audit
+    // page's five filters would otherwise render every option and position five hidden dropdowns
+    // (a forced layout each) before the first row shows — about a tenth of its first render.
+    Combobox: { defaultProps: { keepMounted: false } },
     // Weeks start on Monday (set here rather than with DatesProvider, for the same reason).
     DateTimePicker: { defaultProps: { valueFormat: DATE_TIME_FORMAT, firstDayOfWeek: 1 } },
     DatePickerInput: { defaultProps: { valueFormat: DATE_FORMAT, firstDayOfWeek: 1 } },

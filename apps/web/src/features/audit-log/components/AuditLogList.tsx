@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import type { ZoneMode } from '../../../app/time';
 import { AuditLogRow } from './AuditLogRow';
 import classes from './AuditLogTable.module.css';
 
@@ -25,12 +26,18 @@ interface AuditLogListProps {
   selectedId?: string | null;
   /** The most the list grows to before it scrolls. */
   height: number | string;
+  /** The zone times are shown in. */
+  zone: ZoneMode;
 }
 
 const ESTIMATED_ROW_PX = 56;
 const LOAD_AHEAD_ROWS = 10;
-/** More than a tall screen holds: rendered at once; the rest of the page right after, as a transition. */
-const FIRST_ROWS = 24;
+/**
+ * What the window can show (a row is never shorter than ESTIMATED_ROW_PX), at least 8, at most 24:
+ * rendered at once; the rest of the page right after, as a transition.
+ */
+const firstRows = () =>
+  Math.min(24, Math.max(8, Math.ceil((globalThis.innerHeight || 0) / ESTIMATED_ROW_PX)));
 
 /**
  * The rows, in a scrolling box; nearing the end (ten rows ahead) loads the next page. Rows out of
@@ -38,20 +45,30 @@ const FIRST_ROWS = 24;
  * keeps a long list cheap without a virtualizer library on the audit page's first visit.
  */
 export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(function AuditLogList(
-  { entries, hasNextPage, isFetchingNextPage, fetchNextPage, onOpen, selectedId = null, height },
+  {
+    entries,
+    hasNextPage,
+    isFetchingNextPage,
+    fetchNextPage,
+    onOpen,
+    selectedId = null,
+    height,
+    zone,
+  },
   ref,
 ) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const endRef = useRef<HTMLDivElement>(null);
   // The first screenful renders at once (the first rows appear sooner); the rest follows in a
   // transition that input can interrupt.
-  const [all, setAll] = useState(entries.length <= FIRST_ROWS);
+  const [first] = useState(firstRows);
+  const [all, setAll] = useState(entries.length <= first);
   useEffect(() => {
     if (all) return;
     const timer = setTimeout(() => startTransition(() => setAll(true)), 0);
     return () => clearTimeout(timer);
   }, [all]);
-  const rows = all ? entries : entries.slice(0, FIRST_ROWS);
+  const rows = all ? entries : entries.slice(0, first);
   const loadMore = useRef(fetchNextPage);
   loadMore.current = fetchNextPage;
   useImperativeHandle(
@@ -89,6 +106,7 @@ export const AuditLogList = forwardRef<AuditLogListHandle, AuditLogListProps>(fu
           entry={entry}
           onOpen={onOpen}
           selected={entry.id === selectedId}
+          zone={zone}
         />
       ))}
       {(hasNextPage || !all) && (

@@ -1,13 +1,17 @@
 import type { AuditEntry } from '@keyledger/contract';
-import { Group, Text } from '@mantine/core';
 import { forwardRef, type CSSProperties, type KeyboardEvent } from 'react';
 import { itemTypeLabel } from '../../../app/itemTypes';
-import { useZoneMode } from '../../../app/time';
+import {
+  DATE_TIME_SECONDS_FORMAT,
+  formatInstant,
+  relativeTime,
+  zoneName,
+  type ZoneMode,
+} from '../../../app/time';
 import { summarizeChanges } from '../utils/formatChange';
 import { ActionBadge } from './ActionBadge';
-import { ActorLabel } from './ActorLabel';
+import { actorName } from './ActorLabel';
 import classes from './AuditLogTable.module.css';
-import { EntryTime } from './EntryTime';
 import { ItemLink } from './ItemLink';
 
 interface AuditLogRowProps {
@@ -17,11 +21,18 @@ interface AuditLogRowProps {
   onOpen: (entry: AuditEntry) => void;
   /** Whether this entry's details are open. */
   selected?: boolean;
+  /** The zone times are shown in (the table asks once, not each row). */
+  zone: ZoneMode;
 }
 
-/** One entry as a row; Enter, Space or a click opens it. */
+/**
+ * One entry as a row; Enter, Space or a click opens it. Plain elements styled by the table's CSS
+ * module rather than Mantine's Text/Group/Stack (about ten of them a row): the audit page renders
+ * a screenful of rows before its first paint, and each Mantine component costs its props and
+ * styles resolution. The badge and the item link stay Mantine's.
+ */
 export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function AuditLogRow(
-  { entry, index, style, onOpen, selected = false },
+  { entry, index, style, onOpen, selected = false, zone },
   ref,
 ) {
   const onKeyDown = (e: KeyboardEvent) => {
@@ -30,8 +41,10 @@ export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function
       onOpen(entry);
     }
   };
-  const [zone] = useZoneMode();
   const summary = summarizeChanges(entry.changes, zone, entry.links);
+  const other = zone === 'utc' ? 'local' : 'utc';
+  const { actor } = entry;
+  const who = actorName(actor);
   return (
     <div
       ref={ref}
@@ -48,31 +61,40 @@ export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function
       onKeyDown={onKeyDown}
     >
       <div role="cell" className={classes.cell}>
-        <EntryTime iso={entry.occurredAt} stacked />
+        {/* The other zone on hover, by its offset until the page has asked for its name. */}
+        <time
+          dateTime={new Date(entry.occurredAt).toISOString()}
+          title={`${formatInstant(entry.occurredAt, other, DATE_TIME_SECONDS_FORMAT)} ${zoneName(other, new Date(entry.occurredAt), false)}`}
+          className={classes.text}
+        >
+          {formatInstant(entry.occurredAt, zone, DATE_TIME_SECONDS_FORMAT)}
+          <span className={classes.sub}>{relativeTime(entry.occurredAt)}</span>
+        </time>
       </div>
       <div role="cell" className={classes.cell}>
         <ActionBadge action={entry.action} />
       </div>
       <div role="cell" className={`${classes.cell} ${classes.wide}`}>
-        <ActorLabel actor={entry.actor} />
+        <div className={`${classes.text} ${classes.truncate}`} title={who}>
+          {who}
+        </div>
+        {actor.type === 'platform_user' && actor.email && (
+          <div className={`${classes.sub} ${classes.truncate}`} title={actor.email}>
+            {actor.email}
+          </div>
+        )}
+      </div>
+      <div role="cell" className={`${classes.cell} ${classes.wide} ${classes.item}`}>
+        <span className={classes.itemType}>{itemTypeLabel(entry.target.type)}</span>
+        <ItemLink item={entry.target} />
       </div>
       <div role="cell" className={`${classes.cell} ${classes.wide}`}>
-        <Group gap={6} wrap="nowrap">
-          <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-            {itemTypeLabel(entry.target.type)}
-          </Text>
-          <ItemLink item={entry.target} />
-        </Group>
-      </div>
-      <div role="cell" className={`${classes.cell} ${classes.wide}`}>
-        <Text
-          className={classes.changes}
-          truncate="end"
+        <div
+          className={`${classes.changes} ${classes.truncate}${summary ? '' : ` ${classes.dimmed}`}`}
           title={summary || undefined}
-          c={summary ? undefined : 'dimmed'}
         >
           {summary || '—'}
-        </Text>
+        </div>
       </div>
     </div>
   );

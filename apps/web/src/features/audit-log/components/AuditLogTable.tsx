@@ -16,7 +16,7 @@ import classes from './AuditLogTable.module.css';
 import { NewEntriesButton } from './NewEntriesButton';
 import { ZoneToggle } from './ZoneToggle';
 import { useAuditEntry } from '../hooks/useAuditEntry';
-import { useZoneMode, zoneName } from '../../../app/time';
+import { useZoneMode, useZoneName } from '../../../app/time';
 
 /** The entry drawer loads when an entry is first opened, not with the list (issue 15's budget). */
 const AuditEntryDrawer = lazy(() =>
@@ -92,7 +92,9 @@ export function AuditLogTable(props: AuditLogTableProps) {
   const [drawerUsed, setDrawerUsed] = useState(false);
   if (openId !== null && !drawerUsed) setDrawerUsed(true);
   const [zone] = useZoneMode();
-  const columns = [`Time (${zoneName(zone)})`, 'Action', 'Who', 'Item', 'Changes'];
+  // The zone's name once the first rows are in (or there are none to wait for).
+  const zoneLabel = useZoneName(zone, !query.isPending);
+  const columns = [`Time (${zoneLabel})`, 'Action', 'Who', 'Item', 'Changes'];
   const neighbour = (step: 1 | -1) => {
     if (open.index < 0) return null;
     const at = open.index + step;
@@ -150,6 +152,7 @@ export function AuditLogTable(props: AuditLogTableProps) {
         onOpen={(e: AuditEntry) => setOpenId(e.id)}
         selectedId={openId}
         height={height}
+        zone={zone}
       />
     );
   }

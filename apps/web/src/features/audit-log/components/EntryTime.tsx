@@ -20,11 +20,12 @@ export function EntryTime({
   const [mode] = useZoneMode();
   const other = mode === 'utc' ? 'local' : 'utc';
   const utc = new Date(iso).toISOString();
+  // The other zone by its offset until the page has asked for its name (see useZoneName).
   return (
     <Text
       component="time"
       dateTime={utc}
-      title={`${formatInstant(iso, other, DATE_TIME_SECONDS_FORMAT)} ${zoneName(other, new Date(iso))}`}
+      title={`${formatInstant(iso, other, DATE_TIME_SECONDS_FORMAT)} ${zoneName(other, new Date(iso), false)}`}
       size="sm"
       {...props}
     >
