@@ -165,6 +165,22 @@ export const ZDatadogDestinationInput = z
   .strict();
 
 /**
+ * An S3 bucket name per AWS's naming rules: 3-63 characters of a-z, 0-9, . and -, a letter or digit at
+ * either end, no two dots in a row, not an IP address (a client may take such a name for a host), and
+ * none of the prefixes and suffixes AWS reserves.
+ */
+export const ZS3BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 characters: a-z, 0-9, . and -)')
+  .refine((s) => !s.includes('..'), 'must be an S3 bucket name: no two dots in a row')
+  .refine((s) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(s), 'must be an S3 bucket name, not an IP address')
+  .refine(
+    (s) =>
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) && !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
+    'must be an S3 bucket name: the prefixes xn--, sthree-, amzn-s3-demo- and the suffixes -s3alias, --ol-s3, .mrap, --x-s3, --table-s3 are reserved',
+  );
+
+/**
  * S3 or an S3-compatible store: one gzip NDJSON object per batch under
  * `<prefix>/account=<id>/stream=<id>/YYYY/MM/DD/HH/<firstSeq>-<lastSeq>.ndjson.gz`, and an hourly,
  * signed, chained digest under `…/digests/YYYY/MM/DD/HH.json`.
@@ -172,12 +188,7 @@ export const ZDatadogDestinationInput = z
 export const ZS3DestinationInput = z
   .object({
     type: z.literal('s3'),
-    bucket: z
-      .string()
-      .regex(
-        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-        'must be an S3 bucket name (3-63 characters: a-z, 0-9, . and -)',
-      ),
+    bucket: ZS3BucketName,
     region: z.string().regex(/^[a-z]{2}(-[a-z0-9]+){1,4}$/, 'must be a region such as eu-west-1'),
     prefix: z
       .string()
