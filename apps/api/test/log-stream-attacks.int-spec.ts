@@ -30,7 +30,7 @@ import { startWorker, type TestWorker } from './support/worker';
  * proxies' error pages do.
  */
 class EchoServer {
-  readonly requests: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+  readonly requests: Array<{ url: string; headers: IncomingHttpHeaders; body: string }> = [];
   status = 400;
   /** When set, the answer is this many dots and then the request's credential header as is (to put it where the 200-character cut falls). */
   rawAt: number | null = null;
@@ -41,9 +41,10 @@ class EchoServer {
 
   async start(): Promise<this> {
     this.server = createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
-      req.resume();
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.requests.push({ url: req.url ?? '', headers: req.headers });
+        this.requests.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8').slice(0, 10_000) });
         const body =
           this.rawAt === null
             ? JSON.stringify({ error: 'bad request', echo: req.headers })
@@ -257,6 +258,27 @@ describe('log stream destinations under attack', () => {
         expect(errorBody(res)?.details?.map((d) => d.path)).toEqual(['body.destination.site']);
       }
       expect(await streamRows(accountId)).toBe(0);
+    });
+
+    it('a name that resolved outward when saved and inward now (DNS rebinding): a test event sent now dials nothing, for Splunk and S3', async () => {
+      // Saved through the app that allows private networks (as if the name had been public then), then
+      // sent through the strict one: the address is checked again when dialled.
+      const { client, api } = await vendor(t);
+      const e = await echo();
+      const port = new URL(e.url).port;
+      const splunkStream = await create(api, { type: 'splunk_hec', url: `https://${host}:${port}`, token: token() });
+      const s3Stream = await create(api, { ...s3({ endpoint: `https://${host}:${port}`, forcePathStyle: true }) });
+      for (const s of [splunkStream, s3Stream]) ok(await api.logStreams.pause({ params: { id: s.id } }), 200);
+      const sameUser = new ApiClient(strict.url);
+      for (const [k, v] of client.cookies) sameUser.cookies.set(k, v);
+      const strictApi = typedClient(sameUser);
+      for (const s of [splunkStream, s3Stream]) {
+        const res = ok(await strictApi.logStreams.testEvent({ params: { id: s.id } }), 200);
+        expect({ type: s.destination.type, ok: res.ok }).toEqual({ type: s.destination.type, ok: false });
+        expect(res.error).toMatch(/private/);
+      }
+      // (This app's own worker allows private networks and may have sent the creation entry before the pause: only test events count.)
+      expect(e.requests.filter((r) => r.url.includes('/test/test_') || r.body.includes('log stream test event'))).toEqual([]);
     });
 
     it('re-pointing an existing stream inward by PATCH is refused the same way, nothing changed', async () => {
