@@ -444,6 +444,9 @@ describe('log stream destinations under attack', () => {
       ['huge token', { type: 'splunk_hec', url: 'https://splunk.example.com', token: 'a'.repeat(100_000) }, 'body.destination.token'],
       ['line break in source', { type: 'splunk_hec', url: 'https://splunk.example.com', token: 'abcdefgh1', source: 'a\nb' }, 'body.destination.source'],
       ['NUL in sourcetype', { type: 'splunk_hec', url: 'https://splunk.example.com', token: 'abcdefgh1', sourcetype: 'a\u0000b' }, 'body.destination.sourcetype'],
+      ['NEL (C1 line break) in source', { type: 'splunk_hec', url: 'https://splunk.example.com', token: 'abcdefgh1', source: 'a\u0085b' }, 'body.destination.source'],
+      ['a C1 control in sourcetype', { type: 'splunk_hec', url: 'https://splunk.example.com', token: 'abcdefgh1', sourcetype: 'a\u009bb' }, 'body.destination.sourcetype'],
+      ['U+2028 line separator in service', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', service: 'a\u2028b' }, 'body.destination.service'],
       ['DEL in service', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', service: 'a\u007fb' }, 'body.destination.service'],
       ['tags not an array', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', tags: 'env:prod' }, 'body.destination.tags'],
       ['51 tags', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, 'body.destination.tags'],
@@ -502,7 +505,7 @@ describe('log stream destinations under attack', () => {
 
     it('a name with control characters or of 10,000 characters: 400 naming body.name', async () => {
       const { api, accountId } = await vendor();
-      for (const name of ['a\u0000b', 'a\rb', 'x'.repeat(10_000)]) {
+      for (const name of ['a\u0000b', 'a\rb', 'a\u0085b', 'a\u2029b', 'x'.repeat(10_000)]) {
         const res = await api.logStreams.create({ body: { name, destination: s3() as never, filter: {}, startPoint: 'now' } });
         expect(res.status).toBe(400);
         expect(errorBody(res)?.details?.map((d) => d.path)).toEqual(['body.name']);
