@@ -43,11 +43,14 @@ export type LogStreamStartPoint = z.infer<typeof ZLogStreamStartPoint>;
 /** The batch format the receiver gets (the JSON body of each webhook request). */
 export const LOG_STREAM_BATCH_FORMAT = 'keyledger-log-stream-batch/1';
 
-/** Whether `s` holds a C0 control character or DEL (line breaks and tabs included), or a space when asked. */
+/**
+ * Whether `s` holds a control character — C0 (line breaks and tabs included), DEL or C1 (NEL among
+ * them) — or a Unicode line or paragraph separator (U+2028, U+2029), or a space when asked.
+ */
 function hasControlCharacter(s: string, orSpace = false): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || (orSpace && c === 0x20)) return true;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (orSpace && c === 0x20)) return true;
   }
   return false;
 }
