@@ -449,6 +449,8 @@ describe('log stream destinations under attack', () => {
       ['U+2028 line separator in service', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', service: 'a\u2028b' }, 'body.destination.service'],
       ['DEL in service', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', service: 'a\u007fb' }, 'body.destination.service'],
       ['tags not an array', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', tags: 'env:prod' }, 'body.destination.tags'],
+      ['a tag posing as another account', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', tags: ['env:prod', `account_id:${randomUUID()}`] }, 'body.destination.tags.1'],
+      ['a tag posing as another stream', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', tags: [`stream_id:${randomUUID()}`] }, 'body.destination.tags.0'],
       ['51 tags', { type: 'datadog', site: 'datadoghq.com', apiKey: 'abcdefgh1', tags: Array.from({ length: 51 }, (_, i) => `t${i}`) }, 'body.destination.tags'],
       ['forcePathStyle a string', s3({ forcePathStyle: 'true' }), 'body.destination.forcePathStyle'],
       ['prefix with ../', s3({ prefix: 'logs/../other' }), 'body.destination.prefix'],
