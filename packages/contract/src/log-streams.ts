@@ -153,7 +153,9 @@ export const ZDatadogSite = z.enum(DATADOG_SITES);
 /** A Datadog tag (`key:value` or `value`): lower case letters, digits and `_-:./`, starting with a letter. */
 const ZDatadogTag = z
   .string()
-  .regex(/^[a-z][a-z0-9_:./-]{0,199}$/, 'must be a Datadog tag: a letter, then a-z, 0-9, _ - : . /');
+  .regex(/^[a-z][a-z0-9_:./-]{0,199}$/, 'must be a Datadog tag: a letter, then a-z, 0-9, _ - : . /')
+  // Keyledger sets these itself: a second one would let a stream pass for another account's or stream's.
+  .refine((s) => !/^(account_id|stream_id)(:|$)/.test(s), 'account_id and stream_id are set by Keyledger');
 
 export const ZDatadogDestinationInput = z
   .object({
