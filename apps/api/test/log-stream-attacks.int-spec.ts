@@ -505,6 +505,19 @@ describe('log stream destinations under attack', () => {
       expect(await headSeq(api)).toBe(before);
     });
 
+    it('__proto__ and constructor keys in a destination: 400, nothing written, no 5xx', async () => {
+      const { client, accountId } = await vendor();
+      for (const raw of [
+        '{"name":"P","destination":{"type":"splunk_hec","url":"https://splunk.example.com","token":"abcdefgh1","__proto__":{"url":"https://127.0.0.1"}},"filter":{},"startPoint":"now"}',
+        '{"name":"P","destination":{"type":"s3","bucket":"audit-logs","region":"eu-west-1","accessKeyId":"AKIA1","secretAccessKey":"x","constructor":{"prototype":{"endpoint":"https://127.0.0.1"}}},"filter":{},"startPoint":"now"}',
+      ]) {
+        const res = await client.post('/api/v1/log-streams', raw);
+        expect(res.status).toBe(400);
+      }
+      expect(await streamRows(accountId)).toBe(0);
+      expect(({} as Record<string, unknown>).url).toBeUndefined();
+    });
+
     it('a name with control characters or of 10,000 characters: 400 naming body.name', async () => {
       const { api, accountId } = await vendor();
       for (const name of ['a\u0000b', 'a\rb', 'a\u0085b', 'a\u2029b', 'x'.repeat(10_000)]) {
