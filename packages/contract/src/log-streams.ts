@@ -43,11 +43,14 @@ export type LogStreamStartPoint = z.infer<typeof ZLogStreamStartPoint>;
 /** The batch format the receiver gets (the JSON body of each webhook request). */
 export const LOG_STREAM_BATCH_FORMAT = 'keyledger-log-stream-batch/1';
 
-/** Whether `s` holds a C0 control character or DEL (line breaks and tabs included), or a space when asked. */
+/**
+ * Whether `s` holds a control character — C0 (line breaks and tabs included), DEL or C1 (NEL among
+ * them) — or a Unicode line or paragraph separator (U+2028, U+2029), or a space when asked.
+ */
 function hasControlCharacter(s: string, orSpace = false): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || (orSpace && c === 0x20)) return true;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (orSpace && c === 0x20)) return true;
   }
   return false;
 }
@@ -150,7 +153,9 @@ export const ZDatadogSite = z.enum(DATADOG_SITES);
 /** A Datadog tag (`key:value` or `value`): lower case letters, digits and `_-:./`, starting with a letter. */
 const ZDatadogTag = z
   .string()
-  .regex(/^[a-z][a-z0-9_:./-]{0,199}$/, 'must be a Datadog tag: a letter, then a-z, 0-9, _ - : . /');
+  .regex(/^[a-z][a-z0-9_:./-]{0,199}$/, 'must be a Datadog tag: a letter, then a-z, 0-9, _ - : . /')
+  // Keyledger sets these itself: a second one would let a stream pass for another account's or stream's.
+  .refine((s) => !/^(account_id|stream_id)(:|$)/.test(s), 'account_id and stream_id are set by Keyledger');
 
 export const ZDatadogDestinationInput = z
   .object({
@@ -165,6 +170,22 @@ export const ZDatadogDestinationInput = z
   .strict();
 
 /**
+ * An S3 bucket name per AWS's naming rules: 3-63 characters of a-z, 0-9, . and -, a letter or digit at
+ * either end, no two dots in a row, not an IP address (a client may take such a name for a host), and
+ * none of the prefixes and suffixes AWS reserves.
+ */
+export const ZS3BucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 characters: a-z, 0-9, . and -)')
+  .refine((s) => !s.includes('..'), 'must be an S3 bucket name: no two dots in a row')
+  .refine((s) => !/^\d{1,3}(\.\d{1,3}){3}$/.test(s), 'must be an S3 bucket name, not an IP address')
+  .refine(
+    (s) =>
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) && !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
+    'must be an S3 bucket name: the prefixes xn--, sthree-, amzn-s3-demo- and the suffixes -s3alias, --ol-s3, .mrap, --x-s3, --table-s3 are reserved',
+  );
+
+/**
  * S3 or an S3-compatible store: one gzip NDJSON object per batch under
  * `<prefix>/account=<id>/stream=<id>/YYYY/MM/DD/HH/<firstSeq>-<lastSeq>.ndjson.gz`, and an hourly,
  * signed, chained digest under `…/digests/YYYY/MM/DD/HH.json`.
@@ -172,12 +193,7 @@ export const ZDatadogDestinationInput = z
 export const ZS3DestinationInput = z
   .object({
     type: z.literal('s3'),
-    bucket: z
-      .string()
-      .regex(
-        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-        'must be an S3 bucket name (3-63 characters: a-z, 0-9, . and -)',
-      ),
+    bucket: ZS3BucketName,
     region: z.string().regex(/^[a-z]{2}(-[a-z0-9]+){1,4}$/, 'must be a region such as eu-west-1'),
     prefix: z
       .string()

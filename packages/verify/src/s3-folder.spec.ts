@@ -148,6 +148,97 @@ describe('verifyS3Folder', () => {
   });
 });
 
+describe('verifyS3Folder against a forger', () => {
+  const dirs: string[] = [];
+  const make = () => {
+    const d = folder();
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const hour10 = `2026/01/01/10/${pad(9)}-${pad(12)}.ndjson.gz`;
+
+  /** Rewrites entries 9..12 (hour 10) with other content and hashes recomputed from entry 8's: a chain that still holds together. */
+  function forgeHour10(dir: string) {
+    const entries = chain(12);
+    let prev = entries[7]!.hash;
+    const lines = gunzipSync(readFileSync(join(dir, hour10)))
+      .toString()
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const { id, hash: _h, prevHash: _p, keyledger, ...e } = JSON.parse(l) as ChainedEntry & { id: string; hash: string; prevHash: string; keyledger: StreamBatchHead };
+        const forged = { ...e, target: { ...(e.target as object), label: 'Forged' } } as ChainedEntry;
+        const hash = entryHash(forged, prev);
+        const out = { ...forged, id, hash, prevHash: prev, keyledger: { ...keyledger, prevHash: keyledger.firstSeq === e.seq ? prev : keyledger.prevHash } };
+        prev = hash;
+        return JSON.stringify(out);
+      });
+    writeFileSync(join(dir, hour10), gzipSync(`${lines.join('\n')}\n`));
+  }
+
+  it('the last hour forged and its digest removed: broken (the digest before it is final)', async () => {
+    const dir = make();
+    forgeHour10(dir);
+    rmSync(join(dir, 'digests/2026/01/01/10.json'));
+    const r = await verifyS3Folder(dir, keys.publicKey);
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/final, yet no digest of a later hour|the digest of its hour is missing/);
+    // Even asked only up to what the final digest covers, the object in no digest is named.
+    expect(await verifyS3Folder(dir, keys.publicKey, { fromSeq: 1, toSeq: 8 })).toMatchObject({ ok: false });
+  });
+
+  it('every digest removed: broken, not a folder of unlisted objects', async () => {
+    const dir = make();
+    rmSync(join(dir, 'digests'), { recursive: true });
+    const r = await verifyS3Folder(dir, keys.publicKey);
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/no digest at all/);
+  });
+
+  it('the last hour truncated (its objects and digest removed): broken', async () => {
+    const dir = make();
+    rmSync(join(dir, 'digests/2026/01/01/10.json'));
+    rmSync(join(dir, hour10));
+    const r = await verifyS3Folder(dir, keys.publicKey);
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/final, yet no digest of a later hour/);
+    expect(await verifyS3Folder(dir, keys.publicKey, { fromSeq: 1, toSeq: 8 })).toMatchObject({ ok: true, lastSeq: 8 });
+  });
+
+  it('a forged digest (another key), a reordered object and a duplicated object', async () => {
+    let dir = make();
+    const other = generateKeyPairSync('ed25519');
+    const d10 = join(dir, 'digests/2026/01/01/10.json');
+    const { signature: _s, ...rest } = JSON.parse(readFileSync(d10, 'utf8')) as S3Digest;
+    forgeHour10(dir);
+    const body = readFileSync(join(dir, hour10));
+    const forged = { ...rest, objects: rest.objects.map((o) => ({ ...o, sha256: sha(body), bytes: body.length })) };
+    writeFileSync(d10, JSON.stringify({ ...forged, signature: sign(null, Buffer.from(canonicalJson(forged)), other.privateKey).toString('base64') }));
+    let r = await verifyS3Folder(dir, keys.publicKey);
+    expect(r).toMatchObject({ ok: false });
+    expect(r.reason).toMatch(/invalid signature/);
+
+    dir = make();
+    const lines = gunzipSync(readFileSync(join(dir, hour10))).toString().trim().split('\n');
+    writeFileSync(join(dir, hour10), gzipSync(`${[lines[1], lines[0], ...lines.slice(2)].join('\n')}\n`));
+    r = await verifyS3Folder(dir, keys.publicKey);
+    expect(r.ok).toBe(false);
+
+    // A copy of a listed object under another name in a final hour: named; in the open hour: reported, its entries duplicates of the same content.
+    dir = make();
+    writeFileSync(join(dir, `2026/01/01/09/${pad(5)}-${pad(8)}-copy.ndjson.gz`), readFileSync(join(dir, `2026/01/01/09/${pad(5)}-${pad(8)}.ndjson.gz`)));
+    r = await verifyS3Folder(dir, keys.publicKey);
+    expect(r.ok).toBe(false);
+    expect(r.reason).toMatch(/is not in its hour's final digest/);
+    dir = make();
+    writeFileSync(join(dir, `2026/01/01/10/${pad(9)}-${pad(12)}-copy.ndjson.gz`), readFileSync(join(dir, hour10)));
+    r = await verifyS3Folder(dir, keys.publicKey, { fromSeq: 1, toSeq: 12 });
+    expect(r).toMatchObject({ ok: true, duplicates: 4 });
+    expect(r.unlistedObjects).toEqual([`2026/01/01/10/${pad(9)}-${pad(12)}-copy.ndjson.gz`]);
+  });
+});
+
 describe('parseReceived', () => {
   const [e1, e2] = chain(2);
   const head: StreamBatchHead = { format: 'keyledger-log-stream-batch/1', streamId: STREAM, accountId: ACCOUNT, batchId: 'b1', firstSeq: 1, lastSeq: 2, prevHash: GENESIS_HASH, filtered: false, checkpoint: null };

@@ -115,6 +115,19 @@ export async function verifyS3Folder(
     for (const o of d.objects) listed.set(tail(o.key, 5), { sha256: o.sha256, hour: d.hour, firstSeq: o.firstSeq });
   });
 
+  // The tail: only the newest objects may be in no digest yet (the current hour's digest is rewritten
+  // now and then). A digest is final only once a batch of a later hour was written, and that batch's
+  // hour gets its digest in the same send: so when the last digest is final, or there is none at all,
+  // the digests after it were removed, and the objects after it could be anything.
+  const last = digests[digests.length - 1];
+  const lastHour = last ? Date.parse(last.d.hour) : NaN;
+  const tailOpen = last !== undefined && !last.d.complete;
+  if (last?.d.complete && !(options.toSeq !== undefined && last.d.lastSeq !== null && options.toSeq <= last.d.lastSeq))
+    v.breakAt(
+      (last.d.lastSeq ?? 0) + 1,
+      `the digest ${last.file} is final, yet no digest of a later hour is in the folder: it was removed`,
+    );
+
   // The objects: each read once (SHA-256 and entries in the same pass), a line at a time.
   const present = new Set<string>();
   const unlisted: string[] = [];
@@ -151,6 +164,9 @@ export async function verifyS3Folder(
       const hour = /(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/[^/]+$/.exec(file);
       const hourIso = hour ? new Date(Date.UTC(+hour[1]!, +hour[2]! - 1, +hour[3]!, +hour[4]!)).toISOString() : '';
       if (finalHours.has(hourIso)) v.breakAt(firstSeq, `the object ${file} is not in its hour's final digest`);
+      else if (!last) v.breakAt(firstSeq, `the object ${file} is in no digest: the folder holds no digest at all`);
+      else if (!tailOpen && Date.parse(hourIso) > lastHour)
+        v.breakAt(firstSeq, `the object ${file} is in no digest: the digest of its hour is missing`);
       else unlisted.push(file);
     }
   }

@@ -66,6 +66,8 @@ export class DatadogSender implements DestinationSender {
         url,
         { 'content-type': 'application/json', 'dd-api-key': target.secret },
         `[${chunk.join(',')}]`,
+        undefined,
+        [target.secret],
       );
       if (!last.ok) break;
     }

@@ -24,6 +24,29 @@ export type AnswerCheck = (status: number, body: string) => string | null;
 
 const is2xx: AnswerCheck = (status) => (status >= 200 && status < 300 ? null : '');
 
+const REDACTED = '[redacted]';
+
+/**
+ * `text` with every secret in it (as is, JSON-escaped or URL-encoded) replaced by [redacted]: an answer
+ * that echoes the request's headers (a proxy's error page, a debugging endpoint) must not put the HEC
+ * token or API key into the stream's health, attempts or test result, which others read.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)])) {
+      out = out.split(form).join(REDACTED);
+    }
+  }
+  return out;
+}
+
+/** A result whose error text holds none of `secrets`. */
+export function redactResult(r: SendResult, secrets: readonly string[]): SendResult {
+  return r.error === null ? r : { ...r, error: redactSecrets(r.error, secrets) };
+}
+
 /**
  * The one HTTPS path of every HTTP destination (webhook, Splunk HEC, Datadog, and the S3 client's
  * request handler): one kept-alive agent that trusts the usual certificate authorities plus
@@ -69,6 +92,7 @@ export class DestinationHttp implements OnApplicationShutdown {
     headers: Record<string, string | number>,
     body: string | Buffer,
     check: AnswerCheck = is2xx,
+    secrets: readonly string[] = [],
   ): Promise<SendResult> {
     const started = Date.now();
     const done = (r: Omit<SendResult, 'durationMs'>): SendResult => ({
@@ -113,7 +137,8 @@ export class DestinationHttp implements OnApplicationShutdown {
             const text = Buffer.concat(chunks).toString('utf8');
             const why = check(status, text);
             const ok = why === null;
-            const shown = (why || text).slice(0, ERROR_BODY_CHARS);
+            // Redacted before it is cut: a secret cut in two would otherwise leave its first part.
+            const shown = redactSecrets(why || text, secrets).slice(0, ERROR_BODY_CHARS);
             resolve(
               done({
                 ok,
@@ -133,13 +158,13 @@ export class DestinationHttp implements OnApplicationShutdown {
           });
           res.on('end', finish);
           res.on('error', (err) =>
-            resolve(done({ ok: false, statusCode: res.statusCode ?? null, error: err.message })),
+            resolve(done({ ok: false, statusCode: res.statusCode ?? null, error: redactSecrets(err.message, secrets).slice(0, 500) })),
           );
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${limit} ms`)));
       req.on('error', (err) =>
-        resolve(done({ ok: false, statusCode: null, error: err.message.slice(0, 500) })),
+        resolve(done({ ok: false, statusCode: null, error: redactSecrets(err.message, secrets).slice(0, 500) })),
       );
       req.end(body);
     });

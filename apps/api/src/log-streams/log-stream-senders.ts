@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type LogStreamDestinationType } from '@keyledger/contract';
 import { DatadogSender } from './datadog.sender';
+import { redactResult } from './destination-http';
 import { LogStreamS3Repository } from './log-stream-s3.repository';
 import { S3Sender } from './s3.sender';
 import { type DestinationSender } from './senders';
@@ -19,10 +20,14 @@ export class LogStreamSenders {
     );
   }
 
+  /** The type's sender; whatever it reports has the stream's secret redacted (its health, attempts and test result are shown). */
   for(type: LogStreamDestinationType): DestinationSender {
     const sender = this.byType.get(type);
     if (!sender) throw new Error(`no sender for destination type ${type}`);
-    return sender;
+    return {
+      type: sender.type,
+      send: async (target, batch) => redactResult(await sender.send(target, batch), [target.secret]),
+    };
   }
 }
 

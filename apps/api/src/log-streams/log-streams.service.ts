@@ -56,6 +56,20 @@ function destinationWhere(type: LogStreamDestinationType, config: DestinationCon
 }
 const REDACTED = '[redacted]';
 
+/**
+ * Where a destination sends its secret in clear (Splunk HEC: `Authorization: Splunk <token>` to the
+ * URL's origin), or null when the secret never leaves (a webhook signs with it; S3 signs with it; a
+ * Datadog key only goes to Datadog's own sites).
+ */
+function secretSentTo(type: LogStreamDestinationType, config: Record<string, unknown>): string | null {
+  if (type !== 'splunk_hec' || typeof config.url !== 'string') return null;
+  try {
+    return new URL(config.url).origin;
+  } catch {
+    return null;
+  }
+}
+
 /** Settings > Log streams: every change in a transaction of its own, with its audit entry (secrets redacted). */
 @Injectable()
 export class LogStreamsService {
@@ -184,6 +198,14 @@ export class LogStreamsService {
         }
         const config = splitDestination(whole.data).config;
         const after = config as unknown as Record<string, unknown>;
+        // A secret sent as is (the HEC token in Authorization) goes only where it was given for: pointing
+        // the stream at another host without a new one would hand the stored token to that host.
+        const movedTo = secretSentTo(type, after);
+        if (movedTo && movedTo !== secretSentTo(type, before) && typeof patch[secretName] !== 'string') {
+          const path = `body.destination.${secretName}`;
+          const message = `a new ${secretName} is needed to send to another host (the stored one is not sent to ${movedTo})`;
+          throw badRequest(`${path}: ${message}`, [{ path, message }]);
+        }
         for (const key of DESTINATION_SETTINGS[type]) {
           if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
             changes.push({ field: `destination.${key}`, before: auditValue(before[key]), after: auditValue(after[key]) });

@@ -71,6 +71,7 @@ export class SplunkHecSender implements DestinationSender {
       { 'content-type': 'application/json', authorization: `Splunk ${target.secret}` },
       body,
       hecAnswer,
+      [target.secret],
     );
   }
 }
