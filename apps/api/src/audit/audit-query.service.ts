@@ -113,33 +113,10 @@ export class AuditQueryService {
   }
 
   /**
-   * Entries of one account after `afterSeq` (through `toSeq` when given) matching `filter`, in seq order,
-   * as the API returns them: what a log stream delivers next. The account is given (the worker has no principal).
-   */
-  async entriesAfter(
-    accountId: string,
-    filter: ResolvedAuditFilter,
-    afterSeq: number,
-    limit: number,
-    toSeq?: number,
-  ): Promise<AuditEntry[]> {
-    const { where, params } = entryConditions(accountId, filter);
-    params.push(afterSeq);
-    where.push(`e.seq > $${params.length}`);
-    if (toSeq !== undefined) {
-      params.push(toSeq);
-      where.push(`e.seq <= $${params.length}`);
-    }
-    const rows: AuditEntryRow[] = await this.txHost.tx.query(
-      `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${limit | 0}`,
-      params,
-    );
-    return rows.map(toAuditEntry);
-  }
-
-  /**
-   * entriesAfter's entries as JSON text made by PostgreSQL (AUDIT_ENTRY_JSON), with the seq and
-   * prevHash a log stream batch needs: no row decoding nor re-encoding in Node.
+   * Entries of one account after `afterSeq` (through `toSeq` when given) matching `filter`, in seq order:
+   * what a log stream delivers next (the account is given: the worker has no principal). Each as JSON text
+   * made by PostgreSQL (AUDIT_ENTRY_JSON, the value GET /audit-log returns), with the few fields a batch and
+   * its senders read beside it: no row decoding nor re-encoding in Node.
    */
   async entriesJsonAfter(
     accountId: string,

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { createHash } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { LOG_STREAM_S3_DIGEST_FORMAT } from '@keyledger/contract';
-import { canonicalJson, type Checkpoint } from '@keyledger/verify';
-import { sign } from 'node:crypto';
+import { canonicalJson, type Checkpoint, type S3Digest as VerifiedS3Digest } from '@keyledger/verify';
 import { ENV, type Env } from '../config/env';
 import { SigningKeyService } from '../integrity/signing-key.service';
 import { type S3Config } from './destinations';
@@ -48,22 +47,8 @@ export function digestKey(base: string, hour: Date): string {
   return `${base}/digests/${hourPath(hour)}.json`;
 }
 
-/** The digest as written (its `signature` is Ed25519 over the canonical JSON of everything else). */
-export interface S3Digest {
-  format: typeof LOG_STREAM_S3_DIGEST_FORMAT;
-  accountId: string;
-  streamId: string;
-  hour: string;
-  complete: boolean;
-  writtenAt: string;
-  objects: Array<{ key: string; sha256: string; bytes: number; firstSeq: number; lastSeq: number; entries: number }>;
-  firstSeq: number | null;
-  lastSeq: number | null;
-  checkpoint: Checkpoint | null;
-  previousDigest: { key: string; sha256: string; hour: string } | null;
-  keyId: string;
-  signature?: string;
-}
+/** The digest as written (its `signature` is Ed25519 over the canonical JSON of everything else): the verifier's type. */
+export type S3Digest = Omit<VerifiedS3Digest, 'format' | 'signature'> & { format: typeof LOG_STREAM_S3_DIGEST_FORMAT; signature?: string };
 
 class S3Failure extends Error {
   constructor(
