@@ -131,6 +131,17 @@ describe('verifyS3Folder', () => {
     expect(r.reason).toMatch(/is not in its hour's final digest/);
   });
 
+  it('every object removed, the digests kept: broken at the first listed entry, not an error (the single-object folder of a quick stream)', async () => {
+    const dir = make();
+    rmSync(join(dir, '2026'), { recursive: true });
+    for (const options of [{ fromSeq: 1, toSeq: 12 }, {}]) {
+      const r = await verifyS3Folder(dir, keys.publicKey, options);
+      expect(r).toMatchObject({ ok: false, firstBrokenSeq: 1, objects: 0 });
+    }
+    // An empty folder is still no log stream folder at all.
+    await expect(verifyS3Folder(mkdtempSync(join(tmpdir(), 'kl-s3-empty-')), keys.publicKey)).rejects.toThrow(/holds no log stream objects/);
+  });
+
   it("names a changed digest (signature, chain) and a missing hour's digest", async () => {
     let dir = make();
     const d9 = join(dir, 'digests/2026/01/01/09.json');

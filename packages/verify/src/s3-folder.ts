@@ -77,7 +77,8 @@ export async function verifyS3Folder(
   const files = (await walk(dir)).map((p) => relative(dir, p).split(sep).join('/')).sort();
   const objectFiles = files.filter((f) => f.endsWith('.ndjson.gz'));
   const digestFiles = files.filter((f) => /(^|\/)digests\/\d{4}\/\d{2}\/\d{2}\/\d{2}\.json$/.test(f));
-  if (objectFiles.length === 0) throw new Error(`${dir} holds no log stream objects (*.ndjson.gz)`);
+  // Nothing at all is not a log stream folder; digests without their objects are (the objects are missing).
+  if (objectFiles.length === 0 && digestFiles.length === 0) throw new Error(`${dir} holds no log stream objects (*.ndjson.gz) nor digests`);
   const v = new StreamVerifier(publicKey, options);
 
   // The digests: signed, chained, in hour order.
