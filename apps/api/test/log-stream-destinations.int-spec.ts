@@ -7,6 +7,7 @@
  * receiver holds exactly the expected seq range, in order, no gap, and the verifier passes.
  */
 import { type AuditEntry, type LogStreamHealth } from '@keyledger/contract';
+import { type EntryJson } from '../src/audit/audit-entry.mapper';
 import { QueueEvents } from 'bullmq';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -369,18 +370,21 @@ describe('log stream destinations', () => {
       const http = new DestinationHttp(env);
       const sender = new DatadogSender(http, env);
       const streamId = randomUUID();
-      const entries = range(1, 2500).map((seq) => ({
-        id: randomUUID(), seq, accountId: streamId, occurredAt: new Date().toISOString(), action: 'product_created',
-        actor: { type: 'system', id: null, name: 'x', email: null }, target: { type: 'product', id: randomUUID(), label: 'p'.repeat(3000) },
-        links: [], changes: [], context: { requestId: null, ip: null, userAgent: null, source: 'system' }, prevHash: '0'.repeat(64), hash: '1'.repeat(64),
-      })) as unknown as AuditEntry[];
+      const entries: EntryJson[] = range(1, 2500).map((seq) => {
+        const entry = {
+          id: randomUUID(), seq, accountId: streamId, occurredAt: new Date().toISOString(), action: 'product_created',
+          actor: { type: 'system', id: null, name: 'x', email: null }, target: { type: 'product', id: randomUUID(), label: 'p'.repeat(3000) },
+          links: [], changes: [], context: { requestId: null, ip: null, userAgent: null, source: 'system' }, prevHash: '0'.repeat(64), hash: '1'.repeat(64),
+        };
+        return { seq, prevHash: entry.prevHash, json: JSON.stringify(entry), occurredAt: entry.occurredAt, action: entry.action, actorName: 'x', targetType: 'product', targetLabel: entry.target.label };
+      });
       const before = datadog.requests;
       const res = await sender.send(
         { streamId, accountId: streamId, config: { site: 'datadoghq.com' }, secret: DD_API_KEY },
         {
           head: { format: 'keyledger-log-stream-batch/1', streamId, accountId: streamId, batchId: 'b', firstSeq: 1, lastSeq: 2500, prevHash: '0'.repeat(64), filtered: false, checkpoint: null },
           entries,
-          entryJson: entries.map((e) => JSON.stringify(e)),
+          entryJson: entries.map((e) => e.json),
         },
       );
       http.onApplicationShutdown();
