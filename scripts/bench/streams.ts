@@ -11,7 +11,7 @@
  *        matched by the request id the API answers with and records in the entry) to the moment its
  *        batch was received; p99. Also from its occurredAt (the request's start).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ApiClient } from '../../apps/api/test/support/client';
+import { selfSignedCertificate } from '../../apps/api/test/support/https-receiver';
 import { BENCH_DB, dbUrl, LARGE_ACCOUNT } from './seed';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { sealSecrets, parseSecretsKey } = require('../../apps/api/dist/log-streams/secret-box') as {
@@ -143,36 +144,6 @@ class Receiver {
   }
 }
 
-function certificate(dir: string) {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=bench receiver',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return {
-    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    caFile: join(dir, 'cert.pem'),
-  };
-}
 
 /** The settings both the worker and (P12) the API run with. */
 function streamSettings(
@@ -261,7 +232,7 @@ export async function measureP11(
   const url = dbUrl(BENCH_DB);
   await migrate(url);
   const dir = mkdtempSync(join(tmpdir(), 'keyledger-bench-p11-'));
-  const tls = certificate(dir);
+  const tls = selfSignedCertificate(dir);
   const receiver = await new Receiver(tls).start();
   const db = new Client({ connectionString: url, application_name: 'bench-p11' });
   await db.connect();
@@ -386,7 +357,7 @@ export async function measureP12(
   await admin.end();
   const url = dbUrl(P12_DB);
   const dir = mkdtempSync(join(tmpdir(), 'keyledger-bench-p12-'));
-  const tls = certificate(dir);
+  const tls = selfSignedCertificate(dir);
   const receivers: Receiver[] = [];
   const prefix = `kl-bench-p12-${randomUUID().slice(0, 8)}`;
   const settings = streamSettings(url, dir, tls.caFile, prefix, {
