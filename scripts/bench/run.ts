@@ -16,12 +16,8 @@ import { BENCH_DB, BENCH_DB_SMALL, dbUrl, LARGE_ACCOUNT } from './seed';
 import { measureP11, measureP12 } from './streams';
 /* eslint-disable @typescript-eslint/no-require-imports */
 // The compiled API (npm run bench builds it first): the very SQL the service runs.
-const { entryConditions } = require('../../apps/api/dist/audit/audit-query.service') as {
-  entryConditions: (accountId: string, f: ResolvedAuditFilter) => { where: string[]; params: unknown[] };
-};
-const { AUDIT_ENTRY_COLUMNS } = require('../../apps/api/dist/audit/audit-entry.mapper') as { AUDIT_ENTRY_COLUMNS: string };
+const { AuditStore } = require('../../apps/api/dist/audit/audit.store') as typeof import('../../apps/api/src/audit/audit.store');
 const { runFullVerification } = require('../../apps/api/dist/integrity/full-verification') as typeof import('../../apps/api/src/integrity/full-verification');
-const { AuditChainRepository } = require('../../apps/api/dist/audit/audit-chain.repository') as typeof import('../../apps/api/src/audit/audit-chain.repository');
 const { migrate } = require('../../apps/api/dist/database/data-source') as { migrate: (url: string) => Promise<string[]> };
 const { inlineParams } = require('../../apps/api/dist/exports/copy-rows') as { inlineParams: (sql: string, params: readonly unknown[]) => string };
 const { enterAccountForSession, TENANT_READ_SESSION_OPTIONS, ACCOUNT_SETTING, TENANT_ROLE } = require('../../apps/api/dist/database/tenant-scope') as typeof import('../../apps/api/src/database/tenant-scope');
@@ -175,24 +171,19 @@ function wallRows(id: string, what: string, { owner, wall, switching, transactio
   return rowsOut;
 }
 
-/** GET /audit-log's query (AuditQueryService.list) for a filter and optional cursor. */
+/** The audit store's statements, built here and run (or explained) on the bench's own clients. */
+const statements = new AuditStore(() => Promise.reject(new Error('statements only: run them on a bench client')));
+
+/** GET /audit-log's query (AuditQueryService.list → AuditStore.listStatement) for a filter and optional cursor. */
 function listSql(f: ResolvedAuditFilter, limit = 50, cursorSeq?: number): [string, unknown[]] {
-  const { where, params } = entryConditions(LARGE_ACCOUNT, f);
-  if (cursorSeq !== undefined) {
-    params.push(cursorSeq);
-    where.push(`e.seq < $${params.length}`);
-  }
-  params.push(limit + 1);
-  return [`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT $${params.length}`, params];
+  const { sql, params } = statements.listStatement(LARGE_ACCOUNT, f, limit, cursorSeq);
+  return [sql, params];
 }
 
-/** /licenses/:id/audit-log's query (AuditQueryService.itemHistory, related = true). */
+/** /licenses/:id/audit-log's query (AuditQueryService.itemHistory → AuditStore.historyStatement, related = true). */
 function historySql(licenseId: string, limit = 50): [string, unknown[]] {
-  return [
-    `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entry_links l JOIN audit_entries e ON e.account_id = l.account_id AND e.seq = l.seq
-      WHERE l.account_id = $1 AND l.item_type = $2 AND l.item_id = $3 ORDER BY l.seq DESC LIMIT $4`,
-    [LARGE_ACCOUNT, 'license', licenseId, limit + 1],
-  ];
+  const { sql, params } = statements.historyStatement(LARGE_ACCOUNT, 'license', licenseId, { related: true, limit });
+  return [sql, params];
 }
 
 async function connect(db: string) {
@@ -378,7 +369,7 @@ async function p8() {
  */
 async function p10(big: Client, tenant: Client) {
   await migrate(dbUrl(BENCH_DB));
-  const owner = new AuditChainRepository(async (sql, params) => (await big.query(sql, params)).rows);
+  const owner = new AuditStore(async (sql, params) => (await big.query(sql, params)).rows);
   if (!verifiedLarge) {
     const head = await owner.head(LARGE_ACCOUNT);
     verifiedLarge = { seq: head!.seq, hash: head!.hash!, checkpointSeq: null, entries: 0 };
@@ -386,7 +377,7 @@ async function p10(big: Client, tenant: Client) {
   await owner.saveVerified(LARGE_ACCOUNT, verifiedLarge);
   // As the API reads it: on a tenant-reads connection in the account.
   await tenant.query(enterAccountForSession(LARGE_ACCOUNT));
-  const repo = new AuditChainRepository(async (sql, params) => (await tenant.query(sql, params)).rows);
+  const repo = new AuditStore(async (sql, params) => (await tenant.query(sql, params)).rows);
   const read = async () => {
     const { status } = await repo.statusView(LARGE_ACCOUNT);
     if (!status) throw new Error('no stored status');
@@ -427,8 +418,8 @@ function runExport(db: string, format: string, file: string, filter: ExportFilte
 
 /** The baseline: psql's \copy of the same SELECT (the entry columns, the same WHERE, seq order) to a CSV file. */
 function psqlCopy(db: string, file: string, filter: ExportFilter = {}) {
-  const { where, params } = entryConditions(LARGE_ACCOUNT, filter.from ? { from: new Date(filter.from) } : {});
-  const sql = `\\copy (${inlineParams(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq ASC`, params)}) TO '${file}' csv`;
+  const { rows } = statements.exportStatements(LARGE_ACCOUNT, filter.from ? { from: new Date(filter.from) } : {}, Number.MAX_SAFE_INTEGER);
+  const sql = `\\copy (${inlineParams(rows.sql, rows.params)}) TO '${file}' csv`;
   const t = process.hrtime.bigint();
   const r = spawnSync('psql', [dbUrl(db), '-X', '-q', '-c', sql], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);

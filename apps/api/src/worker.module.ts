@@ -4,6 +4,7 @@ import { ContextModule } from './common/context.module';
 import { ConfigModule } from './config/config.module';
 import { type Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
+import { AuditStoreModule } from './audit/audit-store.module';
 import { AuditExportProcessor } from './exports/audit-export.processor';
 import { AuditExportRetentionScheduler } from './exports/audit-export.retention';
 import { AuditExportsWorkerModule } from './exports/audit-exports-worker.module';
@@ -55,6 +56,7 @@ export class WorkerModule {
         ConfigModule.forRoot(env),
         DatabaseModule,
         ContextModule,
+        AuditStoreModule,
         BullRootModule,
         BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
         AuditExportsWorkerModule,

@@ -4,6 +4,7 @@ import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { randomBytes } from 'node:crypto';
 import { type Account as AccountDto } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
+import { AuditStore } from '../audit/audit.store';
 import { uuidv7 } from '../common/ids';
 import { Account } from './account.entity';
 
@@ -24,7 +25,10 @@ export function toAccountDto(a: Account): AccountDto {
 
 @Injectable()
 export class AccountsService {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly store: AuditStore,
+  ) {}
 
   /** A new tenant with an empty audit chain. Call inside a transaction. */
   async create(name: string): Promise<Account> {
@@ -32,10 +36,7 @@ export class AccountsService {
     let slug = slugify(name);
     if (await repo.exists({ where: { slug } })) slug = `${slug}-${randomBytes(3).toString('hex')}`;
     const account = await repo.save(repo.create({ id: uuidv7(), name, slug }));
-    await this.txHost.tx.query('INSERT INTO audit_heads (account_id, last_seq, last_hash) VALUES ($1, 0, $2)', [
-      account.id,
-      GENESIS_HASH,
-    ]);
+    await this.store.createHead(account.id, GENESIS_HASH);
     return account;
   }
 

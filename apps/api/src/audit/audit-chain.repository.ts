@@ -117,7 +117,7 @@ export interface NewRun {
 }
 
 export class AuditChainRepository {
-  constructor(private readonly query: Query) {}
+  constructor(protected readonly query: Query) {}
 
   /** Sealed entries of one account with seq > afterSeq (and ≤ toSeq when given), in seq order. */
   chainBatch(

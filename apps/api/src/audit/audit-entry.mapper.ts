@@ -24,10 +24,6 @@ export interface AuditEntryRow {
   prev_hash: string;
 }
 
-export const AUDIT_ENTRY_COLUMNS =
-  'e.account_id, e.seq, e.id, e.occurred_at, e.action, e.actor_type, e.actor_id, e.actor_name, e.actor_email, ' +
-  'e.target_type, e.target_id, e.target_label, e.links, e.changes, e.request_id, e.ip, e.user_agent, e.source, e.hash, e.prev_hash';
-
 export function toAuditEntry(r: AuditEntryRow): AuditEntry {
   return {
     id: r.id,
@@ -57,22 +53,3 @@ export interface EntryJson {
   targetType: string | null;
   targetLabel: string | null;
 }
-
-/** A JSON string literal of a text column, or null (to_json escapes as JSON.stringify does). */
-const jsonText = (column: string) => `COALESCE(to_json(${column})::text, 'null')`;
-
-/**
- * An entry as JSON text, built by PostgreSQL: the same value (same keys, same order) as
- * `JSON.stringify(toAuditEntry(row))`, without decoding the row and encoding it again in Node
- * (log stream batches: a third of the worker's CPU). `links` is jsonb's own text (a space after
- * each `:` and `,`), `changes` the stored json text; parsed, every field is equal (held by
- * test/log-stream-faults.int-spec.ts against GET /audit-log).
- */
-export const AUDIT_ENTRY_JSON =
-  `'{"id":"' || e.id || '","seq":' || e.seq || ',"accountId":"' || e.account_id || '","occurredAt":"' || ` +
-  `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '","action":' || ${jsonText('e.action')} || ` +
-  `',"actor":{"type":' || ${jsonText('e.actor_type')} || ',"id":' || ${jsonText('e.actor_id')} || ',"name":' || ${jsonText('e.actor_name')} || ` +
-  `',"email":' || ${jsonText('e.actor_email')} || '},"target":{"type":' || ${jsonText('e.target_type')} || ',"id":"' || e.target_id || ` +
-  `'","label":' || ${jsonText('e.target_label')} || '},"links":' || e.links::text || ',"changes":' || e.changes::text || ` +
-  `',"context":{"requestId":' || ${jsonText('e.request_id')} || ',"ip":' || ${jsonText('e.ip')} || ',"userAgent":' || ${jsonText('e.user_agent')} || ` +
-  `',"source":' || ${jsonText('e.source')} || '},"prevHash":"' || e.prev_hash || '","hash":"' || e.hash || '"}'`;

@@ -4,12 +4,14 @@ import { AuditInterceptor } from './audit.interceptor';
 import { AuditLogController } from './audit-log.controller';
 import { AuditQueryService } from './audit-query.service';
 import { AuditService } from './audit.service';
+import { AuditStoreModule } from './audit-store.module';
 import { AuditedExecutor } from './audited-executor';
 import { RateLimiter } from '../auth/rate-limiter.service';
 import { SecurityEvents } from './security-events.service';
 
 @Global()
 @Module({
+  imports: [AuditStoreModule],
   controllers: [AuditLogController],
   providers: [
     AuditService,
@@ -19,6 +21,6 @@ import { SecurityEvents } from './security-events.service';
     SecurityEvents,
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [AuditService, AuditQueryService, AuditedExecutor, RateLimiter, SecurityEvents],
+  exports: [AuditStoreModule, AuditService, AuditQueryService, AuditedExecutor, RateLimiter, SecurityEvents],
 })
 export class AuditModule {}

@@ -13,6 +13,7 @@ import {
 import { uuidv7 } from '../common/ids';
 import { currentRequestId, now } from '../common/request-context';
 import { entryHash } from '@keyledger/verify';
+import { AuditStore } from './audit.store';
 
 export interface RecordInput {
   accountId: string;
@@ -59,7 +60,10 @@ function searchText(e: Pick<AuditEntry, 'action' | 'actor' | 'target' | 'links' 
  */
 @Injectable()
 export class AuditService {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly store: AuditStore,
+  ) {}
 
   async record(input: RecordInput): Promise<AuditEntry> {
     const em = this.txHost.tx;
@@ -68,12 +72,7 @@ export class AuditService {
     }
     // Taking the account's head row lock orders this account's writers: seq is gap-free, and the
     // lock is held until COMMIT, so seq order is commit order.
-    const head: Array<{ last_seq: string; last_hash: string; last_occurred_at: Date | null }> = await em.query(
-      `WITH head AS (UPDATE audit_heads SET last_seq = last_seq + 1 WHERE account_id = $1 RETURNING last_seq, last_hash, last_occurred_at)
-       SELECT last_seq, last_hash, last_occurred_at FROM head`,
-      [input.accountId],
-    );
-    const row = head[0];
+    const row = await this.store.reserveSeq(input.accountId);
     if (!row) throw new Error(`Account ${input.accountId} has no audit head`);
 
     const seen = new Set<string>();
@@ -98,46 +97,8 @@ export class AuditService {
         source: input.context?.source ?? 'system',
       },
     };
-    const hash = entryHash(entry, row.last_hash);
-    await em.query(
-      `WITH entry AS (
-         INSERT INTO audit_entries (account_id, seq, id, occurred_at, action, actor_type, actor_id, actor_name,
-           actor_email, target_type, target_id, target_label, links, changes, request_id, ip, user_agent, source,
-           search_text, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-         RETURNING account_id, seq
-       ), link_rows AS (
-         INSERT INTO audit_entry_links (account_id, item_type, item_id, seq, is_target)
-         SELECT entry.account_id, l.type, l.id::uuid, entry.seq, (l.type = $10 AND l.id::uuid = $11)
-         FROM entry, jsonb_to_recordset($13::jsonb) AS l(type text, id text)
-       )
-       UPDATE audit_heads SET last_hash = $21, last_occurred_at = GREATEST(last_occurred_at, $4::timestamptz),
-         time_ordered = time_ordered AND (last_occurred_at IS NULL OR $4::timestamptz >= last_occurred_at)
-       WHERE account_id = $1`,
-      [
-        entry.accountId,
-        entry.seq,
-        entry.id,
-        entry.occurredAt,
-        entry.action,
-        entry.actor.type,
-        entry.actor.id,
-        entry.actor.name,
-        entry.actor.email,
-        entry.target.type,
-        entry.target.id,
-        entry.target.label,
-        JSON.stringify(entry.links),
-        JSON.stringify(entry.changes),
-        entry.context.requestId,
-        entry.context.ip,
-        entry.context.userAgent,
-        entry.context.source,
-        searchText(entry),
-        row.last_hash,
-        hash,
-      ],
-    );
-    return { ...entry, prevHash: row.last_hash, hash };
+    const recorded: AuditEntry = { ...entry, prevHash: row.last_hash, hash: entryHash(entry, row.last_hash) };
+    await this.store.insertEntry(recorded, searchText(entry));
+    return recorded;
   }
 }

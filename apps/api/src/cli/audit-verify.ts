@@ -8,6 +8,7 @@ import { Client } from 'pg';
 import { loadEnv } from '../config/env';
 import { loadSigningKey } from '../integrity/signing-key.service';
 import { runFullVerification } from '../integrity/full-verification';
+import { AuditStore } from '../audit/audit.store';
 
 const USAGE = 'Usage: npm run audit:verify -- --account <account id> | --all [--threads <n>]';
 
@@ -25,13 +26,11 @@ export async function run(argv: string[], env = loadEnv()): Promise<number> {
   const client = new Client({ connectionString: env.DATABASE_URL });
   await client.connect();
   try {
-    const accounts = all
-      ? (await client.query<{ account_id: string }>('SELECT account_id FROM audit_heads ORDER BY account_id')).rows.map((r) => r.account_id)
-      : [accountArg!];
+    const store = new AuditStore(async (sql, params) => (await client.query(sql, params)).rows);
+    const accounts = all ? await store.accountIds() : [accountArg!];
     let broken = 0;
     for (const accountId of accounts) {
-      const exists = await client.query('SELECT 1 FROM audit_heads WHERE account_id = $1', [accountId]).catch(() => ({ rowCount: 0 }));
-      if (!exists.rowCount) {
+      if (!(await store.hasHead(accountId).catch(() => false))) {
         console.error(`No account ${accountId}`);
         return 2;
       }

@@ -5,15 +5,15 @@ import { type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { type AuditEntryRow, AUDIT_ENTRY_COLUMNS } from '../audit/audit-entry.mapper';
-import { entryConditions } from '../audit/audit-query.service';
+import { type AuditEntryRow } from '../audit/audit-entry.mapper';
+import { AuditStore } from '../audit/audit.store';
 import { ENV, type Env } from '../config/env';
 import { enterAccount } from '../database/tenant-scope';
 import { encodingOf, ndjsonEntry } from './audit-export.format';
 import { copyRows, inlineParams } from './copy-rows';
 import { CSV_COPY_OPTIONS, CSV_CELLS, CsvRecords } from './csv-copy';
 import { type ExportManifest } from '@keyledger/verify';
-import { type CheckpointRow, toCheckpointDto } from '../integrity/verify-chain';
+import { toCheckpointDto } from '../audit/audit-chain.repository';
 
 /** Below this many planned rows the total is counted exactly; above it the planner's estimate is used. */
 const EXACT_COUNT_UP_TO = 1_000_000;
@@ -64,26 +64,24 @@ export class AuditExportWriter {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // The snapshot reads one account's entries, head and checkpoints: behind row-level security.
       await enterAccount(client, run.accountId);
+      const store = new AuditStore(async (sql, params) => (await client.query(sql, params)).rows);
       // Every entry in the snapshot, up to the highest seq stored (not the recorded head: an entry
       // forged beyond the head must reach the file, where the offline verifier flags it).
-      const last = await client.query<{ seq: string }>('SELECT COALESCE(max(seq), 0) AS seq FROM audit_entries WHERE account_id = $1', [run.accountId]);
-      const snapshotMax = Number(last.rows[0]?.seq ?? 0);
+      const snapshotMax = await store.maxSeq(run.accountId);
       const bound = await run.pinSnapshot(snapshotMax);
-      const { where, params } = entryConditions(run.accountId, run.filter);
-      params.push(bound);
-      where.push(`e.seq <= $${params.length}`);
-      const from = `FROM audit_entries e WHERE ${where.join(' AND ')}`;
-      await run.onStart(await this.countRows(client, from, params));
+      await run.onStart(await this.countRows(client, store.exportStatements(run.accountId, run.filter, bound)));
       let result: ExportResult;
       if (run.format === 'csv') {
         // PostgreSQL writes the CSV (csv-copy.ts); Node counts records, hashes and stores.
-        const copy = client.query(copyTo(inlineParams(`COPY (SELECT ${CSV_CELLS} ${from} ORDER BY e.seq ASC) TO STDOUT ${CSV_COPY_OPTIONS}`, params)));
+        const rows = store.exportStatements(run.accountId, run.filter, bound, CSV_CELLS).rows;
+        const copy = client.query(copyTo(`COPY (${inlineParams(rows.sql, rows.params)}) TO STDOUT ${CSV_COPY_OPTIONS}`));
         result = await this.streamCsv(copy, run, encodingOf('csv').header, sink);
       } else {
-        const { fields } = await client.query(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e LIMIT 0`);
+        const statements = store.exportStatements(run.accountId, run.filter, bound);
+        const { fields } = await client.query(statements.fields.sql);
         // Before COPY starts: the client runs one query at a time, and COPY holds it until drained.
-        const header = await this.ndjsonManifest(client, run, bound, snapshotMax);
-        const copy = client.query(copyTo(inlineParams(`COPY (SELECT ${AUDIT_ENTRY_COLUMNS} ${from} ORDER BY e.seq ASC) TO STDOUT`, params)));
+        const header = await this.ndjsonManifest(store, run, bound, snapshotMax);
+        const copy = client.query(copyTo(`COPY (${inlineParams(statements.rows.sql, statements.rows.params)}) TO STDOUT`));
         result = await this.stream(copyRows<AuditEntryRow>(copy, fields), run, header, sink);
       }
       await client.query('COMMIT');
@@ -93,14 +91,11 @@ export class AuditExportWriter {
     }
   }
 
-  private async countRows(client: Client, from: string, params: unknown[]): Promise<number> {
-    const plan = await client.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(
-      `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`,
-      params,
-    );
+  private async countRows(client: Client, s: ReturnType<AuditStore['exportStatements']>): Promise<number> {
+    const plan = await client.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(s.planned.sql, s.planned.params);
     const planned = Math.round(plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
     if (planned > EXACT_COUNT_UP_TO) return planned;
-    const counted = await client.query<{ n: string }>(`SELECT count(*) AS n ${from}`, params);
+    const counted = await client.query<{ n: string }>(s.count.sql, s.count.params);
     return Number(counted.rows[0]?.n ?? 0);
   }
 
@@ -109,32 +104,27 @@ export class AuditExportWriter {
    * of this snapshot, the latest signed checkpoint at or before it, and whether the file holds every
    * entry up to the head (no filter).
    */
-  private async ndjsonManifest(client: Client, run: ExportRun, bound: number, snapshotMax: number): Promise<string> {
-    const recorded = await client.query<{ last_seq: string; last_hash: string }>(
-      'SELECT last_seq, last_hash FROM audit_heads WHERE account_id = $1',
-      [run.accountId],
-    );
-    const headSeq = Number(recorded.rows[0]?.last_seq ?? 0);
+  private async ndjsonManifest(store: AuditStore, run: ExportRun, bound: number, snapshotMax: number): Promise<string> {
+    const recorded = await store.head(run.accountId);
+    const headSeq = recorded?.seq ?? 0;
     // A retry of an export whose log has grown since exports up to its first run's bound, and is
     // verified against the entry at that bound; otherwise against the head the account records.
-    const head =
+    const boundHash = bound >= snapshotMax ? null : await store.hashAt(run.accountId, bound);
+    const chainHead =
       bound >= snapshotMax
-        ? { rows: recorded.rows[0] && headSeq > 0 ? [{ seq: headSeq, hash: recorded.rows[0].last_hash }] : [] }
-        : await client.query<{ seq: number; hash: string }>('SELECT seq::int AS seq, hash FROM audit_entries WHERE account_id = $1 AND seq = $2', [
-            run.accountId,
-            bound,
-          ]);
-    const cp = await client.query<CheckpointRow>(
-      `SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints
-        WHERE account_id = $1 AND seq <= $2 ORDER BY seq DESC LIMIT 1`,
-      [run.accountId, Math.min(bound, headSeq)],
-    );
+        ? recorded && headSeq > 0 && recorded.hash !== null
+          ? { seq: headSeq, hash: recorded.hash }
+          : null
+        : boundHash === null
+          ? null
+          : { seq: bound, hash: boundHash };
+    const cp = await store.latestCheckpoint(run.accountId, Math.min(bound, headSeq));
     const manifest: ExportManifest = {
       format: 'keyledger-audit-ndjson/1',
       accountId: run.accountId,
       complete: Object.values(run.filter).every((v) => v === undefined),
-      chainHead: head.rows[0] ? { seq: Number(head.rows[0].seq), hash: head.rows[0].hash } : null,
-      checkpoint: cp.rows[0] ? toCheckpointDto(cp.rows[0]) : null,
+      chainHead,
+      checkpoint: cp ? toCheckpointDto(cp) : null,
     };
     return `${JSON.stringify({ manifest })}\n`;
   }

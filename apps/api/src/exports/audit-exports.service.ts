@@ -5,7 +5,7 @@ import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { type AuditActor, type AuditExport, type AuditExportCreated, auditExportsContract, type CreateAuditExportBody, describeAuditFilter } from '@keyledger/contract';
 import { type Queue } from 'bullmq';
 import { AccountsService } from '../accounts/accounts.service';
-import { resolveOrThrow } from '../audit/audit-query.service';
+import { resolveOrThrow } from '../audit/audit-filter';
 import { SecurityEvents } from '../audit/security-events.service';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuthService } from '../auth/auth.service';

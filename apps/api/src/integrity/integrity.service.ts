@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { type IntegrityReport, type IntegrityVerification } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
+import { AuditStore } from '../audit/audit.store';
 import { AuditChainRepository, type CheckpointRow, type IntegrityRunRow, toCheckpointDto } from '../audit/audit-chain.repository';
 import { decodeCursor, encodeCursor, isCreatedCursor, isSeqCursor, type CreatedCursor, type SeqCursor } from '../common/cursor';
 import { notFound, serviceUnavailable } from '../common/errors';
@@ -69,19 +70,12 @@ export class IntegrityService {
    * signed. Runs as the owner, outside row-level security: it reads every account's head.
    */
   async sealDue(): Promise<number> {
-    const due: Array<{ account_id: string; last_seq: string; last_hash: string }> = await this.db.query(
-      `SELECT h.account_id, h.last_seq, h.last_hash
-         FROM audit_heads h
-        WHERE h.last_seq > COALESCE((SELECT max(c.seq) FROM audit_checkpoints c WHERE c.account_id = h.account_id), 0)`,
-    );
+    const store = new AuditStore((sql, params) => this.db.query(sql, params));
+    const due = await store.headsPastCheckpoint();
     const { keyId } = this.key.get();
     for (const d of due) {
       const payload = { accountId: d.account_id, seq: Number(d.last_seq), hash: d.last_hash, at: new Date().toISOString() };
-      await this.db.query(
-        `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING`,
-        [payload.accountId, payload.seq, payload.hash, payload.at, keyId, this.key.sign(payload)],
-      );
+      await store.insertCheckpoint({ ...payload, keyId, signature: this.key.sign(payload) });
     }
     if (due.length) this.logger.log(`Signed ${due.length} checkpoint(s)`);
     return due.length;

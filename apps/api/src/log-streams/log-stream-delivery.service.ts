@@ -7,7 +7,7 @@ import { LOG_STREAM_BATCH_FORMAT, resolveAuditFilter } from '@keyledger/contract
 import { GENESIS_HASH } from '@keyledger/verify';
 import { AuditChainRepository, toCheckpointDto } from '../audit/audit-chain.repository';
 import { type EntryJson } from '../audit/audit-entry.mapper';
-import { AuditQueryService } from '../audit/audit-query.service';
+import { AuditStore } from '../audit/audit.store';
 import { ENV, type Env } from '../config/env';
 import { uuidv7 } from '../common/ids';
 import { LogStreamMailer } from './log-stream.mailer';
@@ -63,7 +63,7 @@ export class LogStreamDelivery {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly repo: LogStreamsRepository,
-    private readonly audit: AuditQueryService,
+    private readonly audit: AuditStore,
     private readonly secrets: LogStreamSecretBox,
     private readonly senders: LogStreamSenders,
     private readonly mailer: LogStreamMailer,

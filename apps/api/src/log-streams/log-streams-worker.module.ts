@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AuditQueryService } from '../audit/audit-query.service';
 import { MailModule } from '../mail/mail.module';
 import { LogStreamDelivery } from './log-stream-delivery.service';
 import { LogStreamMailer } from './log-stream.mailer';
@@ -8,7 +7,7 @@ import { LogStreamSecretBox } from './secret-box';
 import { DestinationHttp } from './destination-http';
 import { SENDER_PROVIDERS } from './log-stream-senders';
 
-/** The dependencies of LogStreamProcessor, which the worker module registers with the other processors. */
+/** The dependencies of LogStreamProcessor, which the worker module registers with the other processors (the audit store is global: AuditStoreModule). */
 @Module({
   imports: [MailModule],
   providers: [
@@ -18,7 +17,6 @@ import { SENDER_PROVIDERS } from './log-stream-senders';
     LogStreamSecretBox,
     DestinationHttp,
     ...SENDER_PROVIDERS,
-    AuditQueryService,
   ],
   exports: [LogStreamDelivery],
 })

@@ -7,6 +7,7 @@ import {
   type LogStreamStartPoint,
   type LogStreamStatus,
 } from '@keyledger/contract';
+import { headSeqOf } from '../audit/audit.store';
 import { type DestinationConfig } from './destinations';
 
 /** A row of log_streams as pg returns it. */
@@ -242,7 +243,7 @@ export class LogStreamsRepository {
         WHERE s.id = (
           SELECT d.id FROM log_streams d
            WHERE d.status <> 'paused' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-             AND d.delivered_through_seq < (SELECT h.last_seq FROM audit_heads h WHERE h.account_id = d.account_id)
+             AND d.delivered_through_seq < ${headSeqOf('d.account_id')}
            ORDER BY d.next_attempt_at
            LIMIT 1
            FOR UPDATE SKIP LOCKED)

@@ -17,7 +17,7 @@ import {
 } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
 import { AuditChainRepository } from '../audit/audit-chain.repository';
-import { resolveOrThrow } from '../audit/audit-query.service';
+import { resolveOrThrow } from '../audit/audit-filter';
 import { SecurityEvents } from '../audit/security-events.service';
 import { RateLimiter } from '../auth/rate-limiter.service';
 import { ENV, type Env } from '../config/env';

@@ -1,0 +1,329 @@
+import { type AuditEntry, type ItemType, type ResolvedAuditFilter, AUDIT_ACTIONS } from '@keyledger/contract';
+import { AuditChainRepository, type Query } from './audit-chain.repository';
+import { type AuditEntryRow, type EntryJson } from './audit-entry.mapper';
+
+/**
+ * The audit store: the one owner of the SQL on the audit tables (audit_entries, audit_entry_links,
+ * audit_heads) and of the integrity tables beside them (audit_checkpoints, audit_integrity_status,
+ * audit_integrity_runs). Insert, head, pages, histories, stream reads, export statements, chain reads
+ * and integrity bookkeeping are its methods, and the column lists are its own; the rest of the API
+ * (audit services, exports, integrity, log streams, accounts, the CLI) and the benchmark call it
+ * instead of writing SQL on these tables.
+ *
+ * Two files, one class: the chain reads and the integrity bookkeeping are in audit-chain.repository.ts
+ * (the base class, ~470 lines), the entries here. Like its base it runs on whatever executes SQL,
+ * given as a `Query` — the request's transaction (the injectable provider in audit.module.ts runs on
+ * TransactionHost.tx), a pg Client of an export or a verification thread, the benchmark's clients —
+ * so the caller decides the transaction and the role (owner or behind row-level security).
+ *
+ * Statements that the caller must run itself (COPY streams, EXPLAIN in the benchmark) come out as
+ * `Statement`s built here, so the SQL text stays the service's.
+ */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The row of audit_heads a writer reserved its seq from (the head before this entry). */
+export interface ReservedHead {
+  last_seq: string;
+  last_hash: string;
+  last_occurred_at: Date | null;
+}
+
+const AUDIT_ENTRY_COLUMNS =
+  'e.account_id, e.seq, e.id, e.occurred_at, e.action, e.actor_type, e.actor_id, e.actor_name, e.actor_email, ' +
+  'e.target_type, e.target_id, e.target_label, e.links, e.changes, e.request_id, e.ip, e.user_agent, e.source, e.hash, e.prev_hash';
+
+/** A JSON string literal of a text column, or null (to_json escapes as JSON.stringify does). */
+const jsonText = (column: string) => `COALESCE(to_json(${column})::text, 'null')`;
+
+/**
+ * An entry as JSON text, built by PostgreSQL: the same value (same keys, same order) as
+ * `JSON.stringify(toAuditEntry(row))`, without decoding the row and encoding it again in Node
+ * (log stream batches: a third of the worker's CPU). `links` is jsonb's own text (a space after
+ * each `:` and `,`), `changes` the stored json text; parsed, every field is equal (held by
+ * test/log-stream-faults.int-spec.ts against GET /audit-log).
+ */
+const AUDIT_ENTRY_JSON =
+  `'{"id":"' || e.id || '","seq":' || e.seq || ',"accountId":"' || e.account_id || '","occurredAt":"' || ` +
+  `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '","action":' || ${jsonText('e.action')} || ` +
+  `',"actor":{"type":' || ${jsonText('e.actor_type')} || ',"id":' || ${jsonText('e.actor_id')} || ',"name":' || ${jsonText('e.actor_name')} || ` +
+  `',"email":' || ${jsonText('e.actor_email')} || '},"target":{"type":' || ${jsonText('e.target_type')} || ',"id":"' || e.target_id || ` +
+  `'","label":' || ${jsonText('e.target_label')} || '},"links":' || e.links::text || ',"changes":' || e.changes::text || ` +
+  `',"context":{"requestId":' || ${jsonText('e.request_id')} || ',"ip":' || ${jsonText('e.ip')} || ',"userAgent":' || ${jsonText('e.user_agent')} || ` +
+  `',"source":' || ${jsonText('e.source')} || '},"prevHash":"' || e.prev_hash || '","hash":"' || e.hash || '"}'`;
+
+/** The recorded head's seq of the account in `accountIdColumn`, as a scalar subquery (for statements of other tables). */
+export const headSeqOf = (accountIdColumn: string) =>
+  `(SELECT h.last_seq FROM audit_heads h WHERE h.account_id = ${accountIdColumn})`;
+
+/** A WHERE clause over audit_entries `e`, with its parameters. */
+interface EntryConditions {
+  where: string[];
+  params: unknown[];
+}
+
+const MAX_SEQ = '9223372036854775807';
+
+/** Escape LIKE's wildcards so free text matches literally. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
+function entryConditions(accountId: string, f: ResolvedAuditFilter): EntryConditions {
+  const params: unknown[] = [accountId];
+  const where = ['e.account_id = $1'];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  // One action as `=`: its index then yields rows in seq order and the LIMIT stops the scan early.
+  if (f.actions && f.actions.length === 1) where.push(`e.action = ${p(f.actions[0])}`);
+  else if (f.actions && f.actions.length < AUDIT_ACTIONS.length)
+    where.push(`e.action = ANY(${p(f.actions)}::text[])`);
+  if (f.actorId) where.push(`e.actor_id = ${p(f.actorId)}`);
+  if (f.actorEmail) where.push(`e.actor_email = ${p(f.actorEmail)}`);
+  if (f.itemType && f.itemId) {
+    where.push(
+      `EXISTS (SELECT 1 FROM audit_entry_links l WHERE l.account_id = e.account_id AND l.item_type = ${p(f.itemType)} AND l.item_id = ${p(f.itemId)} AND l.seq = e.seq${f.targetOnly ? ' AND l.is_target' : ''})`,
+    );
+  } else if (f.itemType) {
+    where.push(`e.target_type = ${p(f.itemType)}`);
+  }
+  // While the account's entries are in time order (audit_heads.time_ordered, kept by AuditService),
+  // a date range is also a seq range: two probes of audit_entries_time_idx bound the seq, and the
+  // scan stays on the filter's own (account_id, …, seq) index however far back the range lies. The
+  // dates stay as the exact test; an account out of time order gets no seq bound (0 / max).
+  const timeOrdered = (then: string, otherwise: string) =>
+    `(SELECT CASE WHEN h.time_ordered THEN ${then} ELSE ${otherwise} END FROM audit_heads h WHERE h.account_id = $1)`;
+  if (f.from) {
+    const from = p(f.from.toISOString());
+    where.push(`e.occurred_at >= ${from}`);
+    const first = `(SELECT t.seq FROM audit_entries t WHERE t.account_id = $1 AND t.occurred_at >= ${from} ORDER BY t.occurred_at, t.seq LIMIT 1)`;
+    where.push(`e.seq >= ${timeOrdered(`COALESCE(${first}, ${MAX_SEQ})`, '0')}`);
+  }
+  if (f.to) {
+    const to = p(f.to.toISOString());
+    where.push(`e.occurred_at < ${to}`);
+    const last = `(SELECT t.seq FROM audit_entries t WHERE t.account_id = $1 AND t.occurred_at < ${to} ORDER BY t.occurred_at DESC, t.seq DESC LIMIT 1)`;
+    where.push(`e.seq <= ${timeOrdered(`COALESCE(${last}, 0)`, MAX_SEQ)}`);
+  }
+  if (f.text) where.push(`e.search_text LIKE ${p(`%${likeLiteral(f.text.toLowerCase())}%`)}`);
+  return { where, params };
+}
+
+/** Resolve a filter (with its search string) or answer 400 naming what is wrong. */
+export class AuditStore extends AuditChainRepository {
+  constructor(query: Query) {
+    super(query);
+  }
+
+  // ---- audit_heads ----
+
+  /** A new account's empty chain. In the transaction that creates the account. */
+  async createHead(accountId: string, genesisHash: string): Promise<void> {
+    await this.query('INSERT INTO audit_heads (account_id, last_seq, last_hash) VALUES ($1, 0, $2)', [accountId, genesisHash]);
+  }
+
+  /**
+   * The next seq of the account, taken from its head row (locked until COMMIT: seq is gap-free and in
+   * commit order). Returns the head as it is now, the new seq in `last_seq`; null when the account has no head.
+   */
+  async reserveSeq(accountId: string): Promise<ReservedHead | null> {
+    const [row] = await this.query<ReservedHead>(
+      `WITH head AS (UPDATE audit_heads SET last_seq = last_seq + 1 WHERE account_id = $1 RETURNING last_seq, last_hash, last_occurred_at)
+       SELECT last_seq, last_hash, last_occurred_at FROM head`,
+      [accountId],
+    );
+    return row ?? null;
+  }
+
+  /** Every account with a chain (the CLI's --all). */
+  async accountIds(): Promise<string[]> {
+    const rows = await this.query<{ account_id: string }>('SELECT account_id FROM audit_heads ORDER BY account_id');
+    return rows.map((r) => r.account_id);
+  }
+
+  async hasHead(accountId: string): Promise<boolean> {
+    return (await this.query('SELECT 1 FROM audit_heads WHERE account_id = $1', [accountId])).length > 0;
+  }
+
+  /** Heads beyond their account's latest signed checkpoint (what the checkpoint signer signs next). */
+  headsPastCheckpoint(): Promise<Array<{ account_id: string; last_seq: string; last_hash: string }>> {
+    return this.query(
+      `SELECT h.account_id, h.last_seq, h.last_hash
+         FROM audit_heads h
+        WHERE h.last_seq > COALESCE((SELECT max(c.seq) FROM audit_checkpoints c WHERE c.account_id = h.account_id), 0)`,
+    );
+  }
+
+  async insertCheckpoint(c: { accountId: string; seq: number; hash: string; at: string; keyId: string; signature: string }): Promise<void> {
+    await this.query(
+      `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING`,
+      [c.accountId, c.seq, c.hash, c.at, c.keyId, c.signature],
+    );
+  }
+
+  // ---- audit_entries, audit_entry_links ----
+
+  /** One entry, its item links and the head's hash and time, in one statement (after reserveSeq, same transaction). */
+  async insertEntry(entry: AuditEntry, searchText: string): Promise<void> {
+    await this.query(
+      `WITH entry AS (
+         INSERT INTO audit_entries (account_id, seq, id, occurred_at, action, actor_type, actor_id, actor_name,
+           actor_email, target_type, target_id, target_label, links, changes, request_id, ip, user_agent, source,
+           search_text, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+         RETURNING account_id, seq
+       ), link_rows AS (
+         INSERT INTO audit_entry_links (account_id, item_type, item_id, seq, is_target)
+         SELECT entry.account_id, l.type, l.id::uuid, entry.seq, (l.type = $10 AND l.id::uuid = $11)
+         FROM entry, jsonb_to_recordset($13::jsonb) AS l(type text, id text)
+       )
+       UPDATE audit_heads SET last_hash = $21, last_occurred_at = GREATEST(last_occurred_at, $4::timestamptz),
+         time_ordered = time_ordered AND (last_occurred_at IS NULL OR $4::timestamptz >= last_occurred_at)
+       WHERE account_id = $1`,
+      [
+        entry.accountId,
+        entry.seq,
+        entry.id,
+        entry.occurredAt,
+        entry.action,
+        entry.actor.type,
+        entry.actor.id,
+        entry.actor.name,
+        entry.actor.email,
+        entry.target.type,
+        entry.target.id,
+        entry.target.label,
+        JSON.stringify(entry.links),
+        JSON.stringify(entry.changes),
+        entry.context.requestId,
+        entry.context.ip,
+        entry.context.userAgent,
+        entry.context.source,
+        searchText,
+        entry.prevHash,
+        entry.hash,
+      ],
+    );
+  }
+
+  /** GET /audit-log's statement: entries matching `filter`, newest first, below `beforeSeq` (the cursor), limit + 1 rows. */
+  listStatement(accountId: string, filter: ResolvedAuditFilter, limit: number, beforeSeq?: number): Statement {
+    const { where, params } = entryConditions(accountId, filter);
+    if (beforeSeq !== undefined) {
+      params.push(beforeSeq);
+      where.push(`e.seq < $${params.length}`);
+    }
+    params.push(limit + 1);
+    return { sql: `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT $${params.length}`, params };
+  }
+
+  /** A page of the log (limit + 1 rows, so the caller knows whether there is a next page). */
+  list(accountId: string, filter: ResolvedAuditFilter, limit: number, beforeSeq?: number): Promise<AuditEntryRow[]> {
+    const s = this.listStatement(accountId, filter, limit, beforeSeq);
+    return this.query<AuditEntryRow>(s.sql, s.params);
+  }
+
+  /** One item's history statement: entries linked to it (only those about it when `related` is false), newest first, limit + 1 rows. */
+  historyStatement(accountId: string, type: ItemType, id: string, o: { related: boolean; limit: number; beforeSeq?: number }): Statement {
+    const params: unknown[] = [accountId, type, id];
+    const where = ['l.account_id = $1', 'l.item_type = $2', 'l.item_id = $3'];
+    if (!o.related) where.push('l.is_target');
+    if (o.beforeSeq !== undefined) {
+      params.push(o.beforeSeq);
+      where.push(`l.seq < $${params.length}`);
+    }
+    params.push(o.limit + 1);
+    return {
+      sql: `SELECT ${AUDIT_ENTRY_COLUMNS}
+         FROM audit_entry_links l
+         JOIN audit_entries e ON e.account_id = l.account_id AND e.seq = l.seq
+        WHERE ${where.join(' AND ')}
+        ORDER BY l.seq DESC
+        LIMIT $${params.length}`,
+      params,
+    };
+  }
+
+  history(accountId: string, type: ItemType, id: string, o: { related: boolean; limit: number; beforeSeq?: number }): Promise<AuditEntryRow[]> {
+    const s = this.historyStatement(accountId, type, id, o);
+    return this.query<AuditEntryRow>(s.sql, s.params);
+  }
+
+  async entry(accountId: string, id: string): Promise<AuditEntryRow | null> {
+    const [row] = await this.query<AuditEntryRow>(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE e.account_id = $1 AND e.id = $2`, [accountId, id]);
+    return row ?? null;
+  }
+
+  /**
+   * Entries of one account after `afterSeq` (through `toSeq` when given) matching `filter`, in seq order:
+   * what a log stream delivers next. Each as JSON text made by PostgreSQL (AUDIT_ENTRY_JSON, the value
+   * GET /audit-log returns), with the few fields a batch and its senders read beside it.
+   */
+  async entriesJsonAfter(accountId: string, filter: ResolvedAuditFilter, afterSeq: number, limit: number, toSeq?: number): Promise<EntryJson[]> {
+    const { where, params } = entryConditions(accountId, filter);
+    params.push(afterSeq);
+    where.push(`e.seq > $${params.length}`);
+    if (toSeq !== undefined) {
+      params.push(toSeq);
+      where.push(`e.seq <= $${params.length}`);
+    }
+    const rows = await this.query<{
+      seq: string;
+      prev_hash: string;
+      json: string;
+      occurred_at: Date;
+      action: string;
+      actor_name: string | null;
+      target_type: string | null;
+      target_label: string | null;
+    }>(
+      `SELECT e.seq, e.prev_hash, ${AUDIT_ENTRY_JSON} AS json, e.occurred_at, e.action, e.actor_name, e.target_type, e.target_label FROM audit_entries e WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${limit | 0}`,
+      params,
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      prevHash: r.prev_hash,
+      json: r.json,
+      occurredAt: r.occurred_at.toISOString(),
+      action: r.action,
+      actorName: r.actor_name,
+      targetType: r.target_type,
+      targetLabel: r.target_label,
+    }));
+  }
+
+  // ---- exports ----
+
+  /** The highest seq stored for the account (0 when none): an entry forged beyond the head is still exported. */
+  async maxSeq(accountId: string): Promise<number> {
+    const [row] = await this.query<{ seq: string }>('SELECT COALESCE(max(seq), 0) AS seq FROM audit_entries WHERE account_id = $1', [accountId]);
+    return Number(row?.seq ?? 0);
+  }
+
+  /**
+   * An export's statements: the entries matching `filter` up to seq `bound`, oldest first. `cells` is the
+   * select list (the entry columns by default; the CSV export's cells over `e`). `planned` and `count`
+   * size it; `rows` is the SELECT to COPY (COPY takes no parameters: the caller inlines them).
+   */
+  exportStatements(accountId: string, filter: ResolvedAuditFilter, bound: number, cells = AUDIT_ENTRY_COLUMNS): {
+    planned: Statement;
+    count: Statement;
+    rows: Statement;
+    /** No rows: the result's fields (names and types) of `rows` with the entry columns. */
+    fields: Statement;
+  } {
+    const { where, params } = entryConditions(accountId, filter);
+    params.push(bound);
+    where.push(`e.seq <= $${params.length}`);
+    const from = `FROM audit_entries e WHERE ${where.join(' AND ')}`;
+    return {
+      planned: { sql: `EXPLAIN (FORMAT JSON) SELECT 1 ${from}`, params },
+      count: { sql: `SELECT count(*) AS n ${from}`, params },
+      rows: { sql: `SELECT ${cells} ${from} ORDER BY e.seq ASC`, params },
+      fields: { sql: `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e LIMIT 0`, params: [] },
+    };
+  }
+}
