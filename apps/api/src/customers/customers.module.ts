@@ -1,11 +1,11 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { OrdersModule } from '../orders/orders.module';
+import { Module } from '@nestjs/common';
+import { ReferencesModule } from '../references/references.module';
 import { CustomersController } from './customers.controller';
 import { CustomersService } from './customers.service';
 
-/** Customers. Learns whether a customer still has orders from OrdersModule (CUSTOMER_ORDERS). */
+/** Customers. Whether a customer still has orders: ItemReferences (orders depend on customers, not the other way round). */
 @Module({
-  imports: [forwardRef(() => OrdersModule)],
+  imports: [ReferencesModule],
   controllers: [CustomersController],
   providers: [CustomersService],
   exports: [CustomersService],

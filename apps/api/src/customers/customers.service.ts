@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { IsNull } from 'typeorm';
@@ -8,7 +8,7 @@ import { uuidv7 } from '../common/ids';
 import { containsPattern, mapPage, newestFirstPage, type Page } from '../common/keyset';
 import { currentAccountId, now } from '../common/request-context';
 import { CustomerEntity } from './customer.entity';
-import { CUSTOMER_ORDERS, type CustomerOrders } from './customer-orders.port';
+import { ItemReferences } from '../references/item-references';
 
 export function toCustomerDto(c: CustomerEntity): Customer {
   return {
@@ -31,7 +31,7 @@ const emailTaken = (email: string) => conflict(`email: another customer already 
 export class CustomersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    @Inject(CUSTOMER_ORDERS) private readonly orders: CustomerOrders,
+    private readonly references: ItemReferences,
   ) {}
 
   private get repo() {
@@ -95,7 +95,7 @@ export class CustomersService {
 
   async remove(id: string): Promise<void> {
     const customer = await this.getLive(id, 'pessimistic_write');
-    const orders = await this.orders.countLiveForCustomer(id);
+    const orders = await this.references.liveOrdersOfCustomer(id);
     if (orders > 0) throw conflict(`This customer has ${orders} order${orders === 1 ? '' : 's'}: delete them first`);
     customer.deletedAt = now();
     await this.save(customer);

@@ -1,16 +1,14 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { CUSTOMER_ORDERS } from '../customers/customer-orders.port';
+import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
-import { LicensesModule } from '../licenses/licenses.module';
+import { ReferencesModule } from '../references/references.module';
 import { OrdersController } from './orders.controller';
-import { CustomerOrdersReader } from './customer-orders.reader';
 import { OrdersService } from './orders.service';
 
-/** Orders and their managers. Learns whether an order still has licenses from LicensesModule (ORDER_LICENSES). */
+/** Orders and their managers. Whether an order still has licenses: ItemReferences (licenses depend on orders, not the other way round). */
 @Module({
-  imports: [forwardRef(() => CustomersModule), forwardRef(() => LicensesModule)],
+  imports: [CustomersModule, ReferencesModule],
   controllers: [OrdersController],
-  providers: [OrdersService, { provide: CUSTOMER_ORDERS, useClass: CustomerOrdersReader }],
-  exports: [OrdersService, CUSTOMER_ORDERS],
+  providers: [OrdersService],
+  exports: [OrdersService],
 })
 export class OrdersModule {}

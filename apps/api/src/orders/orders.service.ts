@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { In } from 'typeorm';
@@ -9,7 +9,7 @@ import { containsPattern, newestFirstPage, type Page } from '../common/keyset';
 import { currentAccountId, now } from '../common/request-context';
 import { CustomersService } from '../customers/customers.service';
 import { OrderEntity } from './order.entity';
-import { ORDER_LICENSES, type OrderLicenses } from './order-licenses.port';
+import { ItemReferences } from '../references/item-references';
 import { OrderManagerEntity } from './order-manager.entity';
 
 export const MAX_ORDER_MANAGERS = 20;
@@ -35,7 +35,7 @@ export class OrdersService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly customers: CustomersService,
-    @Inject(ORDER_LICENSES) private readonly licenses: OrderLicenses,
+    private readonly references: ItemReferences,
   ) {}
 
   private get repo() {
@@ -124,7 +124,7 @@ export class OrdersService {
 
   async remove(id: string): Promise<void> {
     const order = await this.getLive(id, 'pessimistic_write');
-    const licenses = await this.licenses.countLiveForOrder(id);
+    const licenses = await this.references.liveLicensesOfOrder(id);
     if (licenses > 0) throw conflict(`This order has ${licenses} license${licenses === 1 ? '' : 's'}: delete them first`);
     order.deletedAt = now();
     await this.save(order);

@@ -1,11 +1,11 @@
-import { forwardRef, Module } from '@nestjs/common';
-import { PlatformUsersModule } from '../platform-users/platform-users.module';
+import { Module } from '@nestjs/common';
+import { ReferencesModule } from '../references/references.module';
 import { PermissionTemplatesController } from './permission-templates.controller';
 import { PermissionTemplatesService } from './permission-templates.service';
 
-/** Settings > permission templates. Learns who uses a template from PlatformUsersModule (TEMPLATE_USERS). */
+/** Settings > permission templates. Who holds a template: ItemReferences (platform users depend on templates, not the other way round). */
 @Module({
-  imports: [forwardRef(() => PlatformUsersModule)],
+  imports: [ReferencesModule],
   controllers: [PermissionTemplatesController],
   providers: [PermissionTemplatesService],
   exports: [PermissionTemplatesService],

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { IsNull } from 'typeorm';
@@ -14,7 +14,7 @@ import { mapPage, newestFirstPage, type Page } from '../common/keyset';
 import { assertCanGrant, notHeld, refused } from '../auth/grants';
 import { currentAccountId, now, requirePrincipal } from '../common/request-context';
 import { PermissionTemplateEntity } from './permission-template.entity';
-import { TEMPLATE_USERS, type TemplateUsers } from './template-users.port';
+import { ItemReferences } from '../references/item-references';
 
 export function toPermissionTemplateDto(t: PermissionTemplateEntity): PermissionTemplate {
   return {
@@ -37,7 +37,7 @@ type Lock = 'pessimistic_read' | 'pessimistic_write';
 export class PermissionTemplatesService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    @Inject(TEMPLATE_USERS) private readonly users: TemplateUsers,
+    private readonly references: ItemReferences,
   ) {}
 
   private get repo() {
@@ -112,7 +112,7 @@ export class PermissionTemplatesService {
     // them weaker than the caller: the way to then change their password (or remove them) anyway.
     const takenBeyond = notHeld(held, template.permissions.filter((p) => !permissions.includes(p)));
     if (takenBeyond.length) {
-      const users = await this.users.countMembersWithTemplate(id);
+      const users = await this.references.membersWithTemplate(id);
       if (users > 0) {
         throw refused(
           'permissions',
@@ -127,7 +127,7 @@ export class PermissionTemplatesService {
 
   async remove(id: string): Promise<void> {
     const template = await this.getLive(id, 'pessimistic_write');
-    const users = await this.users.countWithTemplate(id);
+    const users = await this.references.usersWithTemplate(id);
     if (users > 0) {
       throw conflict(`${users} platform user${users === 1 ? '' : 's'} still use${users === 1 ? 's' : ''} this template: give them another one first`);
     }
