@@ -105,6 +105,59 @@ describe('the audit write path', () => {
     ]);
   });
 
+  it('records sign-up as the new admin adding themself, derived by AuditedExecutor, with the account in one transaction', async () => {
+    const email = uniqueEmail('founder');
+    const c = typedClient(new ApiClient(t.url));
+    const res = await c.auth.signup({ body: { accountName: 'Founders Ltd', name: 'Fay', email, password: 'long-enough-pw-1' } });
+    expectStatus(res, 201);
+    const user = res.body.user;
+    const [entry, ...rest] = await entries(c);
+    expect(rest).toEqual([]);
+    expect(entry).toMatchObject({
+      seq: 1,
+      accountId: res.body.account.id,
+      action: 'platform_user_added',
+      actor: { type: 'platform_user', id: user.id, name: 'Fay', email },
+      target: { type: 'platform_user', id: user.id, label: `Fay <${email}>` },
+      links: [{ type: 'platform_user', id: user.id, label: `Fay <${email}>` }],
+      context: { source: 'ui', ip: expect.any(String) },
+    });
+    expect(entry!.changes).toHaveLength(4);
+    expect(entry!.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'email', before: null, after: email },
+        { field: 'name', before: null, after: 'Fay' },
+        { field: 'isAdmin', before: null, after: true },
+        { field: 'password', before: null, after: '[redacted]' },
+      ]),
+    );
+    expect(JSON.stringify(entry)).not.toMatch(/argon2|long-enough/);
+
+    // The entry cannot be written: neither the account nor the user is created.
+    await db.query(`
+      CREATE OR REPLACE FUNCTION test_refuse_founder_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.actor_name = 'Refused Founder' THEN RAISE EXCEPTION 'simulated audit write failure'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`DROP TRIGGER IF EXISTS test_refuse_founder_entry ON audit_entries`);
+    await db.query(`CREATE TRIGGER test_refuse_founder_entry BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION test_refuse_founder_entry()`);
+    try {
+      const refusedEmail = uniqueEmail('refused');
+      const refused = await typedClient(new ApiClient(t.url)).auth.signup({
+        body: { accountName: 'Refused Ltd', name: 'Refused Founder', email: refusedEmail, password: 'long-enough-pw-1' },
+      });
+      expect(refused.status).toBe(500);
+      const left = await db.query<{ users: number; accounts: number }>(
+        `SELECT (SELECT count(*)::int FROM platform_users WHERE email = $1) AS users, (SELECT count(*)::int FROM accounts WHERE name = 'Refused Ltd') AS accounts`,
+        [refusedEmail],
+      );
+      expect(left.rows[0]).toEqual({ users: 0, accounts: 0 });
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS test_refuse_founder_entry ON audit_entries`);
+    }
+  });
+
   it('records each platform user action once, with the password redacted', async () => {
     const { session: { user: admin }, api: c } = await signedUpTyped(t.url);
     const email = uniqueEmail('ann');

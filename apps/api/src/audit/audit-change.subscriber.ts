@@ -6,7 +6,7 @@ import {
   type RemoveEvent,
   type UpdateEvent,
 } from 'typeorm';
-import { currentRecorder } from '../common/request-context';
+import { currentRecorder } from './recorder-context';
 import { auditableOf } from './auditable';
 
 /** Feeds the request's ChangeRecorder with every auditable entity loaded or written. */

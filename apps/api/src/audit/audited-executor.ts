@@ -2,17 +2,33 @@ import { Injectable, InternalServerErrorException } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
-import { type AuditAction, type ItemRef, type ItemType } from '@keyledger/contract';
+import { type AuditAction, type AuditActor, type AuditContext, type ItemRef, type ItemType } from '@keyledger/contract';
 import { type RequestStore, requirePrincipal } from '../common/request-context';
 import { type AuditedOptions } from './audited.decorator';
 import { AuditService } from './audit.service';
 import { auditableClassForType } from './auditable';
 import { ChangeRecorder } from './change-recorder';
+import { withRecorder } from './recorder-context';
+
+/** Who an entry is by: the principal's account, actor and source; the request's address unless given. */
+export interface EntryAuthor {
+  accountId: string;
+  actor: AuditActor;
+  source: AuditContext['source'];
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+const principalAuthor = (): EntryAuthor => {
+  const p = requirePrincipal();
+  return { accountId: p.accountId, actor: p.actor, source: p.source };
+};
 
 /**
  * Runs one audited unit of work: a transaction around the work and its entry. The work's changes
  * are captured by the ChangeRecorder; the entry's target, links and changes are derived from them.
- * Used by the @Audited interceptor for HTTP and directly by code that acts without a request (the seed).
+ * Used by the @Audited interceptor for HTTP, directly by code that acts without a request (the seed),
+ * and through runAs by work that creates the principal it acts as (sign-up).
  */
 @Injectable()
 export class AuditedExecutor {
@@ -22,23 +38,37 @@ export class AuditedExecutor {
     private readonly audit: AuditService,
   ) {}
 
-  async run<T>(action: AuditAction, options: AuditedOptions, params: Record<string, string>, work: () => Promise<T>): Promise<T> {
-    const recorder = new ChangeRecorder();
-    const previous = this.cls.get('recorder');
-    this.cls.set('recorder', recorder);
-    try {
-      return await this.txHost.withTransaction(async () => {
-        const result = await work();
-        await this.writeEntry(action, options, recorder, params);
-        return result;
-      });
-    } finally {
-      this.cls.set('recorder', previous);
-    }
+  /** The work as the request's principal. */
+  run<T>(action: AuditAction, options: AuditedOptions, params: Record<string, string>, work: () => Promise<T>): Promise<T> {
+    return this.execute(action, options, params, work, principalAuthor);
   }
 
-  private async writeEntry(action: AuditAction, options: AuditedOptions, recorder: ChangeRecorder, params: Record<string, string>) {
-    const principal = requirePrincipal();
+  /**
+   * The work as an author known only once it is done: sign-up creates the account and the user the
+   * entry is by. Same transaction, same derived target and changes as `run`.
+   */
+  runAs<T>(action: AuditAction, options: AuditedOptions, author: (result: T) => EntryAuthor, work: () => Promise<T>): Promise<T> {
+    return this.execute(action, options, {}, work, author);
+  }
+
+  private execute<T>(
+    action: AuditAction,
+    options: AuditedOptions,
+    params: Record<string, string>,
+    work: () => Promise<T>,
+    author: (result: T) => EntryAuthor,
+  ): Promise<T> {
+    const recorder = new ChangeRecorder();
+    return withRecorder(recorder, () =>
+      this.txHost.withTransaction(async () => {
+        const result = await work();
+        await this.writeEntry(action, options, recorder, params, author(result));
+        return result;
+      }),
+    );
+  }
+
+  private async writeEntry(action: AuditAction, options: AuditedOptions, recorder: ChangeRecorder, params: Record<string, string>, by: EntryAuthor) {
     const wanted = typeof options.target === 'function' ? options.target({ params }) : { type: options.target, id: params.id };
     const found = recorder.find(wanted.type, wanted.id);
     if (!found) {
@@ -50,13 +80,13 @@ export class AuditedExecutor {
       parents.push({ type: p.type, id: p.id, label: await this.labelOf(recorder, p.type, p.id) });
     }
     await this.audit.record({
-      accountId: principal.accountId,
+      accountId: by.accountId,
       action,
-      actor: principal.actor,
+      actor: by.actor,
       target,
       parents,
       changes: recorder.changes(target),
-      context: { ip: this.cls.get('ip') ?? null, userAgent: this.cls.get('userAgent') ?? null, source: principal.source },
+      context: { ip: by.ip ?? this.cls.get('ip') ?? null, userAgent: by.userAgent ?? this.cls.get('userAgent') ?? null, source: by.source },
     });
   }
 

@@ -7,7 +7,7 @@ import { IsNull } from 'typeorm';
 import { type ChangePasswordBody, type LoginBody, type Permission, type Session as SessionDto, type SignupBody } from '@keyledger/contract';
 import { AccountsService, toAccountDto } from '../accounts/accounts.service';
 import { Account } from '../accounts/account.entity';
-import { AuditService } from '../audit/audit.service';
+import { AuditedExecutor, type EntryAuthor } from '../audit/audited-executor';
 import { SecurityEvents, userActor } from '../audit/security-events.service';
 import { ENV, type Env } from '../config/env';
 import { badRequest, conflict, isUniqueViolation, unauthorized } from '../common/errors';
@@ -44,7 +44,7 @@ export class AuthService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly accounts: AccountsService,
-    private readonly audit: AuditService,
+    private readonly audited: AuditedExecutor,
     private readonly security: SecurityEvents,
     private readonly templates: PermissionTemplatesService,
     @Inject(ENV) private readonly env: Env,
@@ -53,12 +53,21 @@ export class AuthService {
 
   /**
    * Runs as the owner, outside row-level security (no principal yet): it creates the account, and the
-   * email must be free across all accounts.
+   * email must be free across all accounts. Audited like every write (AuditedExecutor): the entry
+   * (platform_user_added, by the new user, its changes derived from the inserted user) commits with
+   * the account and the user.
    */
   async signup(body: SignupBody, context: { ip?: string; userAgent?: string }, address = context.ip ?? ''): Promise<IssuedSession> {
     const passwordHash = await this.passwords.hash(body.password, address);
     try {
-      return await this.txHost.withTransaction(async () => {
+      const author = ({ user, account }: { user: PlatformUserEntity; account: Account }): EntryAuthor => ({
+        accountId: account.id,
+        actor: userActor(user),
+        source: 'ui',
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+      });
+      const { issued } = await this.audited.runAs('platform_user_added', { target: 'platform_user' }, author, async () => {
         const users = this.txHost.tx.getRepository(PlatformUserEntity);
         if (await users.exists({ where: { email: body.email, removedAt: IsNull() } })) {
           throw conflict('email: a user with this email already exists; sign in instead');
@@ -67,22 +76,9 @@ export class AuthService {
         const user = await users.save(
           users.create({ id: uuidv7(), accountId: account.id, email: body.email, name: body.name, passwordHash, isAdmin: true }),
         );
-        await this.audit.record({
-          accountId: account.id,
-          action: 'platform_user_added',
-          actor: { type: 'platform_user', id: user.id, name: user.name, email: user.email },
-          target: { type: 'platform_user', id: user.id, label: `${user.name} <${user.email}>` },
-          parents: [],
-          changes: [
-            { field: 'email', before: null, after: user.email },
-            { field: 'name', before: null, after: user.name },
-            { field: 'isAdmin', before: null, after: true },
-            { field: 'password', before: null, after: '[redacted]' },
-          ],
-          context: { ip: context.ip ?? null, userAgent: context.userAgent ?? null, source: 'ui' },
-        });
-        return this.issue(user, account);
+        return { user, account, issued: await this.issue(user, account) };
       });
+      return issued;
     } catch (err) {
       if (isUniqueViolation(err)) throw conflict('email: a user with this email already exists; sign in instead');
       throw err;

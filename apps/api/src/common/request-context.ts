@@ -1,10 +1,10 @@
 /**
- * What a request (or a job) carries implicitly: who acts, in which account, the request's id, and
- * the audit change recorder. Stored in nestjs-cls (AsyncLocalStorage), never passed through signatures.
+ * What a request (or a job) carries implicitly: who acts, in which account, the request's id. Stored
+ * in nestjs-cls (AsyncLocalStorage), never passed through signatures. (The audit change recorder is
+ * kept beside it by audit/recorder-context.ts.)
  */
 import { ClsServiceManager, type ClsStore } from 'nestjs-cls';
 import { type AuditActor, type AuditContext, type Permission } from '@keyledger/contract';
-import { type ChangeRecorder } from '../audit/change-recorder';
 
 export interface Principal {
   accountId: string;
@@ -19,7 +19,6 @@ export interface RequestStore extends ClsStore {
   principal?: Principal;
   ip?: string;
   userAgent?: string;
-  recorder?: ChangeRecorder;
   /** The caller's validated x-request-id: in logs beside ours, never in an audit entry. */
   clientRequestId?: string;
   /** A clock override, used by the demo seed to replay history at past dates. */
@@ -56,11 +55,6 @@ export function requirePrincipal(): Principal {
 
 export function currentAccountId(): string {
   return requirePrincipal().accountId;
-}
-
-export function currentRecorder(): ChangeRecorder | undefined {
-  const c = cls();
-  return c.isActive() ? c.get('recorder') : undefined;
 }
 
 export function now(): Date {
