@@ -202,9 +202,11 @@ async function connectTenant(db: string) {
   return c;
 }
 
+/** The audit store on a bench client (as the worker and the CLI build it on theirs). */
+const storeOn = (c: Client) => new AuditStore(async (sql, params) => (await c.query(sql, params)).rows);
+
 async function accountSize(c: Client) {
-  const r = await c.query<{ last_seq: string }>('SELECT last_seq FROM audit_heads WHERE account_id = $1', [LARGE_ACCOUNT]);
-  return Number(r.rows[0]?.last_seq ?? 0);
+  return (await storeOn(c).head(LARGE_ACCOUNT))?.seq ?? 0;
 }
 
 /** Filters for P4: an action (rare to common) and a 1–3 month range, drawn the same way on both databases. */
@@ -436,8 +438,8 @@ async function p2p3(big: Client) {
   let filter: ExportFilter = {};
   if (!QUICK) {
     const head = await accountSize(big);
-    const r = await big.query<{ at: Date }>('SELECT occurred_at AS at FROM audit_entries WHERE account_id = $1 AND seq = $2', [LARGE_ACCOUNT, head - P2_ENTRIES + 1]);
-    filter = { from: r.rows[0]!.at.toISOString() };
+    const at = await storeOn(big).occurredAt(LARGE_ACCOUNT, head - P2_ENTRIES + 1);
+    filter = { from: at!.toISOString() };
   }
   // Warm the cache the same way for both sides, then alternate.
   psqlCopy(db, `${f}.warm`, filter);
@@ -554,7 +556,7 @@ async function main() {
     const p11 = await measureP11(n);
     // The baseline: the CSV export of the same entries (the export writer in its own process, as P2a), best of two.
     const big = await connect(BENCH_DB);
-    const from = (await big.query<{ at: Date }>('SELECT occurred_at AS at FROM audit_entries WHERE account_id = $1 AND seq = $2', [LARGE_ACCOUNT, p11.fromSeq])).rows[0]!.at;
+    const from = (await storeOn(big).occurredAt(LARGE_ACCOUNT, p11.fromSeq))!;
     await big.end();
     mkdirSync(TMP, { recursive: true });
     const file = join(TMP, 'p11.csv');

@@ -1,5 +1,5 @@
 import { type AuditEntry, type ItemType, type ResolvedAuditFilter, AUDIT_ACTIONS } from '@keyledger/contract';
-import { AuditChainRepository, type Query } from './audit-chain.repository';
+import { AuditChainRepository, type CheckpointRow, type Query } from './audit-chain.repository';
 import { type AuditEntryRow, type EntryJson } from './audit-entry.mapper';
 
 /**
@@ -161,6 +161,23 @@ export class AuditStore extends AuditChainRepository {
       `INSERT INTO audit_checkpoints (account_id, seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING`,
       [c.accountId, c.seq, c.hash, c.at, c.keyId, c.signature],
+    );
+  }
+
+  /** Signed checkpoints below `beforeSeq`, newest first (a page of the integrity view). */
+  checkpointsBefore(accountId: string, beforeSeq: number, limit: number): Promise<CheckpointRow[]> {
+    return this.query<CheckpointRow>(
+      `SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints
+        WHERE account_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+      [accountId, beforeSeq, limit],
+    );
+  }
+
+  /** Signed checkpoints after `afterSeq`, oldest first (a full verification checks every signature). */
+  checkpointsAfter(accountId: string, afterSeq: number, limit: number): Promise<CheckpointRow[]> {
+    return this.query<CheckpointRow>(
+      'SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+      [accountId, afterSeq, limit],
     );
   }
 

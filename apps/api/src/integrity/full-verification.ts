@@ -5,7 +5,8 @@ import { Worker } from 'node:worker_threads';
 import { Client } from 'pg';
 import { type IntegrityReport } from '@keyledger/contract';
 import { GENESIS_HASH, verifyCheckpoint } from '@keyledger/verify';
-import { AuditChainRepository, type CheckpointRow, toCheckpointDto } from '../audit/audit-chain.repository';
+import { toCheckpointDto } from '../audit/audit-chain.repository';
+import { AuditStore } from '../audit/audit.store';
 import { type RangeMessage, type RangeTask } from './chain-range.thread';
 import { checkCheckpoint, type RangeResult, toReport } from './verify-chain';
 
@@ -105,7 +106,7 @@ export async function runFullVerification(o: FullVerificationOptions): Promise<F
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const repo = new AuditChainRepository(async (sql, params) => (await client.query(sql, params)).rows);
+    const repo = new AuditStore(async (sql, params) => (await client.query(sql, params)).rows);
     const head = await repo.head(o.accountId);
     if (!head) throw new Error(`No account ${o.accountId}`);
     const cpRow = await repo.latestCheckpoint(o.accountId);
@@ -161,12 +162,10 @@ const CHECKPOINT_BATCH = 1000;
  * threads walk the chain.
  */
 async function firstForgedCheckpoint(client: Client, accountId: string, publicKey: KeyObject): Promise<{ seq: number; reason: string } | null> {
+  const store = new AuditStore(async (sql, params) => (await client.query(sql, params)).rows);
   let after = 0;
   for (;;) {
-    const { rows } = await client.query<CheckpointRow>(
-      'SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints WHERE account_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
-      [accountId, after, CHECKPOINT_BATCH],
-    );
+    const rows = await store.checkpointsAfter(accountId, after, CHECKPOINT_BATCH);
     for (const row of rows) {
       const checkpoint = toCheckpointDto(row);
       if (!(checkpoint.accountId === accountId && verifyCheckpoint(checkpoint, publicKey))) {

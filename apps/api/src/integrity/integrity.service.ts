@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { type IntegrityReport, type IntegrityVerification } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
 import { AuditStore } from '../audit/audit.store';
-import { AuditChainRepository, type CheckpointRow, type IntegrityRunRow, toCheckpointDto } from '../audit/audit-chain.repository';
+import { type IntegrityRunRow, toCheckpointDto } from '../audit/audit-chain.repository';
 import { decodeCursor, encodeCursor, isCreatedCursor, isSeqCursor, type CreatedCursor, type SeqCursor } from '../common/cursor';
 import { notFound, serviceUnavailable } from '../common/errors';
 import { uuidv7 } from '../common/ids';
@@ -83,7 +83,7 @@ export class IntegrityService {
 
   private repo() {
     const tx = this.txHost.tx;
-    return new AuditChainRepository((sql, params) => tx.query(sql, params));
+    return new AuditStore((sql, params) => tx.query(sql, params));
   }
 
   /**
@@ -147,7 +147,7 @@ export class IntegrityService {
       await this.enqueue(id);
     } catch (err) {
       // Not queued: the run is closed as failed (by the owner: the tenant role only inserts runs), so it does not block the next request.
-      await new AuditChainRepository((sql, params) => this.db.query(sql, params)).failRun(id, 'The job queue (Redis) could not be reached; nothing was verified.');
+      await new AuditStore((sql, params) => this.db.query(sql, params)).failRun(id, 'The job queue (Redis) could not be reached; nothing was verified.');
       throw err;
     }
     const row = await this.repo().run(accountId, id);
@@ -184,20 +184,13 @@ export class IntegrityService {
   }
 
   async latestCheckpoint(accountId: string) {
-    const [row]: CheckpointRow[] = await this.txHost.tx.query(
-      'SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints WHERE account_id = $1 ORDER BY seq DESC LIMIT 1',
-      [accountId],
-    );
+    const row = await this.repo().latestCheckpoint(accountId);
     return row ? toCheckpointDto(row) : null;
   }
 
   async listCheckpoints(query: { limit: number; cursor?: string }) {
     const cursor = decodeCursor<SeqCursor>(query.cursor, isSeqCursor);
-    const rows: CheckpointRow[] = await this.txHost.tx.query(
-      `SELECT account_id, seq, hash, at, key_id, signature FROM audit_checkpoints
-        WHERE account_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
-      [currentAccountId(), cursor?.s ?? Number.MAX_SAFE_INTEGER, query.limit + 1],
-    );
+    const rows = await this.repo().checkpointsBefore(currentAccountId(), cursor?.s ?? Number.MAX_SAFE_INTEGER, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
