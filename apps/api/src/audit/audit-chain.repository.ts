@@ -2,9 +2,9 @@ import { type HashedEntry } from '@keyledger/verify';
 import { type AuditEntryRow } from './audit-entry.mapper';
 
 /**
- * The audit store's SQL for reading the hash chain and for the integrity bookkeeping beside it
- * (audit_integrity_status, audit_integrity_runs): the integrity module, the CLI, the verification
- * threads and the benchmark go through here instead of writing SQL on the audit tables themselves.
+ * The chain half of the audit store (AuditStore, audit.store.ts, extends it): the SQL for reading the
+ * hash chain and for the integrity bookkeeping beside it (audit_checkpoints, audit_integrity_status,
+ * audit_integrity_runs). Callers use AuditStore; this file is its second half, kept apart for size.
  *
  * It runs on whatever executes SQL — a TypeORM EntityManager / QueryRunner, a pg Client in a worker
  * thread — given as a `Query` function, so that a caller decides the transaction (verification reads
