@@ -5,6 +5,8 @@ import { type AuditEntryRow } from './audit-entry.mapper';
  * The chain half of the audit store (AuditStore, audit.store.ts, extends it): the SQL for reading the
  * hash chain and for the integrity bookkeeping beside it (audit_checkpoints, audit_integrity_status,
  * audit_integrity_runs). Callers use AuditStore; this file is its second half, kept apart for size.
+ * The full verification's worker threads (chain-range.thread.ts, verify-chain.ts) construct this half
+ * directly: it imports no runtime module, where AuditStore loads the contract (zod) into every thread.
  *
  * It runs on whatever executes SQL — a TypeORM EntityManager / QueryRunner, a pg Client in a worker
  * thread — given as a `Query` function, so that a caller decides the transaction (verification reads

@@ -5,7 +5,8 @@ import { ClsService } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { type AuditActor } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
-import { AuditChainRepository, type Query } from '../audit/audit-chain.repository';
+import { type Query } from '../audit/audit-chain.repository';
+import { AuditStore } from '../audit/audit.store';
 import { AuditService } from '../audit/audit.service';
 import { uuidv7 } from '../common/ids';
 import { ENV, type Env } from '../config/env';
@@ -56,7 +57,7 @@ export class IntegrityVerifier {
   ) {}
 
   private repo(query: Query = (sql, params) => this.db.query(sql, params)) {
-    return new AuditChainRepository(query);
+    return new AuditStore(query);
   }
 
   /** One pass of the incremental verifier over the accounts that have unverified sealed entries. Returns how many were checked. */

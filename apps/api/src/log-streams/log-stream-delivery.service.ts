@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_STREAM_BATCH_FORMAT, resolveAuditFilter } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
-import { AuditChainRepository, toCheckpointDto } from '../audit/audit-chain.repository';
+import { toCheckpointDto } from '../audit/audit-chain.repository';
 import { type EntryJson } from '../audit/audit-entry.mapper';
 import { AuditStore } from '../audit/audit.store';
 import { ENV, type Env } from '../config/env';
@@ -72,7 +72,7 @@ export class LogStreamDelivery {
 
   private chain() {
     const tx = this.txHost.tx;
-    return new AuditChainRepository((sql, params) => tx.query(sql, params));
+    return new AuditStore((sql, params) => tx.query(sql, params));
   }
 
   /** Claims and delivers due streams until `budgetMs` is spent or none is due. */
@@ -129,7 +129,7 @@ export class LogStreamDelivery {
     // CHECKPOINT_REREAD_MS. The next batch's entries are read while the current one is being sent.
     let head: number | null = null;
     let checkpoint: {
-      value: Awaited<ReturnType<AuditChainRepository['latestCheckpoint']>>;
+      value: Awaited<ReturnType<AuditStore['latestCheckpoint']>>;
       at: number;
     } | null = null;
     let next: { after: number; toSeq: number; entries: Promise<EntryJson[]> } | null = null;

@@ -16,7 +16,7 @@ import {
   type UpdateLogStreamBody,
 } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
-import { AuditChainRepository } from '../audit/audit-chain.repository';
+import { AuditStore } from '../audit/audit.store';
 import { resolveOrThrow } from '../audit/audit-filter';
 import { SecurityEvents } from '../audit/security-events.service';
 import { RateLimiter } from '../auth/rate-limiter.service';
@@ -85,7 +85,7 @@ export class LogStreamsService {
 
   private chain() {
     const tx = this.txHost.tx;
-    return new AuditChainRepository((sql, params) => tx.query(sql, params));
+    return new AuditStore((sql, params) => tx.query(sql, params));
   }
 
   async list(query: { limit: number; cursor?: string }): Promise<Page<LogStream>> {
