@@ -320,6 +320,45 @@ describe("inside account A's transaction, SQL without an account filter", () => 
     });
   });
 
+  it("gets a date range's seq bounds only for A: B's, or any without app.account_id, are NULL (migration 1767500000000)", async () => {
+    // The bound functions run as their owner (SECURITY DEFINER, outside the policy), so they guard
+    // themselves: this is what keeps a date filter over another account from learning its seq numbers.
+    const bounds = async (accountId: string) =>
+      (
+        await db.query<{ lo: string | null; hi: string | null }>(
+          `SELECT audit_seq_floor($1, '1970-01-01') AS lo, audit_seq_ceiling($1, '9999-12-31') AS hi`,
+          [accountId],
+        )
+      ).rows[0];
+    const owner = { a: await bounds(a.accountId), b: await bounds(b.accountId) };
+    expect(Number(owner.a!.lo)).toBeGreaterThanOrEqual(1);
+    expect(Number(owner.a!.hi)).toBeGreaterThan(Number(owner.a!.lo));
+    expect(Number(owner.b!.hi)).toBeGreaterThan(Number(owner.b!.lo));
+    const inA = await asTenant(a.accountId, async () => ({
+      a: await bounds(a.accountId),
+      b: await bounds(b.accountId),
+      // The P4 query's shape over B's account: no row, where the owner finds B's entries.
+      bEntries: (
+        await db.query(
+          `SELECT 1 FROM audit_entries e WHERE e.seq >= audit_seq_floor($1, '1970-01-01') AND e.seq <= audit_seq_ceiling($1, '9999-12-31')`,
+          [b.accountId],
+        )
+      ).rowCount,
+    }));
+    expect(inA).toEqual({ a: owner.a, b: { lo: null, hi: null }, bEntries: 0 });
+    expect(await asTenant(null, () => bounds(a.accountId))).toEqual({ lo: null, hi: null });
+    const { rows } = await db.query(
+      `SELECT proname, prosecdef, proconfig FROM pg_proc WHERE proname IN ('audit_seq_floor', 'audit_seq_ceiling') ORDER BY proname`,
+    );
+    expect(rows).toEqual(
+      ['audit_seq_ceiling', 'audit_seq_floor'].map((proname) => ({
+        proname,
+        prosecdef: true,
+        proconfig: ['search_path=pg_catalog, public'],
+      })),
+    );
+  });
+
   it('leaves the connection as it found it after the transaction', async () => {
     await asTenant(a.accountId, async () => {
       expect((await db.query('SELECT current_user AS u')).rows[0].u).toBe(TENANT_ROLE);

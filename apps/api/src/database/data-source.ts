@@ -16,6 +16,7 @@ import { AuditEntryIdIndex1765100000000 } from './migrations/1765100000000-audit
 import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempotency-keys';
 import { LogStreams1766000000000 } from './migrations/1766000000000-log-streams';
 import { LogStreamDestinations1767000000000 } from './migrations/1767000000000-log-stream-destinations';
+import { AuditSeqBounds1767500000000 } from './migrations/1767500000000-audit-seq-bounds';
 import { ENTITIES } from './entities';
 import { TENANT_READ_SESSION_OPTIONS } from './tenant-scope';
 
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   IdempotencyKeys1765000000000,
   LogStreams1766000000000,
   LogStreamDestinations1767000000000,
+  AuditSeqBounds1767500000000,
 ];
 
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
