@@ -124,7 +124,8 @@ const accountsIn = async (table: string) =>
   ).rows.map((r) => r.account_id);
 
 beforeAll(async () => {
-  t = await startApp();
+  // Pools of other than the default sizes: the test below fills each, as configured.
+  t = await startApp({ DATABASE_POOL_MAX: '16', DATABASE_READ_POOL_MAX: '7' });
   db = await connectDb();
   [a, b] = await Promise.all([tenant(), tenant()]);
   tables = (
@@ -559,10 +560,14 @@ describe('reads (TenantReadInterceptor)', () => {
         await unfilteredRead(a.accountId, httpContext('GET'));
       }
       const state = `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, current_setting('transaction_read_only') AS ro, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`;
-      // As many at once as each pool holds: every pooled connection answers.
-      const owner = await Promise.all(Array.from({ length: 20 }, () => t.app.get(DataSource).query(state)));
+      // As many at once as each pool holds (DATABASE_POOL_MAX, DATABASE_READ_POOL_MAX): every pooled connection answers.
+      const poolMax = (ds: DataSource) => (ds.driver as unknown as { master: { options: { max: number } } }).master.options.max;
+      const ownerDs = t.app.get(DataSource);
+      const readsDs = t.app.get<DataSource>(getDataSourceToken(TENANT_READS));
+      expect([poolMax(ownerDs), poolMax(readsDs)]).toEqual([16, 7]);
+      const owner = await Promise.all(Array.from({ length: 16 }, () => ownerDs.query(state)));
       for (const [row] of owner) expect(row).toEqual({ u: 'postgres', acc: '', ro: 'off', fresh: true, s: '' });
-      const reads = await Promise.all(Array.from({ length: 10 }, () => t.app.get<DataSource>(getDataSourceToken(TENANT_READS)).query(state)));
+      const reads = await Promise.all(Array.from({ length: 7 }, () => readsDs.query(state)));
       for (const [row] of reads) expect(row).toEqual({ u: TENANT_ROLE, acc: expect.any(String), ro: 'on', fresh: true, s: '' });
     });
 
