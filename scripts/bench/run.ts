@@ -474,7 +474,7 @@ async function hotQueries(big: Client): Promise<Array<[string, string, string, [
   );
   const [f4] = p4Filters(1);
   return [
-    ['action-and-date-range', 'P4: first page of GET /audit-log filtered by one action and a date range', 'The date range becomes a seq range (two probes of `audit_entries_time_idx`, the InitPlans) and the scan walks `audit_entries_action_idx` newest first, stopping at 51 rows.', listSql(f4!)],
+    ['action-and-date-range', 'P4: first page of GET /audit-log filtered by one action and a date range', 'The date range becomes a seq range (`audit_seq_floor` / `audit_seq_ceiling`, each one probe of `audit_entries_time_idx` inside the function, evaluated when the scan starts) and the scan walks `audit_entries_action_idx` newest first, stopping at 51 rows; the dates stay as the exact test, unindexable (`+ interval \'0\'`), so the planner does not count the range twice and reach for the time index and a sort.', listSql(f4!)],
     ['first-page', 'P5: first page of GET /audit-log without a filter', 'A backward scan of the primary key `(account_id, seq)`.', listSql({})],
     ['keyset-deep-page', 'P5: page 10,000 of GET /audit-log through the keyset cursor', 'The cursor is a seq: the same backward scan of the primary key, starting at `seq < cursor` — as cheap as page 1.', listSql({}, 50, head - 50 * 9_999 + 1)],
     ['item-history', "P6: one license's history (GET /licenses/:id/audit-log, related items included), the busiest license", 'The links table\'s primary key `(account_id, item_type, item_id, seq)` yields the item\'s seqs newest first; each joins its entry by primary key.', historySql(lic.rows[0]!.item_id)],
@@ -493,7 +493,7 @@ async function explainTo(big: Client, tenant: Client, file: string, title: strin
   const plan = await explain();
   const head = await accountSize(big);
   const how = wall
-    ? '\n\nBehind the row-level security wall, as the API runs it since issue 16: on a connection of the tenant-reads pool (session role `keyledger_tenant`, read-only) after `SET app.account_id = …`. The plan is the owner\'s (same indexes, same index conditions) under a one-time filter: the policy `account_id = current_setting(\'app.account_id\')::uuid` meets the query\'s own `account_id = $1` and is checked once.'
+    ? '\n\nBehind the row-level security wall, as the API runs it since issue 16: on a connection of the tenant-reads pool (session role `keyledger_tenant`, read-only) after `SET app.account_id = …`. The plan is the owner\'s (same indexes, same index conditions) under a one-time filter: the policy `account_id = current_setting(\'app.account_id\')::uuid` meets the query\'s own `account_id = $1` and is checked once. The seq-bound functions run outside the policy (SECURITY DEFINER, answering only for the session\'s account), so the query names `audit_entries` once.'
     : '';
   const md = `# ${title}${wall ? ' — behind the wall' : ''}\n\n${note}${how}\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} over ${sizes.large?.total.toLocaleString()} entries (${head.toLocaleString()} in the account).\n\n\`\`\`sql\n${sql}\n-- parameters: ${JSON.stringify(params)}\n\`\`\`\n\n\`\`\`\n${plan}\n\`\`\`\n`;
   writeFileSync(join(ROOT, 'docs', 'queries', `${file}${wall ? '-rls' : ''}.md`), md);

@@ -124,7 +124,8 @@ const accountsIn = async (table: string) =>
   ).rows.map((r) => r.account_id);
 
 beforeAll(async () => {
-  t = await startApp();
+  // Pools of other than the default sizes: the test below fills each, as configured.
+  t = await startApp({ DATABASE_POOL_MAX: '16', DATABASE_READ_POOL_MAX: '7' });
   db = await connectDb();
   [a, b] = await Promise.all([tenant(), tenant()]);
   tables = (
@@ -318,6 +319,45 @@ describe("inside account A's transaction, SQL without an account filter", () => 
       entries: 0,
       insert: { code: '42501', message: expect.stringMatching(/row-level security/) },
     });
+  });
+
+  it("gets a date range's seq bounds only for A: B's, or any without app.account_id, are NULL (migration 1767500000000)", async () => {
+    // The bound functions run as their owner (SECURITY DEFINER, outside the policy), so they guard
+    // themselves: this is what keeps a date filter over another account from learning its seq numbers.
+    const bounds = async (accountId: string) =>
+      (
+        await db.query<{ lo: string | null; hi: string | null }>(
+          `SELECT audit_seq_floor($1, '1970-01-01') AS lo, audit_seq_ceiling($1, '9999-12-31') AS hi`,
+          [accountId],
+        )
+      ).rows[0];
+    const owner = { a: await bounds(a.accountId), b: await bounds(b.accountId) };
+    expect(Number(owner.a!.lo)).toBeGreaterThanOrEqual(1);
+    expect(Number(owner.a!.hi)).toBeGreaterThan(Number(owner.a!.lo));
+    expect(Number(owner.b!.hi)).toBeGreaterThan(Number(owner.b!.lo));
+    const inA = await asTenant(a.accountId, async () => ({
+      a: await bounds(a.accountId),
+      b: await bounds(b.accountId),
+      // The P4 query's shape over B's account: no row, where the owner finds B's entries.
+      bEntries: (
+        await db.query(
+          `SELECT 1 FROM audit_entries e WHERE e.seq >= audit_seq_floor($1, '1970-01-01') AND e.seq <= audit_seq_ceiling($1, '9999-12-31')`,
+          [b.accountId],
+        )
+      ).rowCount,
+    }));
+    expect(inA).toEqual({ a: owner.a, b: { lo: null, hi: null }, bEntries: 0 });
+    expect(await asTenant(null, () => bounds(a.accountId))).toEqual({ lo: null, hi: null });
+    const { rows } = await db.query(
+      `SELECT proname, prosecdef, proconfig FROM pg_proc WHERE proname IN ('audit_seq_floor', 'audit_seq_ceiling') ORDER BY proname`,
+    );
+    expect(rows).toEqual(
+      ['audit_seq_ceiling', 'audit_seq_floor'].map((proname) => ({
+        proname,
+        prosecdef: true,
+        proconfig: ['search_path=pg_catalog, public'],
+      })),
+    );
   });
 
   it('leaves the connection as it found it after the transaction', async () => {
@@ -520,10 +560,14 @@ describe('reads (TenantReadInterceptor)', () => {
         await unfilteredRead(a.accountId, httpContext('GET'));
       }
       const state = `SELECT current_user AS u, COALESCE(current_setting('app.account_id', true), '') AS acc, current_setting('transaction_read_only') AS ro, now() = statement_timestamp() AS fresh, pg_sleep(0.02)::text AS s`;
-      // As many at once as each pool holds: every pooled connection answers.
-      const owner = await Promise.all(Array.from({ length: 20 }, () => t.app.get(DataSource).query(state)));
+      // As many at once as each pool holds (DATABASE_POOL_MAX, DATABASE_READ_POOL_MAX): every pooled connection answers.
+      const poolMax = (ds: DataSource) => (ds.driver as unknown as { master: { options: { max: number } } }).master.options.max;
+      const ownerDs = t.app.get(DataSource);
+      const readsDs = t.app.get<DataSource>(getDataSourceToken(TENANT_READS));
+      expect([poolMax(ownerDs), poolMax(readsDs)]).toEqual([16, 7]);
+      const owner = await Promise.all(Array.from({ length: 16 }, () => ownerDs.query(state)));
       for (const [row] of owner) expect(row).toEqual({ u: 'postgres', acc: '', ro: 'off', fresh: true, s: '' });
-      const reads = await Promise.all(Array.from({ length: 10 }, () => t.app.get<DataSource>(getDataSourceToken(TENANT_READS)).query(state)));
+      const reads = await Promise.all(Array.from({ length: 7 }, () => readsDs.query(state)));
       for (const [row] of reads) expect(row).toEqual({ u: TENANT_ROLE, acc: expect.any(String), ro: 'on', fresh: true, s: '' });
     });
 

@@ -64,8 +64,6 @@ interface EntryConditions {
   params: unknown[];
 }
 
-const MAX_SEQ = '9223372036854775807';
-
 /** Escape LIKE's wildcards so free text matches literally. */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
@@ -92,20 +90,20 @@ function entryConditions(accountId: string, f: ResolvedAuditFilter): EntryCondit
   // While the account's entries are in time order (audit_heads.time_ordered, kept by AuditService),
   // a date range is also a seq range: two probes of audit_entries_time_idx bound the seq, and the
   // scan stays on the filter's own (account_id, …, seq) index however far back the range lies. The
-  // dates stay as the exact test; an account out of time order gets no seq bound (0 / max).
-  const timeOrdered = (then: string, otherwise: string) =>
-    `(SELECT CASE WHEN h.time_ordered THEN ${then} ELSE ${otherwise} END FROM audit_heads h WHERE h.account_id = $1)`;
+  // dates stay as the exact test, unindexable (`+ interval '0'`): as an index condition the planner would
+  // count the range twice (seq and date) and pick the time index and a sort for some filters. An account out
+  // of time order gets no seq bound (0 / max): exact, walking its filter's index newest first. The probes
+  // are functions (migration 1767500000000) so that behind the RLS wall the query names audit_entries
+  // once; behind the wall they answer only for the session's own account (NULL, so no row, otherwise).
   if (f.from) {
     const from = p(f.from.toISOString());
-    where.push(`e.occurred_at >= ${from}`);
-    const first = `(SELECT t.seq FROM audit_entries t WHERE t.account_id = $1 AND t.occurred_at >= ${from} ORDER BY t.occurred_at, t.seq LIMIT 1)`;
-    where.push(`e.seq >= ${timeOrdered(`COALESCE(${first}, ${MAX_SEQ})`, '0')}`);
+    where.push(`e.occurred_at + interval '0' >= ${from}`);
+    where.push(`e.seq >= audit_seq_floor($1, ${from})`);
   }
   if (f.to) {
     const to = p(f.to.toISOString());
-    where.push(`e.occurred_at < ${to}`);
-    const last = `(SELECT t.seq FROM audit_entries t WHERE t.account_id = $1 AND t.occurred_at < ${to} ORDER BY t.occurred_at DESC, t.seq DESC LIMIT 1)`;
-    where.push(`e.seq <= ${timeOrdered(`COALESCE(${last}, 0)`, MAX_SEQ)}`);
+    where.push(`e.occurred_at + interval '0' < ${to}`);
+    where.push(`e.seq <= audit_seq_ceiling($1, ${to})`);
   }
   if (f.text) where.push(`e.search_text LIKE ${p(`%${likeLiteral(f.text.toLowerCase())}%`)}`);
   return { where, params };

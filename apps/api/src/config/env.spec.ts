@@ -15,7 +15,11 @@ describe('loadEnv: the settings of bounded work', () => {
       LOGIN_RATE_LIMIT_PER_IP: 30,
       PASSWORD_HASH_CONCURRENCY: 2,
       PASSWORD_HASH_QUEUE: 16,
+      DATABASE_POOL_MAX: 20,
+      DATABASE_READ_POOL_MAX: 10,
+      DATABASE_POOL_WAIT_MS: 5000,
     });
+    expect(() => loadEnv({ DATABASE_READ_POOL_MAX: '0' })).toThrow(/DATABASE_READ_POOL_MAX/);
     expect(loadEnv({ EXPORT_RETENTION: '36h' }).EXPORT_RETENTION).toBe(36 * 3600);
     expect(() => loadEnv({ EXPORT_MAX_ACTIVE_PER_ACCOUNT: '0' })).toThrow(/EXPORT_MAX_ACTIVE_PER_ACCOUNT/);
     expect(() => loadEnv({ PASSWORD_HASH_CONCURRENCY: '0' })).toThrow(/PASSWORD_HASH_CONCURRENCY/);

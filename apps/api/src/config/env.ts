@@ -49,6 +49,11 @@ const ZEnv = z.object({
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/keyledger'),
+  /** Connections per process: the owner's pool (writes, the worker's jobs) and the tenant-reads pool (signed-in GETs). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(20),
+  DATABASE_READ_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** How long a query waits for a free connection before it fails. */
+  DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Keyledger <no-reply@keyledger.local>'),

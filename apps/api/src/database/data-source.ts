@@ -16,6 +16,7 @@ import { AuditEntryIdIndex1765100000000 } from './migrations/1765100000000-audit
 import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempotency-keys';
 import { LogStreams1766000000000 } from './migrations/1766000000000-log-streams';
 import { LogStreamDestinations1767000000000 } from './migrations/1767000000000-log-stream-destinations';
+import { AuditSeqBounds1767500000000 } from './migrations/1767500000000-audit-seq-bounds';
 import { ENTITIES } from './entities';
 import { TENANT_READ_SESSION_OPTIONS } from './tenant-scope';
 
@@ -40,9 +41,19 @@ export const MIGRATIONS = [
   IdempotencyKeys1765000000000,
   LogStreams1766000000000,
   LogStreamDestinations1767000000000,
+  AuditSeqBounds1767500000000,
 ];
 
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+/** Pool sizing (DATABASE_POOL_MAX, DATABASE_READ_POOL_MAX, DATABASE_POOL_WAIT_MS). */
+export interface PoolSize {
+  max: number;
+  waitMs: number;
+}
+
+const OWNER_POOL: PoolSize = { max: 20, waitMs: 5000 };
+const READ_POOL: PoolSize = { max: 10, waitMs: 5000 };
+
+export function dataSourceOptions(databaseUrl: string, pool: PoolSize = OWNER_POOL): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -54,7 +65,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     // pipeline: node-postgres sends a query without waiting for the answer to the one before it. Code that
     // awaits each query (all of TypeORM) behaves as without it; the read wall uses it to put its SET and
     // the handler's first query on the wire back to back (tenant-scope.ts readInAccount).
-    extra: { max: 20, connectionTimeoutMillis: 5000, pipeline: true },
+    extra: { max: pool.max, connectionTimeoutMillis: pool.waitMs, pipeline: true },
   };
 }
 
@@ -63,14 +74,14 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
  * entities, connections that run as the tenant role with read-only transactions for their whole session
  * (TENANT_READ_SESSION_OPTIONS), no migrations, no subscribers, no extension installs (it cannot write).
  */
-export function tenantReadsOptions(databaseUrl: string): DataSourceOptions {
+export function tenantReadsOptions(databaseUrl: string, pool: PoolSize = READ_POOL): DataSourceOptions {
   return {
-    ...dataSourceOptions(databaseUrl),
+    ...dataSourceOptions(databaseUrl, pool),
     name: TENANT_READS,
     migrations: [],
     subscribers: [],
     installExtensions: false,
-    extra: { max: 10, connectionTimeoutMillis: 5000, pipeline: true, options: TENANT_READ_SESSION_OPTIONS },
+    extra: { max: pool.max, connectionTimeoutMillis: pool.waitMs, pipeline: true, options: TENANT_READ_SESSION_OPTIONS },
   } as DataSourceOptions;
 }
 

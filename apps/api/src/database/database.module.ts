@@ -14,12 +14,13 @@ import { TENANT_DATA_SOURCES, type TenantDataSources } from './tenant-scope';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [ENV],
-      useFactory: (env: Env) => dataSourceOptions(env.DATABASE_URL),
+      useFactory: (env: Env) => dataSourceOptions(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX, waitMs: env.DATABASE_POOL_WAIT_MS }),
     }),
     TypeOrmModule.forRootAsync({
       name: TENANT_READS,
       inject: [ENV],
-      useFactory: (env: Env) => tenantReadsOptions(env.DATABASE_URL),
+      useFactory: (env: Env) =>
+        tenantReadsOptions(env.DATABASE_URL, { max: env.DATABASE_READ_POOL_MAX, waitMs: env.DATABASE_POOL_WAIT_MS }),
     }),
   ],
   providers: [
