@@ -243,7 +243,7 @@ async function p4(big: Client, small: Client) {
 
 async function p4rls(big: Client, tenant: Client) {
   const fs = p4Filters(QUICK ? 12 : 30);
-  rows.push(...wallRows('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, tenant, fs.map((f) => listSql(f)), QUICK ? 5 : 30)));
+  rows.push(...wallRows('P4-rls', 'P4 (first page, action + date range)', await sampleWall(big, tenant, fs.map((f) => listSql(f)), QUICK ? 5 : 100)));
 }
 
 async function p5(big: Client) {
@@ -287,7 +287,7 @@ async function p6(big: Client) {
 
 async function p6rls(big: Client, tenant: Client) {
   const { ids } = await p6Licenses(big);
-  rows.push(...wallRows('P6-rls', "P6 (one license's history)", await sampleWall(big, tenant, ids.map((id) => historySql(id)), QUICK ? 5 : 30)));
+  rows.push(...wallRows('P6-rls', "P6 (one license's history)", await sampleWall(big, tenant, ids.map((id) => historySql(id)), QUICK ? 5 : 100)));
 }
 
 /** P7's terms: a rare term (part of one license key), a name, and a common phrase. */
