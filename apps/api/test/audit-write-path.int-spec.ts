@@ -18,6 +18,19 @@ describe('the audit write path', () => {
     await t.close();
   });
 
+  /** Makes every audit insert matching `condition` (over NEW) fail, as a failed entry write would; returns the undo. */
+  async function refuseEntries(condition: string): Promise<() => Promise<void>> {
+    await db.query(`
+      CREATE OR REPLACE FUNCTION test_refuse_entry() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF ${condition} THEN RAISE EXCEPTION 'simulated audit write failure'; END IF;
+        RETURN NEW;
+      END $$`);
+    await db.query(`DROP TRIGGER IF EXISTS test_refuse_entry ON audit_entries`);
+    await db.query(`CREATE TRIGGER test_refuse_entry BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION test_refuse_entry()`);
+    return async () => void (await db.query(`DROP TRIGGER IF EXISTS test_refuse_entry ON audit_entries`));
+  }
+
   async function entries(c: TypedClient, query: Omit<AuditLogListQuery, 'limit'> = {}): Promise<AuditEntry[]> {
     const res = await c.auditLog.list({ query: { limit: 200, ...query } });
     expectStatus(res, 200);
@@ -134,14 +147,7 @@ describe('the audit write path', () => {
     expect(JSON.stringify(entry)).not.toMatch(/argon2|long-enough/);
 
     // The entry cannot be written: neither the account nor the user is created.
-    await db.query(`
-      CREATE OR REPLACE FUNCTION test_refuse_founder_entry() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.actor_name = 'Refused Founder' THEN RAISE EXCEPTION 'simulated audit write failure'; END IF;
-        RETURN NEW;
-      END $$`);
-    await db.query(`DROP TRIGGER IF EXISTS test_refuse_founder_entry ON audit_entries`);
-    await db.query(`CREATE TRIGGER test_refuse_founder_entry BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION test_refuse_founder_entry()`);
+    const stopRefusing = await refuseEntries("NEW.actor_name = 'Refused Founder'");
     try {
       const refusedEmail = uniqueEmail('refused');
       const refused = await typedClient(new ApiClient(t.url)).auth.signup({
@@ -154,7 +160,7 @@ describe('the audit write path', () => {
       );
       expect(left.rows[0]).toEqual({ users: 0, accounts: 0 });
     } finally {
-      await db.query(`DROP TRIGGER IF EXISTS test_refuse_founder_entry ON audit_entries`);
+      await stopRefusing();
     }
   });
 
@@ -220,14 +226,7 @@ describe('the audit write path', () => {
   });
 
   it('rolls the change back and answers 5xx when the entry cannot be written', async () => {
-    await db.query(`
-      CREATE OR REPLACE FUNCTION test_refuse_poisoned_entry() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.target_label = 'poisoned' THEN RAISE EXCEPTION 'simulated audit write failure'; END IF;
-        RETURN NEW;
-      END $$`);
-    await db.query(`DROP TRIGGER IF EXISTS test_refuse_poisoned_entry ON audit_entries`);
-    await db.query(`CREATE TRIGGER test_refuse_poisoned_entry BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION test_refuse_poisoned_entry()`);
+    const stopRefusing = await refuseEntries("NEW.target_label = 'poisoned'");
     try {
       const { api: c } = await signedUpTyped(t.url);
       const p = ok(await newProduct(c, 'healthy'), 201);
@@ -246,7 +245,7 @@ describe('the audit write path', () => {
       await c.products.update({ params: { id: p.id }, body: { name: 'healthy again' } });
       expect((await entries(c))[0]!.seq).toBe(seqBefore + 1);
     } finally {
-      await db.query(`DROP TRIGGER IF EXISTS test_refuse_poisoned_entry ON audit_entries`);
+      await stopRefusing();
     }
   });
 
