@@ -58,6 +58,15 @@ export interface EntryJson {
   targetLabel: string | null;
 }
 
+/** Consecutive entries' JSON as one value, joined by commas (UTF-8), with what a batch's head needs of them. */
+export interface JoinedEntries {
+  count: number;
+  lastSeq: number;
+  /** The prev_hash of the first entry joined. */
+  firstPrevHash: string;
+  joined: Buffer;
+}
+
 /** A JSON string literal of a text column, or null (to_json escapes as JSON.stringify does). */
 const jsonText = (column: string) => `COALESCE(to_json(${column})::text, 'null')`;
 
