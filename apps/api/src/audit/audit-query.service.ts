@@ -155,8 +155,9 @@ export class AuditQueryService {
    * order, at most `limit`), cut further at `maxBytes` of JSON (each entry's UTF-8 bytes and a comma;
    * the first entry is always taken), read as ONE value: PostgreSQL joins the entries' JSON with commas
    * (`e1,e2,…`, for a batch body's `entries` array) and answers one row with their count, the last seq
-   * and the first entry's prev_hash. No per-row messages, strings or objects in Node: a log stream
-   * backfill spent most of its worker's time on those. null when no entry matches.
+   * and the first entry's prev_hash, and how many were read (encoded) before the cut at `maxBytes`. No
+   * per-row messages, strings or objects in Node: a log stream backfill spent most of its worker's time
+   * on those. null when no entry matches.
    */
   async joinedJsonAfter(
     accountId: string,
@@ -174,21 +175,22 @@ export class AuditQueryService {
       where.push(`e.seq <= $${params.length}`);
     }
     params.push(maxBytes);
-    const rows: Array<{ n: number; last_seq: string | null; prev_hash: string | null; json: string | null }> =
+    const rows: Array<{ n: number; read: number; last_seq: string | null; prev_hash: string | null; json: string | null }> =
       await this.txHost.tx.query(
-        `SELECT count(*)::int AS n, max(b.seq) AS last_seq, min(b.prev_hash) FILTER (WHERE b.nth = 1) AS prev_hash,
-                string_agg(b.j, ',' ORDER BY b.seq) AS json
-           FROM (SELECT r.seq, r.prev_hash, r.j, row_number() OVER w AS nth, sum(octet_length(r.j) + 1) OVER w AS upto
+        `SELECT count(*) FILTER (WHERE b.kept)::int AS n, count(*)::int AS read, max(b.seq) FILTER (WHERE b.kept) AS last_seq,
+                min(b.prev_hash) FILTER (WHERE b.nth = 1) AS prev_hash, string_agg(b.j, ',' ORDER BY b.seq) FILTER (WHERE b.kept) AS json
+           FROM (SELECT r.seq, r.prev_hash, r.j, row_number() OVER w AS nth,
+                        row_number() OVER w = 1 OR sum(octet_length(r.j) + 1) OVER w <= $${params.length} AS kept
                    FROM (SELECT e.seq, e.prev_hash, ${AUDIT_ENTRY_JSON} AS j FROM audit_entries e
                           WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${limit | 0}) r
-                 WINDOW w AS (ORDER BY r.seq)) b
-          WHERE b.nth = 1 OR b.upto <= $${params.length}`,
+                 WINDOW w AS (ORDER BY r.seq)) b`,
         params,
       );
     const r = rows[0];
     if (!r || r.n === 0 || r.json === null || r.last_seq === null || r.prev_hash === null) return null;
     return {
       count: r.n,
+      read: r.read,
       lastSeq: Number(r.last_seq),
       firstPrevHash: r.prev_hash,
       joined: Buffer.from(r.json, 'utf8'),
