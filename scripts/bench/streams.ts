@@ -14,7 +14,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
@@ -51,7 +51,7 @@ interface Batch {
 function signatureValid(
   secret: string,
   headers: Record<string, string | string[] | undefined>,
-  body: string,
+  body: Buffer,
 ): boolean {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   const expected = Buffer.from(
@@ -68,6 +68,49 @@ function signatureValid(
     });
 }
 
+const ENTRIES_KEY = Buffer.from('"entries":[');
+const [QUOTE, BACKSLASH, OPEN_OBJECT, CLOSE_OBJECT, OPEN_ARRAY, CLOSE_ARRAY] = [...'"\\{}[]'].map((c) =>
+  c.charCodeAt(0),
+);
+
+/**
+ * A batch's seq range and how many entries it holds, without parsing the entries: the head (every member
+ * before `"entries"`, which Keyledger sends last) is parsed, and the entries array's top-level values are
+ * counted by a scan that follows strings (and their escapes) and nesting. Throws on a body not so shaped.
+ */
+function batchSummary(raw: Buffer): { firstSeq: number; lastSeq: number; count: number } {
+  let depth = 0;
+  let inString = false;
+  let count = 0;
+  let entriesAt = -1;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!;
+    if (inString) {
+      if (c === BACKSLASH) i += 1;
+      else if (c === QUOTE) inString = false;
+      continue;
+    }
+    if (c === QUOTE) {
+      if (entriesAt < 0 && depth === 1 && raw.subarray(i, i + ENTRIES_KEY.length).equals(ENTRIES_KEY)) {
+        entriesAt = i;
+        i += ENTRIES_KEY.length - 1;
+        depth += 1;
+        continue;
+      }
+      inString = true;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (entriesAt >= 0 && depth === 2) count += 1;
+      depth += 1;
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth -= 1;
+  }
+  if (entriesAt < 0 || depth !== 0 || inString) throw new Error('not a batch body');
+  const head = JSON.parse(`${raw.subarray(0, entriesAt).toString('utf8').replace(/,$/, '')}}`) as {
+    firstSeq: number;
+    lastSeq: number;
+  };
+  return { firstSeq: head.firstSeq, lastSeq: head.lastSeq, count };
+}
+
 /** The receiver: verifies each request's signature, keeps the delivered-through seq and when each batch arrived. */
 class Receiver {
   server!: Server;
@@ -77,6 +120,8 @@ class Receiver {
   batches = 0;
   resent = 0;
   outOfOrder = 0;
+  /** Batches whose entries were not as many as their seq range (an unfiltered stream's batch holds them all). */
+  miscounted = 0;
   bytes = 0;
   refused = 0;
   /** TLS connections accepted (kept alive, one per worker; more means handshakes per batch). */
@@ -84,7 +129,15 @@ class Receiver {
   onBatch?: (b: Batch, at: number) => void;
   private waiters: Array<() => void> = [];
 
-  constructor(private readonly tls: { key: string; cert: string }) {}
+  /**
+   * `light`: each batch's head is parsed and its entries counted by a scan of the bytes (P11), instead of
+   * the whole batch parsed (P12 reads each entry's request id): a `JSON.parse` of every 1 MB batch cost this
+   * process more CPU than the worker spends sending it, on the two cores the delivery shares with it.
+   */
+  constructor(
+    private readonly tls: { key: string; cert: string },
+    private readonly light = false,
+  ) {}
 
   async start(): Promise<this> {
     this.server = createServer({ key: this.tls.key, cert: this.tls.cert }, (req, res) => {
@@ -92,24 +145,31 @@ class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const at = Date.now();
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (!signatureValid(SECRET, req.headers, body)) {
+        const raw = Buffer.concat(chunks);
+        // The signature over the bytes received (as a receiver must: the text decoded and encoded again
+        // would cost as much as the check itself).
+        if (!signatureValid(SECRET, req.headers, raw)) {
           this.refused += 1;
           res.writeHead(401).end();
           for (const w of this.waiters.splice(0)) w();
           return;
         }
-        const b = JSON.parse(body) as Batch;
-        this.bytes += body.length;
+        // Acknowledged once the signature holds (as a receiver that queues what it gets would), then
+        // parsed and checked: the parse (most of this receiver's CPU) is not in the sender's round trip.
+        // Requests on a connection arrive one after another, so batches are still checked in order.
+        res.writeHead(204).end();
+        const b = this.light ? batchSummary(raw) : (JSON.parse(raw.toString('utf8')) as Batch);
+        const count = 'count' in b ? b.count : b.entries.length;
+        this.bytes += raw.length;
         this.batches += 1;
         if (b.lastSeq <= this.through) this.resent += 1;
         else if (b.firstSeq !== this.through + 1 && this.through !== 0) this.outOfOrder += 1;
+        else if (count !== b.lastSeq - b.firstSeq + 1) this.miscounted += 1;
         else {
           this.through = b.lastSeq;
-          this.entries += b.entries.length;
+          this.entries += count;
         }
-        this.onBatch?.(b, at);
-        res.writeHead(204).end();
+        if (!('count' in b)) this.onBatch?.(b, at);
         for (const w of this.waiters.splice(0)) w();
       });
     });
@@ -218,9 +278,14 @@ export interface P11Figures {
   batches: number;
   resent: number;
   outOfOrder: number;
+  miscounted: number;
   mbPerSecond: number;
   connections: number;
   workerCpuSeconds: number | null;
+  /** CPU of this process (the receiver: TLS, signature checks, JSON.parse of each batch) during the backfill. */
+  receiverCpuSeconds: number;
+  /** CPU of the PostgreSQL backends connected to the bench database (the worker's; Linux /proc). */
+  postgresCpuSeconds: number | null;
   loadAverage: number[];
 }
 
@@ -233,7 +298,7 @@ export async function measureP11(
   await migrate(url);
   const dir = mkdtempSync(join(tmpdir(), 'keyledger-bench-p11-'));
   const tls = selfSignedCertificate(dir);
-  const receiver = await new Receiver(tls).start();
+  const receiver = await new Receiver(tls, true).start();
   const db = new Client({ connectionString: url, application_name: 'bench-p11' });
   await db.connect();
   const streamId = randomUUID();
@@ -262,6 +327,8 @@ export async function measureP11(
       }),
     );
     const cpuBefore = cpuSeconds(worker.pid!);
+    const receiverCpu = process.cpuUsage();
+    const backendsBefore = await backendCpu(db, BENCH_DB);
     receiver.through = fromSeq - 1;
     const t0 = Date.now();
     // The backfill, as LogStreamsService.backfill moves the cursor.
@@ -285,6 +352,8 @@ export async function measureP11(
     );
     const ms = Date.now() - t0;
     const cpuAfter = cpuSeconds(worker.pid!);
+    const receiverUsage = process.cpuUsage(receiverCpu);
+    const backendsAfter = await backendCpu(db, BENCH_DB);
     return {
       entries: receiver.entries,
       ms,
@@ -292,9 +361,15 @@ export async function measureP11(
       batches: receiver.batches,
       resent: receiver.resent,
       outOfOrder: receiver.outOfOrder,
+      miscounted: receiver.miscounted,
       mbPerSecond: receiver.bytes / 2 ** 20 / (ms / 1000),
       connections: receiver.connections,
       workerCpuSeconds: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+      receiverCpuSeconds: (receiverUsage.user + receiverUsage.system) / 1e6,
+      postgresCpuSeconds:
+        backendsAfter && backendsBefore
+          ? [...backendsAfter].reduce((sum, [pid, s]) => sum + s - (backendsBefore.get(pid) ?? 0), 0)
+          : null,
       loadAverage: loadavg(),
       fromSeq,
       head,
@@ -309,6 +384,43 @@ export async function measureP11(
     await receiver.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** CPU seconds so far of each PostgreSQL backend connected to `database` but this one (the server runs on this machine), or null. */
+async function backendCpu(db: Client, database: string): Promise<Map<number, number> | null> {
+  const { rows } = await db.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    [database],
+  );
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    const s = cpuSeconds(pid);
+    if (s === null) return null;
+    out.set(pid, s);
+  }
+  return out;
+}
+
+/** CPU seconds so far of a process and its descendants (the API runs under tsx, which starts node as its child). */
+function treeCpuSeconds(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let sum = 0;
+  const todo = [root];
+  while (todo.length > 0) {
+    const pid = todo.pop()!;
+    sum += cpuSeconds(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return sum;
 }
 
 /** A process's user + system CPU seconds so far (Linux /proc), or null elsewhere. */
@@ -336,6 +448,8 @@ export interface P12Figures {
   /** Writes not started because MAX_IN_FLIGHT were unanswered (the API slower than the schedule). */
   skippedWrites: number;
   failedWrites: number;
+  /** CPU seconds used while the writes ran: the API (with its tsx wrapper), the worker, this process (load generator and receivers), PostgreSQL's backends. */
+  cpuWhileWriting: { seconds: number; api: number; worker: number; bench: number; postgres: number | null };
   loadAverage: number[];
 }
 
@@ -433,6 +547,16 @@ export async function measureP12(
       vendors.push({ client, products });
     }
     measuring = true;
+    // Where the machine's time goes while writing (to tell a slow API from a busy machine or load generator).
+    const cpuAt = async () => ({
+      api: treeCpuSeconds(api!.pid!),
+      worker: treeCpuSeconds(worker!.pid!),
+      bench: process.cpuUsage(),
+      postgres: await backendCpu(probe, P12_DB),
+    });
+    const probe = new Client({ connectionString: url, application_name: 'bench-p12-probe' });
+    await probe.connect();
+    const before = await cpuAt();
 
     // `rate` writes a second, each started on schedule whether or not the one before has answered; a
     // write whose time comes while MAX_IN_FLIGHT are unanswered is skipped (counted), so that an API
@@ -472,6 +596,19 @@ export async function measureP12(
     }
     const statuses = await Promise.all(writes);
     const writeSeconds = (Date.now() - t0) / 1000;
+    const after = await cpuAt();
+    await probe.end();
+    const benchUsage = process.cpuUsage(before.bench);
+    const cpuWhileWriting = {
+      seconds: writeSeconds,
+      api: after.api - before.api,
+      worker: after.worker - before.worker,
+      bench: (benchUsage.user + benchUsage.system) / 1e6,
+      postgres:
+        after.postgres && before.postgres
+          ? [...after.postgres].reduce((sum, [pid, s]) => sum + s - (before.postgres!.get(pid) ?? 0), 0)
+          : null,
+    };
     const okWrites = statuses.filter((s) => s === 200).length;
     const all = () => [...answered.keys()].every((id) => arrived.has(id));
     for (const until = Date.now() + 120_000; !all(); await new Promise((r) => setTimeout(r, 50)))
@@ -497,6 +634,7 @@ export async function measureP12(
       startedPerSecond: writes.length / writeSeconds,
       failedWrites: writes.length - okWrites,
       skippedWrites: skipped,
+      cpuWhileWriting,
       loadAverage: loadavg(),
     };
   } finally {

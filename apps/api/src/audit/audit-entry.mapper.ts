@@ -53,3 +53,14 @@ export interface EntryJson {
   targetType: string | null;
   targetLabel: string | null;
 }
+
+/** Consecutive entries' JSON as one value, joined by commas (UTF-8), with what a batch's head needs of them. */
+export interface JoinedEntries {
+  count: number;
+  /** How many entries were read and encoded to find the cut (`count`, or more when the bytes cut it). */
+  read: number;
+  lastSeq: number;
+  /** The prev_hash of the first entry joined. */
+  firstPrevHash: string;
+  joined: Buffer;
+}

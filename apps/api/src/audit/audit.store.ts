@@ -1,6 +1,6 @@
 import { type AuditEntry, type ItemType, type ResolvedAuditFilter, AUDIT_ACTIONS } from '@keyledger/contract';
 import { AuditChainRepository, type CheckpointRow, type Query } from './audit-chain.repository';
-import { type AuditEntryRow, type EntryJson } from './audit-entry.mapper';
+import { type AuditEntryRow, type EntryJson, type JoinedEntries } from './audit-entry.mapper';
 
 /**
  * The audit store: the one owner of the SQL on the audit tables (audit_entries, audit_entry_links,
@@ -308,6 +308,45 @@ export class AuditStore extends AuditChainRepository {
       targetType: r.target_type,
       targetLabel: r.target_label,
     }));
+  }
+
+  /**
+   * The same entries as entriesJsonAfter (after `afterSeq`, through `toSeq`, matching `filter`, in seq
+   * order, at most `limit`), cut further at `maxBytes` of JSON (each entry's UTF-8 bytes and a comma;
+   * the first entry is always taken), read as ONE value: PostgreSQL joins the entries' JSON with commas
+   * (`e1,e2,…`, for a batch body's `entries` array) and answers one row with their count, the last seq
+   * and the first entry's prev_hash, and how many were read (encoded) before the cut at `maxBytes`. No
+   * per-row messages, strings or objects in Node: a log stream backfill spent most of its worker's time
+   * on those. null when no entry matches.
+   */
+  async joinedJsonAfter(
+    accountId: string,
+    filter: ResolvedAuditFilter,
+    afterSeq: number,
+    limit: number,
+    maxBytes: number,
+    toSeq?: number,
+  ): Promise<JoinedEntries | null> {
+    const { where, params } = entryConditions(accountId, filter);
+    params.push(afterSeq);
+    where.push(`e.seq > $${params.length}`);
+    if (toSeq !== undefined) {
+      params.push(toSeq);
+      where.push(`e.seq <= $${params.length}`);
+    }
+    params.push(maxBytes);
+    const [r] = await this.query<{ n: number; read: number; last_seq: string | null; prev_hash: string | null; json: string | null }>(
+      `SELECT count(*) FILTER (WHERE b.kept)::int AS n, count(*)::int AS read, max(b.seq) FILTER (WHERE b.kept) AS last_seq,
+              min(b.prev_hash) FILTER (WHERE b.nth = 1) AS prev_hash, string_agg(b.j, ',' ORDER BY b.seq) FILTER (WHERE b.kept) AS json
+         FROM (SELECT r.seq, r.prev_hash, r.j, row_number() OVER w AS nth,
+                      row_number() OVER w = 1 OR sum(octet_length(r.j) + 1) OVER w <= $${params.length} AS kept
+                 FROM (SELECT e.seq, e.prev_hash, ${AUDIT_ENTRY_JSON} AS j FROM audit_entries e
+                        WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${limit | 0}) r
+               WINDOW w AS (ORDER BY r.seq)) b`,
+      params,
+    );
+    if (!r || r.n === 0 || r.json === null || r.last_seq === null || r.prev_hash === null) return null;
+    return { count: r.n, read: r.read, lastSeq: Number(r.last_seq), firstPrevHash: r.prev_hash, joined: Buffer.from(r.json, 'utf8') };
   }
 
   // ---- exports ----

@@ -3,7 +3,7 @@ import { type EntryJson } from '../audit/audit-entry.mapper';
 import { ENV, type Env } from '../config/env';
 import { type DatadogConfig } from './destinations';
 import { DestinationHttp, type SendResult } from './destination-http';
-import { continuity, type DestinationSender, type OutgoingBatch, type SendTarget } from './senders';
+import { continuity, type EntrySender, type OutgoingBatch, type SendTarget } from './senders';
 
 /** Datadog's logs intake limits (per request: 1,000 logs and 5 MB uncompressed; per log: 1 MB). */
 export const DATADOG_MAX_LOGS = 1000;
@@ -27,8 +27,9 @@ function summary(e: EntryJson): string {
  * again: receivers deduplicate by entry id).
  */
 @Injectable()
-export class DatadogSender implements DestinationSender {
+export class DatadogSender implements EntrySender {
   readonly type = 'datadog' as const;
+  readonly reads = 'entries' as const;
 
   constructor(
     private readonly http: DestinationHttp,

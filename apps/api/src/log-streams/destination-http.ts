@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { ENV, type Env } from '../config/env';
 import { DestinationRefused, guardedLookup, isPrivateAddress, urlHost } from './destination-guard';
 
@@ -62,13 +62,17 @@ export class DestinationHttp implements OnApplicationShutdown {
 
   httpsAgent(): Agent {
     if (!this.agent) {
-      const ca = this.env.LOG_STREAM_CA_FILE
-        ? [...rootCertificates, readFileSync(this.env.LOG_STREAM_CA_FILE, 'utf8')]
+      // The extra CA as a secure context made once: given as `ca`, the agent would join every
+      // certificate's text into each request's connection-pool key (~1 ms a request).
+      const secureContext = this.env.LOG_STREAM_CA_FILE
+        ? createSecureContext({
+            ca: [...rootCertificates, readFileSync(this.env.LOG_STREAM_CA_FILE, 'utf8')],
+          })
         : undefined;
       this.agent = new Agent({
         keepAlive: true,
         maxSockets: 16,
-        ...(ca ? { ca } : {}),
+        ...(secureContext ? { secureContext } : {}),
         lookup: guardedLookup(this.env.LOG_STREAM_ALLOW_PRIVATE_NETWORKS) as never,
       });
     }
@@ -86,11 +90,11 @@ export class DestinationHttp implements OnApplicationShutdown {
     return target;
   }
 
-  /** POSTs `body` with `headers`; `check` decides whether the answer is a success (default: any 2xx). */
+  /** POSTs `body` (text, or UTF-8 bytes, maybe in parts) with `headers`; `check` decides whether the answer is a success (default: any 2xx). */
   async post(
     url: string,
     headers: Record<string, string | number>,
-    body: string | Buffer,
+    body: string | Buffer | readonly Buffer[],
     check: AnswerCheck = is2xx,
     secrets: readonly string[] = [],
   ): Promise<SendResult> {
@@ -105,6 +109,8 @@ export class DestinationHttp implements OnApplicationShutdown {
     } catch (err) {
       return done({ ok: false, statusCode: null, error: (err as Error).message });
     }
+    // One buffer, written once (a string would be encoded again for its length and its write).
+    const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : Buffer.concat(body);
     return new Promise<SendResult>((settle) => {
       const limit = this.env.LOG_STREAM_TIMEOUT_MS;
       let settled = false;
@@ -124,7 +130,7 @@ export class DestinationHttp implements OnApplicationShutdown {
           agent: this.httpsAgent(),
           timeout: limit,
           headers: {
-            'content-length': Buffer.byteLength(body),
+            'content-length': Buffer.byteLength(payload),
             'user-agent': 'Keyledger-LogStream/1',
             ...headers,
           },
@@ -166,7 +172,7 @@ export class DestinationHttp implements OnApplicationShutdown {
       req.on('error', (err) =>
         resolve(done({ ok: false, statusCode: null, error: redactSecrets(err.message, secrets).slice(0, 500) })),
       );
-      req.end(body);
+      req.end(payload);
     });
   }
 

@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LOG_STREAM_BATCH_FORMAT, resolveAuditFilter } from '@keyledger/contract';
+import { LOG_STREAM_BATCH_FORMAT, type ResolvedAuditFilter, resolveAuditFilter } from '@keyledger/contract';
 import { GENESIS_HASH } from '@keyledger/verify';
 import { toCheckpointDto } from '../audit/audit-chain.repository';
 import { type EntryJson } from '../audit/audit-entry.mapper';
@@ -15,10 +15,25 @@ import { type LogStreamRow, LogStreamsRepository, type NewAttempt } from './log-
 import { LogStreamSecretBox } from './secret-box';
 import { secretField } from './destinations';
 import { LogStreamSenders } from './log-stream-senders';
-import { type BatchHead } from './senders';
+import { type BatchHead, type DestinationSender } from './senders';
 
 /** How old the latest checkpoint a batch carries may be (it is read again after this). */
 const CHECKPOINT_REREAD_MS = 1000;
+
+/** What a batch's own fields (its head, the brackets) may take of LOG_STREAM_BATCH_MAX_BYTES. */
+const HEAD_BYTES = 1024;
+
+/** One batch as read: its entries (joined, or one by one) and what its head needs of them. */
+interface ReadBatch {
+  count: number;
+  lastSeq: number;
+  firstPrevHash: string;
+  payload:
+    | { kind: 'joined'; joined: Buffer }
+    | { kind: 'entries'; entries: EntryJson[]; entryJson: string[] };
+  /** The read of the batch after this one, started as soon as this one was read (see `readAhead`). */
+  following?: Promise<ReadBatch | null>;
+}
 
 /** Stable: the same stream and seq range always give the same id (the webhook-id receivers deduplicate on). */
 export function batchId(streamId: string, firstSeq: number, lastSeq: number): string {
@@ -125,54 +140,80 @@ export class LogStreamDelivery {
     let delivered = Number(stream.delivered_through_seq);
     let pending = stream.pending_through_seq === null ? null : Number(stream.pending_through_seq);
     let failuresBefore = stream.consecutive_failures;
+    const reads = this.senders.for(stream.destination_type).reads;
+    // How many entries the batches read ahead ask for (see `read`).
+    const sizing = { limit: this.env.LOG_STREAM_BATCH_MAX_ENTRIES };
+    const read = (after: number, toSeq: number) =>
+      this.read(reads, accountId, filter, after, toSeq, sizing).catch(() => null);
     // The head is read again only once delivery has reached it; the latest checkpoint at most once a
-    // CHECKPOINT_REREAD_MS. The next batch's entries are read while the current one is being sent.
+    // CHECKPOINT_REREAD_MS. The next batch is read while the current one is being sent, and noted as
+    // pending by the statement that acknowledges the current one.
     let head: number | null = null;
     let checkpoint: {
       value: Awaited<ReturnType<AuditStore['latestCheckpoint']>>;
       at: number;
     } | null = null;
-    let next: { after: number; toSeq: number; entries: Promise<EntryJson[]> } | null = null;
+    // A batch already noted as pending (pending_through_seq = its last seq), with the row that noted it.
+    let noted: { batch: ReadBatch; row: LogStreamRow } | null = null;
+    // A read of the next batch still under way when its predecessor was acknowledged (used if it fits).
+    let carried: { after: number; toSeq: number; batch: Promise<ReadBatch | null> } | null = null;
 
     while (Date.now() < deadline) {
-      // The head first: an entry and its head move commit together, so every entry up to the head read
-      // here is visible to the query after it. (Reading the head after the entries would skip an entry
-      // committed in between.) A head read earlier still holds: its entries stay visible.
-      if (head === null || delivered >= head) head = (await this.chain().head(accountId))?.seq ?? 0;
-      const toSeq = pending !== null && pending > delivered ? Math.min(pending, head) : head;
-      if (toSeq <= delivered) return;
-      const prefetched =
-        next !== null && next.after === delivered && next.toSeq === toSeq ? next.entries : null;
-      next = null;
-      const entries = await (prefetched ??
-        this.audit.entriesJsonAfter(
-          accountId,
-          filter,
-          delivered,
-          this.env.LOG_STREAM_BATCH_MAX_ENTRIES,
-          toSeq,
-        ));
-      if (entries.length === 0) {
-        // Nothing matches the filter through the head: a filtered stream has covered the log that far.
-        if (!filtered) return;
-        const acked = await this.repo.acknowledged(
+      let batch: ReadBatch;
+      let row: LogStreamRow;
+      if (noted) {
+        ({ batch, row } = noted);
+        noted = null;
+      } else {
+        // The head first: an entry and its head move commit together, so every entry up to the head read
+        // here is visible to the query after it. (Reading the head after the entries would skip an entry
+        // committed in between.) A head read earlier still holds: its entries stay visible.
+        if (head === null || delivered >= head) head = (await this.chain().head(accountId))?.seq ?? 0;
+        const toSeq = pending !== null && pending > delivered ? Math.min(pending, head) : head;
+        if (toSeq <= delivered) return;
+        const reused =
+          carried && carried.after === delivered && carried.toSeq === toSeq ? await carried.batch : null;
+        carried = null;
+        // At the whole limit: this may be a pending range read again (it must be cut as it was).
+        const found = reused ?? (await this.read(reads, accountId, filter, delivered, toSeq, null));
+        if (!found) {
+          // Nothing matches the filter through the head: a filtered stream has covered the log that far.
+          if (!filtered) return;
+          const acked = await this.repo.acknowledged(
+            stream.id,
+            this.owner,
+            delivered,
+            toSeq,
+            this.env.LOG_STREAM_LEASE_MS,
+          );
+          if (!acked) return;
+          delivered = toSeq;
+          pending = null;
+          continue;
+        }
+        const marked = await this.repo.markPending(
           stream.id,
           this.owner,
           delivered,
-          toSeq,
+          found.lastSeq,
           this.env.LOG_STREAM_LEASE_MS,
         );
-        if (!acked) return;
-        delivered = toSeq;
-        pending = null;
-        continue;
+        if (!marked) return; // paused, backfilled or taken over meanwhile
+        batch = found;
+        row = marked;
       }
-      const { json, taken } = this.fit(entries);
-      const lastSeq = taken[taken.length - 1]!.seq;
+      // The destination and secret as they are now (an edit since the claim applies from this batch on);
+      // a destination of another kind (read otherwise) is left to the next pass, with this range pending.
+      const sender = this.senders.for(row.destination_type);
+      if (sender.reads !== reads) return;
+      if (row.secrets_encrypted !== stream.secrets_encrypted) {
+        secret = secretOf(row.secrets_encrypted);
+      }
+      const { lastSeq } = batch;
       const firstSeq = delivered + 1;
       const chain = this.chain();
       const prevHash = !filtered
-        ? taken[0]!.prevHash
+        ? batch.firstPrevHash
         : delivered === 0
           ? GENESIS_HASH
           : ((await chain.hashAt(accountId, delivered)) ?? GENESIS_HASH);
@@ -191,34 +232,32 @@ export class LogStreamDelivery {
         filtered,
         checkpoint: cp ? toCheckpointDto(cp) : null,
       };
-      const marked = await this.repo.markPending(
-        stream.id,
-        this.owner,
-        delivered,
-        lastSeq,
-        this.env.LOG_STREAM_LEASE_MS,
-      );
-      if (!marked) return; // paused, backfilled or taken over meanwhile
-      // The destination and secret as they are now (an edit since the claim applies from this batch on).
-      if (marked.secrets_encrypted !== stream.secrets_encrypted) {
-        secret = secretOf(marked.secrets_encrypted);
-      }
-      // Reading is free of side effects: the entries after this batch are fetched while it is sent, and
-      // used only if it is acknowledged and nothing moved.
-      if (lastSeq < head) {
-        const entriesNext = this.audit.entriesJsonAfter(
-          accountId,
-          filter,
-          lastSeq,
-          this.env.LOG_STREAM_BATCH_MAX_ENTRIES,
-          head,
-        );
-        entriesNext.catch(() => undefined); // awaited (and its error seen) only if used
-        next = { after: lastSeq, toSeq: head, entries: entriesNext };
-      }
-      const result = await this.senders
-        .for(marked.destination_type)
-        .send(this.target(marked, secret), { head: batchHead, entries: taken, entryJson: json });
+      // Reading is free of side effects: the batches after this one are read while it is sent, back to
+      // back (the one after next starts as soon as the next is read, so PostgreSQL need not wait for this
+      // send and its acknowledgement), at most two ahead, and used only if this one is acknowledged and
+      // nothing moved meanwhile. A failed read only means no batch is noted with the acknowledgement.
+      const upTo = head ?? lastSeq;
+      const readAhead: { batch?: ReadBatch | null } = {};
+      const ahead =
+        lastSeq < upTo
+          ? (batch.following ?? read(lastSeq, upTo)).then((b) => {
+              if (b && b.lastSeq < upTo && !b.following) b.following = read(b.lastSeq, upTo);
+              readAhead.batch = b;
+              return b;
+            })
+          : null;
+      const target = this.target(row, secret);
+      const result =
+        sender.reads === 'joined' && batch.payload.kind === 'joined'
+          ? await sender.send(target, { head: batchHead, count: batch.count, joined: batch.payload.joined })
+          : sender.reads === 'entries' && batch.payload.kind === 'entries'
+            ? await sender.send(target, {
+                head: batchHead,
+                entries: batch.payload.entries,
+                entryJson: batch.payload.entryJson,
+              })
+            : null;
+      if (!result) throw new Error(`a ${batch.payload.kind} batch for a ${sender.reads} sender`);
       const attempt: NewAttempt = {
         id: uuidv7(),
         accountId,
@@ -226,7 +265,7 @@ export class LogStreamDelivery {
         batchId: id,
         firstSeq,
         lastSeq,
-        entries: taken.length,
+        entries: batch.count,
         ok: result.ok,
         statusCode: result.statusCode,
         durationMs: result.durationMs,
@@ -242,9 +281,12 @@ export class LogStreamDelivery {
         return;
       }
       pass.batches += 1;
-      pass.entries += taken.length;
+      pass.entries += batch.count;
       failuresBefore = 0;
-      // The attempt is recorded with the acknowledgement, in one statement.
+      // The attempt is recorded with the acknowledgement, and the next batch (if already read and time is
+      // left) noted as pending, in one statement. The acknowledgement never waits for a read: it extends
+      // the lease, which must not lapse while this worker still holds an unacknowledged batch.
+      const next = Date.now() < deadline ? (readAhead.batch ?? null) : null;
       const acked = await this.repo.acknowledged(
         stream.id,
         this.owner,
@@ -252,31 +294,78 @@ export class LogStreamDelivery {
         lastSeq,
         this.env.LOG_STREAM_LEASE_MS,
         attempt,
+        next?.lastSeq ?? null,
       );
       if (!acked) return;
       this.logger.debug(
-        `Log stream ${stream.id}: batch ${id} (#${firstSeq}–#${lastSeq}, ${taken.length} entries) delivered by ${this.owner} in ${result.durationMs} ms`,
+        `Log stream ${stream.id}: batch ${id} (#${firstSeq}–#${lastSeq}, ${batch.count} entries) delivered by ${this.owner} in ${result.durationMs} ms`,
       );
       delivered = lastSeq;
-      pending = null;
+      pending = acked.pending_through_seq === null ? null : Number(acked.pending_through_seq);
       if (acked.status === 'paused') return;
+      if (next && pending === next.lastSeq) noted = { batch: next, row: acked };
+      else if (ahead) carried = { after: lastSeq, toSeq: upTo, batch: ahead };
     }
+  }
+
+  /**
+   * The next batch after `after` through `toSeq`: at most LOG_STREAM_BATCH_MAX_ENTRIES entries and
+   * LOG_STREAM_BATCH_MAX_BYTES of body (1 KiB kept for the batch's head), cut the same way (UTF-8 bytes)
+   * whichever way it is read: joined into one value by PostgreSQL for a sender of whole bodies, entry by
+   * entry for the others. null when no entry matches.
+   */
+  private async read(
+    reads: DestinationSender['reads'],
+    accountId: string,
+    filter: ResolvedAuditFilter,
+    after: number,
+    toSeq: number,
+    sizing: { limit: number } | null,
+  ): Promise<ReadBatch | null> {
+    const maxEntries = this.env.LOG_STREAM_BATCH_MAX_ENTRIES;
+    const maxBytes = this.env.LOG_STREAM_BATCH_MAX_BYTES - HEAD_BYTES;
+    // Entries read past the byte cut are encoded for nothing (a fifth of a backfill's ~1.3 KB entries at
+    // 1,000 and 1 MB): after a batch cut by its bytes, read that batch's size and a sixteenth; after one cut
+    // by the limit, the whole limit again. Only the size of the batches changes, never how a range is cut:
+    // a range fits in the bytes whatever limit read it, so a pending range read again is the same batch.
+    const limit = sizing ? Math.min(maxEntries, sizing.limit) : maxEntries;
+    const resize = (count: number, read: number) => {
+      if (!sizing) return;
+      if (read > count) sizing.limit = Math.min(maxEntries, count + Math.ceil(count / 16) + 1);
+      else if (count >= limit) sizing.limit = maxEntries;
+    };
+    if (reads === 'joined') {
+      const j = await this.audit.joinedJsonAfter(accountId, filter, after, limit, maxBytes, toSeq);
+      if (j) resize(j.count, j.read);
+      return j && {
+        count: j.count,
+        lastSeq: j.lastSeq,
+        firstPrevHash: j.firstPrevHash,
+        payload: { kind: 'joined', joined: j.joined },
+      };
+    }
+    const entries = await this.audit.entriesJsonAfter(accountId, filter, after, limit, toSeq);
+    if (entries.length === 0) return null;
+    const entryJson: string[] = [];
+    let bytes = 0;
+    for (const e of entries) {
+      const size = Buffer.byteLength(e.json) + 1;
+      if (entryJson.length > 0 && bytes + size > maxBytes) break;
+      entryJson.push(e.json);
+      bytes += size;
+    }
+    const taken = entries.slice(0, entryJson.length);
+    resize(taken.length, entries.length);
+    return {
+      count: taken.length,
+      lastSeq: taken[taken.length - 1]!.seq,
+      firstPrevHash: taken[0]!.prevHash,
+      payload: { kind: 'entries', entries: taken, entryJson },
+    };
   }
 
   private target(stream: LogStreamRow, secret: string) {
     return { streamId: stream.id, accountId: stream.account_id, config: stream.config, secret };
-  }
-
-  /** As many entries as fit LOG_STREAM_BATCH_MAX_BYTES (at least one), as PostgreSQL encoded them. */
-  private fit(entries: EntryJson[]): { json: string[]; taken: EntryJson[] } {
-    const json: string[] = [];
-    let bytes = 1024;
-    for (const e of entries) {
-      if (json.length > 0 && bytes + e.json.length + 1 > this.env.LOG_STREAM_BATCH_MAX_BYTES) break;
-      json.push(e.json);
-      bytes += e.json.length + 1;
-    }
-    return { json, taken: entries.slice(0, json.length) };
   }
 
   private async fail(

@@ -24,8 +24,15 @@ export class LogStreamSenders {
   for(type: LogStreamDestinationType): DestinationSender {
     const sender = this.byType.get(type);
     if (!sender) throw new Error(`no sender for destination type ${type}`);
+    if (sender.reads === 'joined')
+      return {
+        type: sender.type,
+        reads: sender.reads,
+        send: async (target, batch) => redactResult(await sender.send(target, batch), [target.secret]),
+      };
     return {
       type: sender.type,
+      reads: sender.reads,
       send: async (target, batch) => redactResult(await sender.send(target, batch), [target.secret]),
     };
   }

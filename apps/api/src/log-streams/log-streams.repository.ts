@@ -271,8 +271,10 @@ export class LogStreamsRepository {
 
   /**
    * The destination acknowledged through `through`: the cursor moves (only if nobody moved it meanwhile).
-   * With `attempt`, the acknowledged attempt is recorded in the same statement (one round trip a batch
-   * less; recorded even when the cursor moved meanwhile, as recordAttempt would).
+   * With `attempt`, the acknowledged attempt is recorded in the same statement (recorded even when the
+   * cursor moved meanwhile, as recordAttempt would). With `nextPendingThrough`, the next batch (read while
+   * this one was sent) is noted as pending in the same statement too, as markPending would (not on a
+   * paused stream: the row returned then has no pending batch). One round trip and one commit a batch.
    */
   async acknowledged(
     id: string,
@@ -281,22 +283,25 @@ export class LogStreamsRepository {
     through: number,
     leaseMs: number,
     attempt?: NewAttempt,
+    nextPendingThrough: number | null = null,
   ): Promise<LogStreamRow | null> {
-    const params: unknown[] = [id, owner, deliveredThrough, through, leaseMs];
+    const params: unknown[] = [id, owner, deliveredThrough, through, leaseMs, nextPendingThrough];
     let recorded = '';
     if (attempt) {
       params.push(...attemptValues(attempt));
       recorded = `WITH added AS (
          INSERT INTO log_stream_attempts (id, account_id, stream_id, batch_id, first_seq, last_seq, entries, ok, status_code, duration_ms, error)
-         VALUES ($6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id
+         VALUES ($7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id
        ), trimmed AS (
-         DELETE FROM log_stream_attempts WHERE stream_id = $8 AND id < (
-           SELECT id FROM log_stream_attempts WHERE stream_id = $8 ORDER BY id DESC OFFSET ${KEPT_ATTEMPTS - 2} LIMIT 1)
+         DELETE FROM log_stream_attempts WHERE stream_id = $9 AND id < (
+           SELECT id FROM log_stream_attempts WHERE stream_id = $9 ORDER BY id DESC OFFSET ${KEPT_ATTEMPTS - 2} LIMIT 1)
        ) `;
     }
     const rows = await this.updated<LogStreamRow>(
       `${recorded}UPDATE log_streams
-          SET delivered_through_seq = $4, pending_through_seq = NULL, consecutive_failures = 0, last_success_at = now(),
+          SET delivered_through_seq = $4,
+              pending_through_seq = CASE WHEN status = 'paused' THEN NULL ELSE $6::bigint END,
+              consecutive_failures = 0, last_success_at = now(),
               status = CASE WHEN status = 'failing' THEN 'active' ELSE status END, failing_notified_at = NULL,
               lease_until = now() + $5 * interval '1 millisecond'
         WHERE id = $1 AND lease_owner = $2 AND delivered_through_seq = $3 RETURNING *`,

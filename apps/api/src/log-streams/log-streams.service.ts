@@ -361,12 +361,12 @@ export class LogStreamsService {
     };
     const secret = this.secrets.open(row.id, row.secrets_encrypted)[secretField(row.destination_type)] ?? '';
     const { entries: _none, ...head } = batch;
-    const r = await this.senders
-      .for(row.destination_type)
-      .send(
-        { streamId: row.id, accountId: row.account_id, config: row.config, secret },
-        { head, entries: [], entryJson: [] },
-      );
+    const sender = this.senders.for(row.destination_type);
+    const target = { streamId: row.id, accountId: row.account_id, config: row.config, secret };
+    const r =
+      sender.reads === 'joined'
+        ? await sender.send(target, { head, count: 0, joined: Buffer.alloc(0) })
+        : await sender.send(target, { head, entries: [], entryJson: [] });
     return { ok: r.ok, statusCode: r.statusCode, durationMs: r.durationMs, error: r.error };
   }
 

@@ -11,7 +11,7 @@ import { SigningKeyService } from '../integrity/signing-key.service';
 import { type S3Config } from './destinations';
 import { DestinationHttp, type SendResult } from './destination-http';
 import { LogStreamS3Repository, type S3ObjectRow } from './log-stream-s3.repository';
-import { type DestinationSender, type OutgoingBatch, type SendTarget } from './senders';
+import { type EntrySender, type OutgoingBatch, type SendTarget } from './senders';
 
 const gzipAsync = promisify(gzip);
 const SEQ_DIGITS = 16;
@@ -74,8 +74,9 @@ class S3Failure extends Error {
  * private address. The whole send (object and digests) is cut off at LOG_STREAM_TIMEOUT_MS.
  */
 @Injectable()
-export class S3Sender implements DestinationSender {
+export class S3Sender implements EntrySender {
   readonly type = 's3' as const;
+  readonly reads = 'entries' as const;
   private readonly logger = new Logger(S3Sender.name);
   private readonly clients = new Map<string, S3Client>();
 

@@ -14,6 +14,17 @@ export interface OutgoingBatch {
   entryJson: string[];
 }
 
+/**
+ * One batch to send as a single body: its continuity fields and its entries' JSON, as PostgreSQL encoded
+ * and joined them (`e1,e2,…`, UTF-8), read as one value: no entry is decoded, split or copied one by one.
+ */
+export interface JoinedBatch {
+  head: BatchHead;
+  /** How many entries `joined` holds. */
+  count: number;
+  joined: Buffer;
+}
+
 /** The stream a batch belongs to: its destination's settings and its secret (opened for this send only). */
 export interface SendTarget {
   streamId: string;
@@ -27,15 +38,30 @@ export interface SendTarget {
  * why not (never throws); the delivery service moves the stream on only after `ok`. An HTTP sender
  * goes through DestinationHttp (SSRF guard, CA file, total deadline, 64 KiB answer cap).
  */
-export interface DestinationSender {
+export type DestinationSender = EntrySender | JoinedSender;
+
+/** A destination that stores entries one by one (Splunk HEC, Datadog, S3): it gets each entry's JSON and fields. */
+export interface EntrySender {
   readonly type: LogStreamDestinationType;
+  readonly reads: 'entries';
   send(target: SendTarget, batch: OutgoingBatch): Promise<SendResult>;
 }
 
-/** The JSON of a batch whose entries are already serialized (each entry is stringified once). */
-export function batchJson(head: BatchHead, entryJson: string[]): string {
+/** A destination that takes the batch as one JSON body (the webhook): it gets the entries already joined. */
+export interface JoinedSender {
+  readonly type: LogStreamDestinationType;
+  readonly reads: 'joined';
+  send(target: SendTarget, batch: JoinedBatch): Promise<SendResult>;
+}
+
+/**
+ * The JSON body of a batch, UTF-8, as the parts it is made of (the head's fields, the entries as
+ * PostgreSQL joined them, the closing brackets): hashed and written part by part, never copied into
+ * one string.
+ */
+export function batchBody(head: BatchHead, joined: Buffer): Buffer[] {
   const h = JSON.stringify(head);
-  return `${h.slice(0, -1)},"entries":[${entryJson.join(',')}]}`;
+  return [Buffer.from(`${h.slice(0, -1)},"entries":[`), joined, Buffer.from(']}')];
 }
 
 /** The continuity fields each entry carries to a destination that stores entries one by one (Splunk, Datadog). */

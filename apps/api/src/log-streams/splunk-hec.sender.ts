@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SPLUNK_DEFAULT_SOURCETYPE } from '@keyledger/contract';
 import { type SplunkHecConfig } from './destinations';
 import { type AnswerCheck, DestinationHttp, type SendResult } from './destination-http';
-import { continuity, type DestinationSender, type OutgoingBatch, type SendTarget } from './senders';
+import { continuity, type EntrySender, type OutgoingBatch, type SendTarget } from './senders';
 
 /** The collector's event endpoint for a configured URL (its base, …/services/collector or …/services/collector/event). */
 export function hecEventUrl(url: string): string {
@@ -36,8 +36,9 @@ const hecAnswer: AnswerCheck = (status, body) => {
  * `keyledger-verify --splunk` rebuild the batches.
  */
 @Injectable()
-export class SplunkHecSender implements DestinationSender {
+export class SplunkHecSender implements EntrySender {
   readonly type = 'splunk_hec' as const;
+  readonly reads = 'entries' as const;
 
   constructor(private readonly http: DestinationHttp) {}
 

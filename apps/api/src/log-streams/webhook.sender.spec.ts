@@ -13,6 +13,13 @@ describe(signStandardWebhook.name, () => {
       });
       const signature = signStandardWebhook(secret, 'batch_1', at, body);
       expect(signature).toBe(new Webhook(secret).sign('batch_1', at, body));
+      // The body as the UTF-8 parts a batch is sent in (cut inside a multi-byte character too).
+      const utf8 = Buffer.from(body);
+      const cut = utf8.indexOf(Buffer.from('日')) + 1;
+      expect(
+        signStandardWebhook(secret, 'batch_1', at, [utf8.subarray(0, 5), utf8.subarray(5, cut), utf8.subarray(cut)]),
+      ).toBe(signature);
+      expect(signStandardWebhook(secret, 'batch_1', at, [utf8.subarray(0, 5)])).not.toBe(signature);
       const headers = {
         'webhook-id': 'batch_1',
         'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
