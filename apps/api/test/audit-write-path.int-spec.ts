@@ -4,6 +4,7 @@ import { ApiClient, uniqueEmail } from './support/client';
 import { type AuditLogListQuery, errorMessage, expectStatus, ok, signedUpTyped, type Success, typedClient, type TypedClient } from './support/typed-client';
 import { startApp, type TestApp } from './support/app';
 import { connectDb } from './support/db';
+import { VendorFixtures } from './support/vendor';
 
 describe('the audit write path', () => {
   let t: TestApp;
@@ -115,6 +116,43 @@ describe('the audit write path', () => {
       'product_deactivated',
       'product_updated',
       'product_created',
+    ]);
+  });
+
+  it('links a license change to its order, customer and product, labelled as they are when the entry is written', async () => {
+    // The handler loads only the license: the parents' rows are read by the statement that takes the head.
+    const { client, api: c } = await signedUpTyped(t.url);
+    const vendor = new VendorFixtures(client);
+    const customer = await vendor.customer();
+    const order = await vendor.order(customer.id);
+    const product = await vendor.product({ name: 'Parent Studio' });
+    const license = await vendor.license({ orderId: order.id, productId: product.id });
+    const parents = (productName: string) => [
+      { type: 'order', id: order.id, label: order.reference },
+      { type: 'customer', id: customer.id, label: customer.email },
+      { type: 'product', id: product.id, label: productName },
+    ];
+
+    const first = await audited(c, () => c.licenses.update({ params: { id: license.id }, body: { maxActivations: 7 } }));
+    expect(first.entry).toMatchObject({ action: 'license_updated', target: { type: 'license', id: license.id } });
+    expect(first.entry.links).toEqual([first.entry.target, ...parents('Parent Studio')]);
+    expect(first.entry.changes).toEqual([{ field: 'maxActivations', before: 3, after: 7 }]);
+
+    await audited(c, () => c.products.update({ params: { id: product.id }, body: { name: 'Parent Studio Pro' } }));
+    const second = await audited(c, () => c.licenses.update({ params: { id: license.id }, body: { maxActivations: 8 } }));
+    expect(second.entry.links).toEqual([second.entry.target, ...parents('Parent Studio Pro')]);
+    expect(second.entry.seq).toBe(first.entry.seq + 2);
+
+    // The links table has the same items, the target marked, so each parent's history shows the entry.
+    const { rows } = await db.query<{ item_type: string; item_id: string; is_target: boolean }>(
+      'SELECT item_type, item_id, is_target FROM audit_entry_links WHERE account_id = $1 AND seq = $2 ORDER BY item_type',
+      [second.entry.accountId, second.entry.seq],
+    );
+    expect(rows).toEqual([
+      { item_type: 'customer', item_id: customer.id, is_target: false },
+      { item_type: 'license', item_id: license.id, is_target: true },
+      { item_type: 'order', item_id: order.id, is_target: false },
+      { item_type: 'product', item_id: product.id, is_target: false },
     ]);
   });
 

@@ -13,7 +13,17 @@ import {
 import { uuidv7 } from '../common/ids';
 import { currentRequestId, now } from '../common/request-context';
 import { entryHash } from '@keyledger/verify';
-import { AuditStore } from './audit.store';
+import { AuditStore, type RowRead } from './audit.store';
+
+/**
+ * A parent whose label is not known yet: its row is read by the statement that takes the head (one
+ * round trip for the head and every such parent, in the same transaction and behind the same wall as a
+ * separate read), and `label` makes the label from it (null: no such row visible).
+ */
+export interface UnlabelledParent extends Omit<ItemRef, 'label'> {
+  row: RowRead;
+  label: (row: Record<string, unknown> | null) => string;
+}
 
 export interface RecordInput {
   accountId: string;
@@ -21,7 +31,7 @@ export interface RecordInput {
   actor: AuditActor;
   target: ItemRef;
   /** Items whose pages show the entry besides the target (its parents). */
-  parents: ItemRef[];
+  parents: Array<ItemRef | UnlabelledParent>;
   changes: FieldChange[];
   context?: Partial<AuditContext>;
   occurredAt?: Date;
@@ -72,11 +82,17 @@ export class AuditService {
     }
     // Taking the account's head row lock orders this account's writers: seq is gap-free, and the
     // lock is held until COMMIT, so seq order is commit order.
-    const row = await this.store.reserveSeq(input.accountId);
+    const reads = input.parents.filter((p): p is UnlabelledParent => typeof p.label === 'function');
+    const row = await this.store.reserveSeq(input.accountId, reads.map((p) => p.row));
     if (!row) throw new Error(`Account ${input.accountId} has no audit head`);
+    const parents = input.parents.map((p): ItemRef => {
+      if (typeof p.label === 'string') return p as ItemRef;
+      const read = p as UnlabelledParent;
+      return { type: read.type, id: read.id, label: read.label(row.rows[reads.indexOf(read)] ?? null) };
+    });
 
     const seen = new Set<string>();
-    const links = [input.target, ...input.parents].filter((l) => {
+    const links = [input.target, ...parents].filter((l) => {
       const k = `${l.type}:${l.id}`;
       return seen.has(k) ? false : (seen.add(k), true);
     });

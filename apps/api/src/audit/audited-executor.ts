@@ -5,8 +5,8 @@ import { ClsService } from 'nestjs-cls';
 import { type AuditAction, type AuditActor, type AuditContext, type ItemRef, type ItemType } from '@keyledger/contract';
 import { type RequestStore, requirePrincipal } from '../common/request-context';
 import { type AuditedOptions } from './audited.decorator';
-import { AuditService } from './audit.service';
-import { auditableClassForType } from './auditable';
+import { AuditService, type UnlabelledParent } from './audit.service';
+import { auditableClassForType, auditableOf } from './auditable';
 import { ChangeRecorder } from './change-recorder';
 import { withRecorder } from './recorder-context';
 
@@ -75,10 +75,7 @@ export class AuditedExecutor {
       throw new InternalServerErrorException(`@Audited('${action}'): the handler neither loaded nor wrote the ${wanted.type} it acts on`);
     }
     const target: ItemRef = { type: wanted.type, id: String(found.entity.id), label: found.options.label(found.entity) };
-    const parents: ItemRef[] = [];
-    for (const p of found.options.parents?.(found.entity) ?? []) {
-      parents.push({ type: p.type, id: p.id, label: await this.labelOf(recorder, p.type, p.id) });
-    }
+    const parents = (found.options.parents?.(found.entity) ?? []).map((p) => this.parentOf(recorder, p.type, p.id));
     await this.audit.record({
       accountId: by.accountId,
       action,
@@ -90,13 +87,31 @@ export class AuditedExecutor {
     });
   }
 
-  /** A parent's label: from what the work loaded, else read (which records it) in the same transaction. */
-  private async labelOf(recorder: ChangeRecorder, type: ItemType, id: string): Promise<string> {
-    if (!recorder.find(type, id)) {
-      const cls = auditableClassForType(type);
-      if (cls) await this.txHost.tx.getRepository(cls).findOne({ where: { id } });
-    }
+  /**
+   * A parent with its label from what the work loaded; else one whose row the entry's head statement
+   * reads (AuditService.record: same transaction, same role, no round trip of its own) and whose label
+   * is made from it as TypeORM would have loaded it. No such row visible: the type as label.
+   */
+  private parentOf(recorder: ChangeRecorder, type: ItemType, id: string): ItemRef | UnlabelledParent {
     const found = recorder.find(type, id);
-    return found ? found.options.label(found.entity) : type;
+    if (found) return { type, id, label: found.options.label(found.entity) };
+    const cls = auditableClassForType(type);
+    const options = cls && auditableOf(cls);
+    if (!cls || !options) return { type, id, label: type };
+    const dataSource = this.txHost.tx.connection;
+    const metadata = dataSource.getMetadata(cls);
+    return {
+      type,
+      id,
+      row: { table: metadata.tablePath, id },
+      label: (row) => {
+        if (!row) return type;
+        const entity = metadata.create() as Record<string, unknown>;
+        for (const col of metadata.columns) {
+          if (col.databaseName in row) col.setEntityValue(entity, dataSource.driver.prepareHydratedValue(row[col.databaseName], col));
+        }
+        return options.label(entity);
+      },
+    };
   }
 }

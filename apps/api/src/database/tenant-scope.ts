@@ -31,6 +31,15 @@ export async function enterAccount(db: SqlRunner, accountId: string): Promise<vo
   await db.query(`SELECT set_config('${ACCOUNT_SETTING}', $1, true), set_config('role', '${TENANT_ROLE}', true)`, [accountId]);
 }
 
+/**
+ * The pg client under a transaction's query runner: a statement given to it is on its queue (and, in
+ * pipeline mode, on the wire) before the call returns, where TypeORM's own `query` reaches the client
+ * only after a few awaits, so a statement issued right after could overtake it.
+ */
+function clientOf(tx: EntityManager): SqlRunner | undefined {
+  return (tx.queryRunner as unknown as { databaseConnection?: SqlRunner } | undefined)?.databaseConnection;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -131,8 +140,27 @@ export class TenantTransactionalAdapter extends TransactionalAdapterTypeOrm {
             options,
             async (...args: unknown[]) => {
               const accountId = currentPrincipal()?.accountId;
-              if (accountId && tx) await enterAccount(tx, accountId);
-              return fn(...args);
+              if (!accountId || !tx) return fn(...args);
+              const client = clientOf(tx);
+              if (!client) {
+                await enterAccount(tx, accountId);
+                return fn(...args);
+              }
+              // Sent at once on the transaction's connection and not awaited, so `fn`'s first statement follows
+              // it on the wire (pipeline mode) and runs after it, behind the wall: a connection answers in order,
+              // and were it to fail the transaction is aborted, so nothing after it runs. Its answer is awaited
+              // before `fn`'s outcome is passed on (and so before COMMIT): its error, if any, is the one thrown.
+              const entering = enterAccount(client, accountId);
+              entering.catch(() => undefined); // awaited below
+              let result: unknown;
+              try {
+                result = await fn(...args);
+              } catch (error) {
+                await entering;
+                throw error;
+              }
+              await entering;
+              return result;
             },
             (client) => {
               tx = client;
