@@ -119,6 +119,18 @@ function entryConditions(accountId: string, f: ResolvedAuditFilter): EntryCondit
   return { where, params };
 }
 
+/** What a log stream delivers next: `filter`'s entries after `afterSeq` (through `toSeq` when given). */
+function streamConditions(accountId: string, filter: ResolvedAuditFilter, afterSeq: number, toSeq?: number): EntryConditions {
+  const { where, params } = entryConditions(accountId, filter);
+  params.push(afterSeq);
+  where.push(`e.seq > $${params.length}`);
+  if (toSeq !== undefined) {
+    params.push(toSeq);
+    where.push(`e.seq <= $${params.length}`);
+  }
+  return { where, params };
+}
+
 /** Resolve a filter (with its search string) or answer 400 naming what is wrong. */
 export class AuditStore extends AuditChainRepository {
   constructor(query: Query) {
@@ -298,13 +310,7 @@ export class AuditStore extends AuditChainRepository {
    * GET /audit-log returns), with the few fields a batch and its senders read beside it.
    */
   async entriesJsonAfter(accountId: string, filter: ResolvedAuditFilter, afterSeq: number, limit: number, toSeq?: number): Promise<EntryJson[]> {
-    const { where, params } = entryConditions(accountId, filter);
-    params.push(afterSeq);
-    where.push(`e.seq > $${params.length}`);
-    if (toSeq !== undefined) {
-      params.push(toSeq);
-      where.push(`e.seq <= $${params.length}`);
-    }
+    const { where, params } = streamConditions(accountId, filter, afterSeq, toSeq);
     const rows = await this.query<{
       seq: string;
       prev_hash: string;
@@ -347,13 +353,7 @@ export class AuditStore extends AuditChainRepository {
     maxBytes: number,
     toSeq?: number,
   ): Promise<JoinedEntries | null> {
-    const { where, params } = entryConditions(accountId, filter);
-    params.push(afterSeq);
-    where.push(`e.seq > $${params.length}`);
-    if (toSeq !== undefined) {
-      params.push(toSeq);
-      where.push(`e.seq <= $${params.length}`);
-    }
+    const { where, params } = streamConditions(accountId, filter, afterSeq, toSeq);
     params.push(maxBytes);
     const [r] = await this.query<{ n: number; read: number; last_seq: string | null; prev_hash: string | null; json: string | null }>(
       `SELECT count(*) FILTER (WHERE b.kept)::int AS n, count(*)::int AS read, max(b.seq) FILTER (WHERE b.kept) AS last_seq,
