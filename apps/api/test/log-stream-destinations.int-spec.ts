@@ -12,12 +12,10 @@ import { QueueEvents } from 'bullmq';
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { type Client } from 'pg';
-import { bullConnection } from '../src/jobs/bull';
-import { QUEUES } from '../src/jobs/queues';
 import { loadEnv } from '../src/config/env';
 import { DatadogSender } from '../src/log-streams/datadog.sender';
 import { DestinationHttp } from '../src/log-streams/destination-http';
@@ -25,19 +23,16 @@ import { S3Sender } from '../src/log-streams/s3.sender';
 import { S3Server } from './support/s3';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient } from './support/client';
-import { connectDb } from './support/db';
 import { DatadogReceiver, SplunkHecReceiver } from './support/destination-receivers';
 import { selfSignedCertificate, type Tls } from './support/https-receiver';
 import { readRunState } from './support/test-db';
 import { errorBody, ok, typedClient, type TypedClient } from './support/typed-client';
+import { closeStreamStack, range, startStreamStack, VERIFY_BIN } from './support/log-stream-stack';
 import { VendorFixtures } from './support/vendor';
-import { startWorker, type TestWorker } from './support/worker';
+import { type TestWorker } from './support/worker';
 
-const VERIFY_BIN = resolve(__dirname, '../../../packages/verify/bin/keyledger-verify.js');
 const HEC_TOKEN = randomUUID();
 const DD_API_KEY = randomBytes(16).toString('hex');
-const range = (from: number, to: number) =>
-  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 describe('log stream destinations', () => {
   let dir: string;
@@ -72,26 +67,13 @@ describe('log stream destinations', () => {
       LOG_STREAM_DATADOG_INTAKE_URL: datadog.intakeUrl,
       MAIL_DIR: join(dir, 'mail'),
     };
-    t = await startApp(all);
-    worker = await startWorker(all);
-    db = await connectDb();
-    passes = new QueueEvents(QUEUES.logStreams, {
-      connection: bullConnection(t.env),
-      prefix: settings.QUEUE_PREFIX,
-    });
-    await passes.waitUntilReady();
-    const key = ok(await typedClient(new ApiClient(t.url)).auditIntegrity.publicKey(), 200);
-    keyFile = join(dir, 'checkpoint-public-key.pem');
-    writeFileSync(keyFile, key.publicKeyPem);
+    ({ t, worker, db, passes, keyFile } = await startStreamStack(all, settings.QUEUE_PREFIX, dir));
   });
   afterAll(async () => {
     await Promise.all(splunks.map((r) => r.close()));
     await datadog?.close();
     await s3?.close();
-    await passes?.close();
-    await worker?.close();
-    await db?.end();
-    await t?.close();
+    await closeStreamStack({ passes, worker, db, t });
   });
 
   async function splunk(): Promise<SplunkHecReceiver> {

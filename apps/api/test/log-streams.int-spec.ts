@@ -10,25 +10,20 @@ import { type AuditEntry, type LogStreamHealth } from '@keyledger/contract';
 import { QueueEvents } from 'bullmq';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Client } from 'pg';
-import { bullConnection } from '../src/jobs/bull';
-import { QUEUES } from '../src/jobs/queues';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, uniqueEmail } from './support/client';
-import { connectDb } from './support/db';
 import { HttpsReceiver, selfSignedCertificate, type Tls } from './support/https-receiver';
 import { readRunState } from './support/test-db';
 import { errorBody, ok, typedClient, type TypedClient } from './support/typed-client';
+import { closeStreamStack, range, startStreamStack, VERIFY_BIN } from './support/log-stream-stack';
 import { VendorFixtures } from './support/vendor';
-import { ChildWorker, startWorker, type TestWorker } from './support/worker';
+import { ChildWorker, type TestWorker } from './support/worker';
 
-const VERIFY_BIN = resolve(__dirname, '../../../packages/verify/bin/keyledger-verify.js');
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
-const range = (from: number, to: number) =>
-  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 describe('log streams', () => {
   let dir: string;
@@ -53,24 +48,11 @@ describe('log streams', () => {
     dir = join(readRunState().dataDir, `log-streams-${randomUUID().slice(0, 8)}`);
     tls = selfSignedCertificate(dir);
     const all = { ...settings, LOG_STREAM_CA_FILE: tls.caFile, MAIL_DIR: join(dir, 'mail') };
-    t = await startApp(all);
-    worker = await startWorker(all);
-    db = await connectDb();
-    passes = new QueueEvents(QUEUES.logStreams, {
-      connection: bullConnection(t.env),
-      prefix: settings.QUEUE_PREFIX,
-    });
-    await passes.waitUntilReady();
-    const key = ok(await typedClient(new ApiClient(t.url)).auditIntegrity.publicKey(), 200);
-    keyFile = join(dir, 'checkpoint-public-key.pem');
-    writeFileSync(keyFile, key.publicKeyPem);
+    ({ t, worker, db, passes, keyFile } = await startStreamStack(all, settings.QUEUE_PREFIX, dir));
   });
   afterAll(async () => {
     await Promise.all(receivers.map((r) => r.close()));
-    await passes?.close();
-    await worker?.close();
-    await db?.end();
-    await t?.close();
+    await closeStreamStack({ passes, worker, db, t });
   });
 
   async function receiver(): Promise<HttpsReceiver> {
