@@ -10,7 +10,7 @@ import { type AuditEntry, type LogStream, type LogStreamHealth } from '@keyledge
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingHttpHeaders } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { type AddressInfo } from 'node:net';
+import { type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { type Client } from 'pg';
@@ -18,7 +18,7 @@ import { S3Server } from './support/s3';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient, uniqueEmail } from './support/client';
 import { connectDb } from './support/db';
-import { selfSignedCertificate, type Tls } from './support/https-receiver';
+import { closeServer, openSockets, selfSignedCertificate, type Tls } from './support/https-receiver';
 import { readRunState } from './support/test-db';
 import { errorBody, ok, typedClient, type TypedClient } from './support/typed-client';
 import { VendorFixtures } from './support/vendor';
@@ -36,6 +36,7 @@ class EchoServer {
   rawAt: number | null = null;
   url = '';
   private server!: Server;
+  private sockets = new Set<Socket>();
 
   constructor(private readonly tls: Tls) {}
 
@@ -52,6 +53,7 @@ class EchoServer {
         res.writeHead(this.status, { 'content-type': 'application/json' }).end(body);
       });
     });
+    this.sockets = openSockets(this.server);
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -63,8 +65,7 @@ class EchoServer {
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server, this.sockets);
   }
 }
 
@@ -117,10 +118,10 @@ describe('log stream destinations under attack', () => {
     db = await connectDb();
   });
   afterAll(async () => {
+    await worker?.close(); // before the servers it sends to (see closeStreamStack)
     await Promise.all(servers.map((s) => s.close()));
     await datadogEcho?.close();
     await s3rver?.close();
-    await worker?.close();
     await db?.end();
     await strict?.close();
     await t?.close();

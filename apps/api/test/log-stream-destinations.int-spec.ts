@@ -70,10 +70,7 @@ describe('log stream destinations', () => {
     ({ t, worker, db, passes, keyFile } = await startStreamStack(all, settings.QUEUE_PREFIX, dir));
   });
   afterAll(async () => {
-    await Promise.all(splunks.map((r) => r.close()));
-    await datadog?.close();
-    await s3?.close();
-    await closeStreamStack({ passes, worker, db, t });
+    await closeStreamStack({ passes, worker, db, t }, [...splunks, datadog, s3]);
   });
 
   async function splunk(): Promise<SplunkHecReceiver> {

@@ -51,8 +51,7 @@ describe('log streams', () => {
     ({ t, worker, db, passes, keyFile } = await startStreamStack(all, settings.QUEUE_PREFIX, dir));
   });
   afterAll(async () => {
-    await Promise.all(receivers.map((r) => r.close()));
-    await closeStreamStack({ passes, worker, db, t });
+    await closeStreamStack({ passes, worker, db, t }, receivers);
   });
 
   async function receiver(): Promise<HttpsReceiver> {

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { type AddressInfo } from 'node:net';
+import { type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { parseConcatenatedJson } from '@keyledger/verify';
-import { type Tls } from './https-receiver';
+import { closeServer, openSockets, type Tls } from './https-receiver';
 
 /** One record as a receiver stored it: the entry's fields and the batch's continuity fields (`keyledger`). */
 export interface ReceivedRecord {
@@ -33,6 +33,7 @@ abstract class IntakeReceiver {
   failWith: { status: number; body: string } | null = null;
   url = '';
   private server!: Server;
+  private sockets = new Set<Socket>();
   private waiters: Array<() => void> = [];
 
   constructor(
@@ -81,6 +82,7 @@ abstract class IntakeReceiver {
         wake();
       });
     });
+    this.sockets = openSockets(this.server);
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -114,8 +116,7 @@ abstract class IntakeReceiver {
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server, this.sockets);
   }
 }
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import { type AddressInfo } from 'node:net';
+import { type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { type LogStreamBatch } from '@keyledger/contract';
@@ -61,6 +61,27 @@ export interface Received {
 }
 
 /**
+ * Closes an HTTPS server for good: every socket it accepted is destroyed, not only the ones the HTTP
+ * layer knows (`closeAllConnections` misses a connection still in its TLS handshake, and `close()`
+ * would wait on it for as long as the client keeps it).
+ */
+export function closeServer(server: Server, sockets: Set<Socket>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const socket of sockets) socket.destroy();
+  return closed;
+}
+
+/** The sockets a server has open (for closeServer). */
+export function openSockets(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+/**
  * A webhook receiver over HTTPS, as a customer's SIEM would run it: every request's Standard Webhooks
  * signature is verified with the `standardwebhooks` package (401 when wrong), each accepted batch is
  * saved as `<dir>/<batchId>.json` and kept in order. `answer` decides the status of the next request
@@ -75,6 +96,7 @@ export class HttpsReceiver {
   private readonly held: Array<{ destroy: () => void }> = [];
   answer: (n: number) => Answer = () => ({ status: 204 });
   private server!: Server;
+  private sockets = new Set<Socket>();
   private waiters: Array<() => void> = [];
   url = '';
   /** Entries in accepted real batches, counted as they arrive (cheaper than seqs() for large runs). */
@@ -156,6 +178,7 @@ export class HttpsReceiver {
         else respond();
       });
     });
+    this.sockets = openSockets(this.server);
     await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     this.url = `https://127.0.0.1:${this.port}/hooks/keyledger`;
@@ -165,8 +188,7 @@ export class HttpsReceiver {
   /** Goes away: open connections dropped, new ones refused (ECONNREFUSED) until restart(). */
   async stop(): Promise<void> {
     for (const h of this.held.splice(0)) h.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server, this.sockets);
   }
 
   /** Back on the same address (what it accepted before is kept). */
@@ -207,8 +229,7 @@ export class HttpsReceiver {
   }
 
   close(): Promise<void> {
-    for (const h of this.held) h.destroy();
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    for (const h of this.held.splice(0)) h.destroy();
+    return closeServer(this.server, this.sockets);
   }
 }

@@ -40,10 +40,18 @@ export async function startStreamStack(settings: Record<string, string>, queuePr
   return { t, worker, db, passes, keyFile };
 }
 
-/** Closes what startStreamStack opened (whatever of it a failed start left). */
-export async function closeStreamStack({ t, worker, db, passes }: Partial<StreamStack>): Promise<void> {
+/**
+ * Closes what startStreamStack opened (whatever of it a failed start left) and the destinations the
+ * worker sends to — the worker first: a server closing while its client still sends can wait on that
+ * client's connection for as long as the client lives.
+ */
+export async function closeStreamStack(
+  { t, worker, db, passes }: Partial<StreamStack>,
+  destinations: Array<{ close(): Promise<void> } | undefined> = [],
+): Promise<void> {
   await passes?.close();
   await worker?.close();
+  await Promise.all(destinations.map((d) => d?.close()));
   await db?.end();
   await t?.close();
 }
