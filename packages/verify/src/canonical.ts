@@ -89,6 +89,26 @@ function fourOf(v: unknown, keys: readonly [string, string, string, string]): st
   if (n !== 4 || !isStrOrNull(o[a]) || !isStrOrNull(o[b]) || !isStrOrNull(o[c]) || !isStrOrNull(o[d])) return canonicalJson(v);
   return `{"${a}":${str(o[a])},"${b}":${str(o[b])},"${c}":${str(o[c])},"${d}":${str(o[d])}}`;
 }
+/**
+ * `changes` as entries hold them: an array of `{after, before, field}` with a string field, the keys
+ * written in their sorted order (the values the generic way); anything else the generic way.
+ */
+function changes(v: unknown): string {
+  if (!Array.isArray(v)) return canonicalJson(v);
+  let out = '[';
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i] as Record<string, unknown> | null;
+    let n = 0;
+    if (typeof c === 'object' && c !== null && !Array.isArray(c)) for (const k in c) if (Object.prototype.hasOwnProperty.call(c, k)) n++;
+    out +=
+      (i ? ',' : '') +
+      (n === 3 && typeof c!.field === 'string' && c!.after !== undefined && c!.before !== undefined
+        ? `{"after":${canonicalJson(c!.after)},"before":${canonicalJson(c!.before)},"field":${str(c!.field)}}`
+        : canonicalJson(c));
+  }
+  return `${out}]`;
+}
+
 const ACTOR_KEYS = ['email', 'id', 'name', 'type'] as const;
 const CONTEXT_KEYS = ['ip', 'requestId', 'source', 'userAgent'] as const;
 
@@ -106,7 +126,7 @@ export function canonicalEntry(e: ChainedEntry): string {
   field('accountId', e.accountId, () => canonicalJson(e.accountId));
   field('action', e.action, () => canonicalJson(e.action));
   field('actor', e.actor, () => fourOf(e.actor, ACTOR_KEYS));
-  field('changes', e.changes, () => canonicalJson(e.changes));
+  field('changes', e.changes, () => changes(e.changes));
   field('context', e.context, () => fourOf(e.context, CONTEXT_KEYS));
   field('links', e.links, () => links(e.links));
   field('occurredAt', e.occurredAt, () => canonicalJson(e.occurredAt));

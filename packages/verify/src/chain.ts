@@ -1,12 +1,16 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { canonicalEntry, type ChainedEntry } from './canonical';
 
 /** The hash before an account's first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** Node's one-shot digest (20.12+, 21.7+): no Hash object per entry. Older Node: createHash. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 /** hash = SHA-256(canonical form ‖ previous hash), hex. */
 export function entryHash(e: ChainedEntry, prevHash: string): string {
-  return createHash('sha256').update(canonicalEntry(e)).update(prevHash).digest('hex');
+  const data = canonicalEntry(e) + prevHash;
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 export interface HashedEntry extends ChainedEntry {
