@@ -3,6 +3,7 @@ import { RequestValidationError } from '@ts-rest/nest';
 import { type ErrorBody } from '@keyledger/contract';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { type ZodError } from 'zod';
 import { ApiError } from './errors';
 
@@ -15,6 +16,67 @@ function zodDetails(prefix: string, error: ZodError | null | undefined): Detail[
     const message = i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message;
     return { path, message };
   });
+}
+
+/** What pg and pg-pool raise when no connection is had (SQLSTATE: cannot_connect_now, too_many_connections). */
+const NO_CONNECTION_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
+const NO_CONNECTION_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NO_CONNECTION_SQLSTATES = new Set(['57P03', '53300']);
+/** …and when a connection in use goes away (SQLSTATE: admin_shutdown, crash_shutdown). */
+const LOST_CONNECTION_MESSAGES = new Set([
+  'Connection terminated unexpectedly',
+  'Connection terminated',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+]);
+const LOST_CONNECTION_SQLSTATES = new Set(['57P01', '57P02']);
+const LOST_CONNECTION_NET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/** Duck-typed: errors raised by Node's own sockets may come from another realm than this module's Error. */
+const isErrorLike = (err: unknown): err is Error =>
+  typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string';
+const codeOf = (err: Error) => {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : '';
+};
+
+/**
+ * No database connection could be had for the request: the pool's wait (DATABASE_POOL_WAIT_MS) ran
+ * out, or PostgreSQL did not accept one. Such an error comes before any statement of the request was
+ * sent — a statement's own failure is a QueryFailedError — so nothing was written.
+ */
+export function isNoDatabaseConnection(err: unknown): boolean {
+  if (!isErrorLike(err) || err instanceof QueryFailedError) return false;
+  const e = err as Error & { syscall?: unknown; severity?: unknown };
+  return (
+    NO_CONNECTION_MESSAGES.has(e.message) ||
+    // A socket that could not connect (pg's connect; Redis and outbound calls handle their own), or
+    // PostgreSQL refusing the session (a server error carries its severity).
+    (NO_CONNECTION_NET_CODES.has(codeOf(e)) && (e.syscall === 'connect' || e.syscall === 'getaddrinfo')) ||
+    (NO_CONNECTION_SQLSTATES.has(codeOf(e)) && typeof e.severity === 'string')
+  );
+}
+
+function lostConnection(err: unknown): boolean {
+  if (!isErrorLike(err)) return false;
+  const e = err as Error & { syscall?: unknown; severity?: unknown };
+  return (
+    LOST_CONNECTION_MESSAGES.has(e.message) ||
+    (LOST_CONNECTION_SQLSTATES.has(codeOf(e)) && typeof e.severity === 'string') ||
+    (LOST_CONNECTION_NET_CODES.has(codeOf(e)) && (e.syscall === 'read' || e.syscall === 'write'))
+  );
+}
+
+/**
+ * The request's connection went away while in use (PostgreSQL stopped or restarted, the network
+ * dropped): a statement failed for it, the socket's own error surfaced, or TypeORM had already released
+ * the query runner it broke (what a transaction's next statement or ROLLBACK then meets). A COMMIT may
+ * have been among the statements, so nothing is claimed about what was saved.
+ */
+export function isLostDatabaseConnection(err: unknown): boolean {
+  if (err instanceof QueryRunnerAlreadyReleasedError || err instanceof QueryRunnerProviderAlreadyReleasedError) return true;
+  if (err instanceof QueryFailedError) return lostConnection((err as { driverError?: unknown }).driverError);
+  return lostConnection(err);
 }
 
 /** Every error leaves as `{statusCode, error, message, details?, requestId}`. */
@@ -37,6 +99,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     };
     if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(exception.retryAfterSeconds));
+    } else if (status === 503 && (isNoDatabaseConnection(exception) || isLostDatabaseConnection(exception))) {
+      void reply.header('retry-after', '1');
     }
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
@@ -67,6 +131,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
               ? ((res as { message: string[] }).message.join('; '))
               : exception.message;
       return { status: exception.getStatus(), message };
+    }
+    if (isNoDatabaseConnection(exception)) {
+      return {
+        status: 503,
+        message: 'The database is busy or unreachable: no connection could be had for this request. Nothing was changed; retry in a moment.',
+      };
+    }
+    if (isLostDatabaseConnection(exception)) {
+      // The statement may have been a COMMIT whose answer was lost: say what holds, not "nothing changed".
+      return {
+        status: 503,
+        message:
+          'The database connection was lost during this request. A change and its audit entry are saved together or not at all: check whether it was saved before retrying.',
+      };
     }
     // Errors raised by Fastify itself (body too large, malformed JSON, unsupported media type).
     const statusCode = (exception as { statusCode?: unknown })?.statusCode;

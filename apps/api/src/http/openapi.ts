@@ -66,7 +66,7 @@ const ERRORS: Record<string, { name: string; description: string }> = {
   '503': {
     name: 'Unavailable',
     description:
-      'A service the request needs (PostgreSQL, Redis) is unavailable; nothing was written. Retry later.',
+      'A service the request needs (PostgreSQL, Redis) is unavailable: no connection could be had (nothing was written), or the database connection was lost during the request (the message says so: a change and its audit entry are saved together or not at all). Retry after the seconds in `Retry-After` when given.',
   },
 };
 

@@ -11,7 +11,8 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
-  async start(): Promise<number> {
+  /** Listens on `port` (again, after stop()), or on a free one. */
+  async start(port = 0): Promise<number> {
     this.server = createServer((client) => {
       const upstream = connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
@@ -21,7 +22,7 @@ export class TcpProxy {
       }
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     return (this.server!.address() as AddressInfo).port;
   }
 
