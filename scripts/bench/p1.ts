@@ -33,6 +33,11 @@ export interface P1Figures {
   off: { p50: number; p95: number; rps: number; requests: number; non2xx: number };
   /** One connection, no queueing: the audited path's own cost per request. */
   single: { on: number; off: number };
+  /**
+   * P1e: one account's audited throughput, two API processes (32 connections each, half the licenses
+   * each) vs one (32); `unaudited`, the same with auditing off — what the machine itself allows.
+   */
+  scale: { one: number; two: number; rounds: Array<{ one: number; two: number }>; unaudited: { one: number; two: number; rounds: Array<{ one: number; two: number }> } };
 }
 
 const CONNECTIONS = 32;
@@ -102,6 +107,8 @@ export async function measureP1(quick: boolean, log = console.log): Promise<P1Fi
   const dataDir = mkdtempSync(join(tmpdir(), 'keyledger-bench-p1-'));
   const on = await startApi('on', dataDir);
   const off = await startApi('off', dataDir);
+  const second = await startApi('on', dataDir);
+  const secondOff = await startApi('off', dataDir);
   try {
     const api = new ApiClient(on.url);
     await api.signup();
@@ -136,9 +143,25 @@ export async function measureP1(quick: boolean, log = console.log): Promise<P1Fi
     const singleOn = await round(on.url, creds, licenses, quick ? 3 : 8, 1);
     const singleOff = await round(off.url, creds, licenses, quick ? 3 : 8, 1);
     log(`  P1 one connection: on p50 ${singleOn.p50.toFixed(2)} ms; off p50 ${singleOff.p50.toFixed(2)} ms`);
-    return { on: summary(acc.on), off: summary(acc.off), single: { on: singleOn.p50, off: singleOff.p50 } };
+    // P1e: the same account written through a second audited process at the same time. Each process
+    // gets half the licenses, so the two never wait on each other's license rows — only on what they
+    // share by design (the account's audit head). Rounds alternate one / two.
+    const half = licenses.length / 2;
+    const scaling = async (first: string, other: string, label: string) => {
+      await round(other, creds, licenses, 3);
+      const out: Array<{ one: number; two: number }> = [];
+      for (let r = 0; r < rounds; r++) {
+        const one = (await round(first, creds, licenses, seconds)).rps;
+        const both = await Promise.all([round(first, creds, licenses.slice(0, half), seconds), round(other, creds, licenses.slice(half), seconds)]);
+        out.push({ one, two: both[0].rps + both[1].rps });
+        log(`  P1e ${label} round ${r + 1}: one process ${one.toFixed(0)}/s; two ${both.map((b) => b.rps.toFixed(0)).join(' + ')}/s`);
+      }
+      return { one: mid(out, (x) => x.one).one, two: mid(out, (x) => x.two).two, rounds: out };
+    };
+    const scale = { ...(await scaling(on.url, second.url, 'audited')), unaudited: await scaling(off.url, secondOff.url, 'auditing off') };
+    return { on: summary(acc.on), off: summary(acc.off), single: { on: singleOn.p50, off: singleOff.p50 }, scale };
   } finally {
-    for (const c of [on.child, off.child]) {
+    for (const c of [on.child, off.child, second.child, secondOff.child]) {
       c.kill('SIGTERM');
       await once(c, 'exit').catch(() => undefined);
     }
