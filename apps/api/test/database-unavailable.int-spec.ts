@@ -5,7 +5,11 @@
  * after a statement was sent stays a 500: its outcome is the transaction's, see audit-write-path.)
  */
 import { randomUUID } from 'node:crypto';
+import { ClsServiceManager } from 'nestjs-cls';
 import { type Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { requestCommitted } from '../src/common/request-context';
+import { dataSourceOptions } from '../src/database/data-source';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient } from './support/client';
 import { connectDb } from './support/db';
@@ -74,6 +78,31 @@ describe('database unavailable', () => {
       expect((await api.patch(`/api/v1/products/${product.id}`, { name: 'Third writer' })).status).toBe(200);
       expect(await countEntries(account.id)).toBe(entriesBefore + 2);
     });
+  });
+
+  it("a committed transaction is noted in the request's context (so a later failure does not say nothing was changed); a rolled-back one and a savepoint are not", async () => {
+    const source = await new DataSource(dataSourceOptions(readRunState().databaseUrl, { max: 2, waitMs: 2000 })).initialize();
+    try {
+      const cls = ClsServiceManager.getClsService();
+      const seen = (work: () => Promise<unknown>) =>
+        cls.run(async () => {
+          await work().catch(() => undefined);
+          return requestCommitted();
+        });
+      expect(await seen(() => source.query('SELECT 1'))).toBe(false);
+      expect(await seen(() => source.transaction(async (em) => em.query('SELECT 1')))).toBe(true);
+      expect(await seen(() => source.transaction(async () => Promise.reject(new Error('rolled back'))))).toBe(false);
+      expect(
+        await seen(() =>
+          source.transaction(async (em) => {
+            await em.transaction(async (inner) => inner.query('SELECT 1')); // a savepoint released
+            throw new Error('the outer one rolls back');
+          }),
+        ),
+      ).toBe(false);
+    } finally {
+      await source.destroy();
+    }
   });
 
   describe('PostgreSQL not reachable', () => {

@@ -1,5 +1,10 @@
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { isLostDatabaseConnection, isNoDatabaseConnection } from './http-exception.filter';
+import { type ArgumentsHost, Logger } from '@nestjs/common';
+import { ClsServiceManager } from 'nestjs-cls';
+import { HttpExceptionFilter, isLostDatabaseConnection, isNoDatabaseConnection } from './http-exception.filter';
+import { noteCommitted } from './request-context';
+
+Logger.overrideLogger(false);
 
 const netError = (code: string, syscall?: string) => Object.assign(new Error(`${syscall ?? 'x'} ${code}`), { code, syscall });
 const pgError = (code: string, message = 'server says no') => Object.assign(new Error(message), { code, severity: 'FATAL' });
@@ -43,5 +48,43 @@ describe('database availability errors', () => {
   ])('neither: %s', (_, err) => {
     expect(isNoDatabaseConnection(err)).toBe(false);
     expect(isLostDatabaseConnection(err)).toBe(false);
+  });
+});
+
+describe('HttpExceptionFilter: the no-connection answer', () => {
+  /** The filter's reply for `err` in a request context where a transaction has (or has not) committed. */
+  function answer(err: unknown, committed: boolean) {
+    const sent: { status?: number; headers: Record<string, string>; body?: { message: string } } = { headers: {} };
+    const reply = {
+      status(s: number) {
+        sent.status = s;
+        return reply;
+      },
+      header(k: string, v: string) {
+        sent.headers[k] = v;
+        return reply;
+      },
+      send(b: { message: string }) {
+        sent.body = b;
+        return reply;
+      },
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ id: 'req-1', url: '/x' }) }) } as unknown as ArgumentsHost;
+    const cls = ClsServiceManager.getClsService();
+    cls.run(() => {
+      if (committed) noteCommitted();
+      new HttpExceptionFilter().catch(err, host);
+    });
+    return sent;
+  }
+
+  it('says nothing was changed only while no transaction of the request has committed', () => {
+    const before = answer(new Error('timeout exceeded when trying to connect'), false);
+    expect(before).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+    expect(before.body!.message).toMatch(/Nothing was changed/);
+    const after = answer(new Error('timeout exceeded when trying to connect'), true);
+    expect(after).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+    expect(after.body!.message).not.toMatch(/Nothing was changed/);
+    expect(after.body!.message).toMatch(/after part of it was saved/);
   });
 });

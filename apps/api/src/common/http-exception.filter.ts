@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { type ZodError } from 'zod';
 import { ApiError } from './errors';
+import { requestCommitted } from './request-context';
 
 type Detail = NonNullable<ErrorBody['details']>[number];
 
@@ -133,9 +134,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return { status: exception.getStatus(), message };
     }
     if (isNoDatabaseConnection(exception)) {
+      // Nothing of the failed step reached the database; whether an earlier step of the request committed is known.
       return {
         status: 503,
-        message: 'The database is busy or unreachable: no connection could be had for this request. Nothing was changed; retry in a moment.',
+        message: requestCommitted()
+          ? 'The database is busy or unreachable: no connection could be had for the rest of this request, after part of it was saved. Check what was saved before retrying.'
+          : 'The database is busy or unreachable: no connection could be had for this request. Nothing was changed; retry in a moment.',
       };
     }
     if (isLostDatabaseConnection(exception)) {

@@ -25,6 +25,8 @@ export interface RequestStore extends ClsStore {
   now?: Date;
   /** A password hashed before the request's transaction opened (see AuditedOptions.hashesPassword). */
   prehashed?: { password: string; hash: string };
+  /** A transaction of this request has committed: a later failure must not say that nothing was changed. */
+  committed?: boolean;
 }
 
 function cls() {
@@ -55,6 +57,18 @@ export function requirePrincipal(): Principal {
 
 export function currentAccountId(): string {
   return requirePrincipal().accountId;
+}
+
+/** Called when a transaction commits (database/commit-watcher.ts). */
+export function noteCommitted(): void {
+  const c = cls();
+  if (c.isActive()) c.set('committed', true);
+}
+
+/** Whether a transaction of the current request has committed. */
+export function requestCommitted(): boolean {
+  const c = cls();
+  return c.isActive() && c.get('committed') === true;
 }
 
 export function now(): Date {

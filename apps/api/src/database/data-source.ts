@@ -23,6 +23,7 @@ import { TENANT_READ_SESSION_OPTIONS } from './tenant-scope';
 /** The name of the tenant-reads DataSource (TypeOrmModule's connection name). */
 export const TENANT_READS = 'tenantReads';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
+import { CommitWatcher } from './commit-watcher';
 
 export const MIGRATIONS = [
   Initial1764000000000,
@@ -59,7 +60,7 @@ export function dataSourceOptions(databaseUrl: string, pool: PoolSize = OWNER_PO
     url: databaseUrl,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    subscribers: [AuditChangeSubscriber],
+    subscribers: [AuditChangeSubscriber, CommitWatcher],
     migrationsRun: false,
     synchronize: false,
     // pipeline: node-postgres sends a query without waiting for the answer to the one before it. Code that
