@@ -5,11 +5,11 @@
  * after a statement was sent stays a 500: its outcome is the transaction's, see audit-write-path.)
  */
 import { randomUUID } from 'node:crypto';
-import { ClsServiceManager } from 'nestjs-cls';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { ClsService } from 'nestjs-cls';
 import { type Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { requestCommitted } from '../src/common/request-context';
-import { dataSourceOptions } from '../src/database/data-source';
+import { requestCommitted, startProgress } from '../src/common/request-context';
+import { isNoConnectionError, pgDriver } from '../src/database/pg-driver';
 import { startApp, type TestApp } from './support/app';
 import { ApiClient } from './support/client';
 import { connectDb } from './support/db';
@@ -32,11 +32,12 @@ describe('database unavailable', () => {
   /** `noConnection`: no connection was had at all, so the answer may say nothing was changed. */
   function expectUnavailable(res: { status: number; body: unknown; headers: Headers }, noConnection = true) {
     expect(res.status).toBe(503);
-    expect(res.headers.get('retry-after')).toBe('1');
     expect(res.body).toMatchObject({ statusCode: 503, error: 'Service Unavailable', requestId: expect.any(String) });
     const message = (res.body as { message: string }).message;
     if (noConnection) expect(message).toMatch(/^The database is busy or unreachable: .*Nothing was changed/);
     else expect(message).toMatch(/^The database (is busy or unreachable|connection was lost)/);
+    // Retry-After only with "nothing was changed": a retry is then safe.
+    expect(res.headers.get('retry-after')).toBe(/Nothing was changed/.test(message) ? '1' : null);
   }
 
   describe('every pooled connection busy past DATABASE_POOL_WAIT_MS', () => {
@@ -80,28 +81,90 @@ describe('database unavailable', () => {
     });
   });
 
-  it("a committed transaction is noted in the request's context (so a later failure does not say nothing was changed); a rolled-back one and a savepoint are not", async () => {
-    const source = await new DataSource(dataSourceOptions(readRunState().databaseUrl, { max: 2, waitMs: 2000 })).initialize();
+  it("the pool marks what fails before a connection is had — a closed port, a wait that ran out — and not a statement's error", async () => {
+    const url = new URL(readRunState().databaseUrl);
+    const marked = async (work: () => Promise<unknown>) => {
+      const err = await work().then(() => null, (e: unknown) => e);
+      expect(err).not.toBeNull();
+      return isNoConnectionError(err);
+    };
+    const closed = new pgDriver.Pool({ connectionString: `postgres://postgres@127.0.0.1:1/${url.pathname.slice(1)}` });
+    expect(await marked(() => closed.connect())).toBe(true);
+    expect(await marked(() => new Promise((ok, fail) => closed.connect((err, c, release) => (err ? fail(err) : (release(), ok(c))))))).toBe(true);
+    await closed.end();
+    const small = new pgDriver.Pool({ connectionString: url.toString(), max: 1, connectionTimeoutMillis: 200 });
+    const held = await small.connect();
     try {
-      const cls = ClsServiceManager.getClsService();
+      expect(await marked(() => small.connect())).toBe(true);
+      expect(await marked(() => held.query('SELECT 1/0'))).toBe(false);
+    } finally {
+      held.release();
+      await small.end();
+    }
+  });
+
+  it("a committed transaction is noted in the request's progress — also from the transactional plugin's copy of the store — and a rollback or a savepoint is not", async () => {
+    const t = await startApp();
+    try {
+      const cls = t.app.get(ClsService);
+      const txHost = t.app.get(TransactionHost);
       const seen = (work: () => Promise<unknown>) =>
         cls.run(async () => {
+          startProgress();
           await work().catch(() => undefined);
           return requestCommitted();
         });
-      expect(await seen(() => source.query('SELECT 1'))).toBe(false);
-      expect(await seen(() => source.transaction(async (em) => em.query('SELECT 1')))).toBe(true);
-      expect(await seen(() => source.transaction(async () => Promise.reject(new Error('rolled back'))))).toBe(false);
+      const select = () => (txHost.tx as unknown as { query(sql: string): Promise<unknown> }).query('SELECT 1');
+      expect(await seen(select)).toBe(false);
+      expect(await seen(() => txHost.withTransaction(select))).toBe(true);
+      expect(await seen(() => txHost.withTransaction(() => Promise.reject(new Error('rolled back'))))).toBe(false);
       expect(
         await seen(() =>
-          source.transaction(async (em) => {
-            await em.transaction(async (inner) => inner.query('SELECT 1')); // a savepoint released
+          txHost.withTransaction(async () => {
+            await txHost.withTransaction(select); // a nested transaction: a savepoint released
             throw new Error('the outer one rolls back');
           }),
         ),
       ).toBe(false);
     } finally {
-      await source.destroy();
+      await t.close();
+    }
+  });
+
+  it('after a commit, a request that cannot get its next connection is not told "nothing was changed" (POST …/integrity/verifications: the run row committed, Redis down, the pool busy)', async () => {
+    const t = await startApp({
+      DATABASE_POOL_MAX: '1',
+      DATABASE_READ_POOL_MAX: '1',
+      DATABASE_POOL_WAIT_MS: '500',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      QUEUE_PREFIX: `kltest-dbdown-${randomUUID().slice(0, 8)}`,
+    });
+    const holder = await connectDb();
+    try {
+      const api = new ApiClient(t.url);
+      const { account } = await api.signup();
+      const product = await new VendorFixtures(api).product();
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM audit_heads WHERE account_id = $1 FOR UPDATE', [account.id]);
+      // The verification request commits its run, then waits on Redis; meanwhile a write takes the pool's
+      // only connection and waits on the held head, so marking the run failed finds no connection.
+      const verification = api.post('/api/v1/audit-log/integrity/verifications', {});
+      await new Promise((r) => setTimeout(r, 300));
+      const write = api.patch(`/api/v1/products/${product.id}`, { name: 'Holds the connection' });
+      const res = await verification;
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBeNull();
+      expect((res.body as { message: string }).message).toMatch(/after part of it was saved/);
+      expect((res.body as { message: string }).message).not.toMatch(/Nothing was changed/);
+      await holder.query('COMMIT');
+      expect((await write).status).toBe(200);
+      // What the answer says: part of it was saved.
+      const runs = await db.query('SELECT status FROM audit_integrity_runs WHERE account_id = $1', [account.id]);
+      expect(runs.rows.length).toBe(1);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+      await t.close().catch(() => undefined);
     }
   });
 

@@ -3,6 +3,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { ClsModule } from 'nestjs-cls';
 import { DatabaseModule } from '../database/database.module';
 import { TENANT_DATA_SOURCES, TenantTransactionalAdapter } from '../database/tenant-scope';
+import { startProgress } from './request-context';
 import { clientRequestIdOf, REQUEST_ID_KEY } from './request-id';
 
 /**
@@ -20,6 +21,7 @@ export const ContextModule = ClsModule.forRoot({
     setup: (cls, req: unknown) => {
       const clientId = clientRequestIdOf(req);
       if (clientId) cls.set('clientRequestId', clientId);
+      startProgress();
     },
   },
   plugins: [

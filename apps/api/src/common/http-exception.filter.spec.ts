@@ -2,22 +2,25 @@ import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderA
 import { type ArgumentsHost, Logger } from '@nestjs/common';
 import { ClsServiceManager } from 'nestjs-cls';
 import { HttpExceptionFilter, isLostDatabaseConnection, isNoDatabaseConnection } from './http-exception.filter';
-import { noteCommitted } from './request-context';
+import { noteCommitted, startProgress } from './request-context';
+import { NO_CONNECTION } from '../database/pg-driver';
 
 Logger.overrideLogger(false);
 
 const netError = (code: string, syscall?: string) => Object.assign(new Error(`${syscall ?? 'x'} ${code}`), { code, syscall });
 const pgError = (code: string, message = 'server says no') => Object.assign(new Error(message), { code, severity: 'FATAL' });
 const failed = (driverError: Error, query = 'SELECT 1') => new QueryFailedError(query, [], driverError);
+/** As the pool's connect() leaves it (database/pg-driver.ts). */
+const fromConnect = <E extends Error>(err: E) => Object.assign(err, { [NO_CONNECTION]: true });
 
 describe('database availability errors', () => {
   it.each([
-    ['pg-pool wait ran out', new Error('timeout exceeded when trying to connect')],
-    ['pg connect timed out', new Error('Connection terminated due to connection timeout')],
-    ['port closed', netError('ECONNREFUSED', 'connect')],
-    ['host unknown', netError('ENOTFOUND', 'getaddrinfo')],
-    ['starting up / shutting down', pgError('57P03', 'the database system is starting up')],
-    ['too many connections', pgError('53300', 'sorry, too many clients already')],
+    ['pg-pool wait ran out', fromConnect(new Error('timeout exceeded when trying to connect'))],
+    ['pg connect timed out', fromConnect(new Error('Connection terminated due to connection timeout'))],
+    ['port closed', fromConnect(netError('ECONNREFUSED', 'connect'))],
+    ['reset while connecting', fromConnect(netError('ECONNRESET', 'read'))],
+    ['starting up / shutting down', fromConnect(pgError('57P03', 'the database system is starting up'))],
+    ['too many connections', fromConnect(pgError('53300', 'sorry, too many clients already'))],
   ])('no connection: %s', (_, err) => {
     expect(isNoDatabaseConnection(err)).toBe(true);
     expect(isLostDatabaseConnection(err)).toBe(false);
@@ -27,8 +30,8 @@ describe('database availability errors', () => {
     ['connection dropped mid-statement', failed(new Error('Connection terminated unexpectedly'))],
     ['administrator shut PostgreSQL down', failed(pgError('57P01', 'terminating connection due to administrator command'))],
     ['reset by peer', failed(netError('ECONNRESET', 'read'))],
-    ['the socket error itself', netError('ECONNRESET', 'read')],
     ['a client already broken', new Error('Client has encountered a connection error and is not queryable')],
+    ['an administrator shutdown outside a statement', pgError('57P01', 'terminating connection due to administrator command')],
     ['the query runner released under the transaction', new QueryRunnerAlreadyReleasedError()],
     ['its connection released under the transaction', new QueryRunnerProviderAlreadyReleasedError()],
   ])('lost connection: %s', (_, err) => {
@@ -40,9 +43,11 @@ describe('database availability errors', () => {
     ['a statement of the request failed', failed(pgError('23505', 'duplicate key'))],
     ['a refused write (trigger)', failed(pgError('P0001', 'refused'))],
     ['a timeout in a statement', failed(pgError('57014', 'canceling statement due to statement timeout'))],
-    ['a socket error not from connecting', netError('ECONNREFUSED')],
-    ['a reset with no socket call named', netError('ECONNRESET')],
-    ['a client error carrying a SQLSTATE-like code', Object.assign(new Error('x'), { code: '53300' })],
+    // The same codes from sockets to other services (HTTPS, S3, Redis): not the database's.
+    ['another service refusing a connection', netError('ECONNREFUSED', 'connect')],
+    ['another service resetting one', netError('ECONNRESET', 'read')],
+    ["the pool's words without its mark", new Error('timeout exceeded when trying to connect')],
+    ['a client error carrying a SQLSTATE-like code', Object.assign(new Error('x'), { code: '57P01' })],
     ['an ordinary error', new Error('timeout')],
     ['not an error', 'timeout exceeded when trying to connect'],
   ])('neither: %s', (_, err) => {
@@ -72,19 +77,33 @@ describe('HttpExceptionFilter: the no-connection answer', () => {
     const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({ id: 'req-1', url: '/x' }) }) } as unknown as ArgumentsHost;
     const cls = ClsServiceManager.getClsService();
     cls.run(() => {
-      if (committed) noteCommitted();
+      startProgress();
+      // A transaction runs in a shallow copy of the store (as @nestjs-cls/transactional's do): what it notes must outlive it.
+      if (committed) cls.run({ ifNested: 'inherit' }, () => noteCommitted());
       new HttpExceptionFilter().catch(err, host);
     });
     return sent;
   }
 
   it('says nothing was changed only while no transaction of the request has committed', () => {
-    const before = answer(new Error('timeout exceeded when trying to connect'), false);
+    const noConnection = () => fromConnect(new Error('timeout exceeded when trying to connect'));
+    const before = answer(noConnection(), false);
     expect(before).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
     expect(before.body!.message).toMatch(/Nothing was changed/);
-    const after = answer(new Error('timeout exceeded when trying to connect'), true);
-    expect(after).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
+    // After a commit: no "nothing was changed", and no Retry-After inviting a blind retry.
+    const after = answer(noConnection(), true);
+    expect(after).toMatchObject({ status: 503, headers: {} });
     expect(after.body!.message).not.toMatch(/Nothing was changed/);
     expect(after.body!.message).toMatch(/after part of it was saved/);
+    const lost = answer(failed(new Error('Connection terminated unexpectedly')), false);
+    expect(lost).toMatchObject({ status: 503, headers: {} });
+    expect(lost.body!.message).toMatch(/may or may not have been saved/);
+  });
+
+  it('the 500 says nothing was changed only while no transaction of the request has committed', () => {
+    expect(answer(new Error('a bug'), false).body!.message).toMatch(/nothing was changed/);
+    const after = answer(new Error('a bug'), true);
+    expect(after.status).toBe(500);
+    expect(after.body!.message).not.toMatch(/nothing was changed/);
   });
 });

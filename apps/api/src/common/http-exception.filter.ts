@@ -6,6 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { type ZodError } from 'zod';
 import { ApiError } from './errors';
+import { isNoConnectionError } from '../database/pg-driver';
 import { requestCommitted } from './request-context';
 
 type Detail = NonNullable<ErrorBody['details']>[number];
@@ -19,11 +20,7 @@ function zodDetails(prefix: string, error: ZodError | null | undefined): Detail[
   });
 }
 
-/** What pg and pg-pool raise when no connection is had (SQLSTATE: cannot_connect_now, too_many_connections). */
-const NO_CONNECTION_MESSAGES = new Set(['timeout exceeded when trying to connect', 'Connection terminated due to connection timeout']);
-const NO_CONNECTION_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const NO_CONNECTION_SQLSTATES = new Set(['57P03', '53300']);
-/** …and when a connection in use goes away (SQLSTATE: admin_shutdown, crash_shutdown). */
+/** What pg raises when a connection in use goes away (SQLSTATE: admin_shutdown, crash_shutdown). */
 const LOST_CONNECTION_MESSAGES = new Set([
   'Connection terminated unexpectedly',
   'Connection terminated',
@@ -42,42 +39,35 @@ const codeOf = (err: Error) => {
 };
 
 /**
- * No database connection could be had for the request: the pool's wait (DATABASE_POOL_WAIT_MS) ran
- * out, or PostgreSQL did not accept one. Such an error comes before any statement of the request was
- * sent — a statement's own failure is a QueryFailedError — so nothing was written.
+ * No database connection could be had: the pool's wait (DATABASE_POOL_WAIT_MS) ran out, or PostgreSQL
+ * did not accept one. Known for certain — the pool marks every error of taking a connection
+ * (database/pg-driver.ts) — so the step that failed sent nothing.
  */
 export function isNoDatabaseConnection(err: unknown): boolean {
-  if (!isErrorLike(err) || err instanceof QueryFailedError) return false;
-  const e = err as Error & { syscall?: unknown; severity?: unknown };
-  return (
-    NO_CONNECTION_MESSAGES.has(e.message) ||
-    // A socket that could not connect (pg's connect; Redis and outbound calls handle their own), or
-    // PostgreSQL refusing the session (a server error carries its severity).
-    (NO_CONNECTION_NET_CODES.has(codeOf(e)) && (e.syscall === 'connect' || e.syscall === 'getaddrinfo')) ||
-    (NO_CONNECTION_SQLSTATES.has(codeOf(e)) && typeof e.severity === 'string')
-  );
+  return isNoConnectionError(err) && !(err instanceof QueryFailedError);
 }
 
-function lostConnection(err: unknown): boolean {
+/** pg's own words for a connection gone (a server error carries its severity; a socket's code counts only from pg). */
+function lostConnection(err: unknown, fromPg: boolean): boolean {
   if (!isErrorLike(err)) return false;
-  const e = err as Error & { syscall?: unknown; severity?: unknown };
+  const e = err as Error & { severity?: unknown; syscall?: unknown };
   return (
     LOST_CONNECTION_MESSAGES.has(e.message) ||
     (LOST_CONNECTION_SQLSTATES.has(codeOf(e)) && typeof e.severity === 'string') ||
-    (LOST_CONNECTION_NET_CODES.has(codeOf(e)) && (e.syscall === 'read' || e.syscall === 'write'))
+    (fromPg && LOST_CONNECTION_NET_CODES.has(codeOf(e)))
   );
 }
 
 /**
  * The request's connection went away while in use (PostgreSQL stopped or restarted, the network
- * dropped): a statement failed for it, the socket's own error surfaced, or TypeORM had already released
- * the query runner it broke (what a transaction's next statement or ROLLBACK then meets). A COMMIT may
+ * dropped): a statement failed for it, pg's own error surfaced, or TypeORM had already released the
+ * query runner it broke (what a transaction's next statement or ROLLBACK then meets). A COMMIT may
  * have been among the statements, so nothing is claimed about what was saved.
  */
 export function isLostDatabaseConnection(err: unknown): boolean {
   if (err instanceof QueryRunnerAlreadyReleasedError || err instanceof QueryRunnerProviderAlreadyReleasedError) return true;
-  if (err instanceof QueryFailedError) return lostConnection((err as { driverError?: unknown }).driverError);
-  return lostConnection(err);
+  if (err instanceof QueryFailedError) return lostConnection((err as { driverError?: unknown }).driverError, true);
+  return lostConnection(err, false);
 }
 
 /** Every error leaves as `{statusCode, error, message, details?, requestId}`. */
@@ -89,7 +79,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
     const req = ctx.getRequest<FastifyRequest>();
-    const { status, message, details } = this.describe(exception);
+    const { status, message, details, retryAfterSeconds } = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception, url: req.url }, message);
     const body: ErrorBody = {
       statusCode: status,
@@ -98,15 +88,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       ...(details && details.length ? { details } : {}),
       requestId: String(req.id),
     };
-    if (exception instanceof ApiError && exception.retryAfterSeconds !== undefined) {
-      void reply.header('retry-after', String(exception.retryAfterSeconds));
-    } else if (status === 503 && (isNoDatabaseConnection(exception) || isLostDatabaseConnection(exception))) {
-      void reply.header('retry-after', '1');
-    }
+    if (retryAfterSeconds !== undefined) void reply.header('retry-after', String(retryAfterSeconds));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
-  private describe(exception: unknown): { status: number; message: string; details?: Detail[] } {
+  private describe(exception: unknown): { status: number; message: string; details?: Detail[]; retryAfterSeconds?: number } {
     if (exception instanceof RequestValidationError) {
       const details = [
         ...zodDetails('params', exception.pathParams),
@@ -119,7 +105,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return { status: 400, message: details.length > 1 ? `${message} (and ${details.length - 1} more)` : message, details };
     }
     if (exception instanceof ApiError) {
-      return { status: exception.getStatus(), message: exception.message, details: exception.details };
+      return { status: exception.getStatus(), message: exception.message, details: exception.details, retryAfterSeconds: exception.retryAfterSeconds };
     }
     if (exception instanceof HttpException) {
       const res = exception.getResponse();
@@ -133,21 +119,26 @@ export class HttpExceptionFilter implements ExceptionFilter {
               : exception.message;
       return { status: exception.getStatus(), message };
     }
+    // Retry-After only where a retry is safe: nothing of the request was saved.
     if (isNoDatabaseConnection(exception)) {
-      // Nothing of the failed step reached the database; whether an earlier step of the request committed is known.
-      return {
-        status: 503,
-        message: requestCommitted()
-          ? 'The database is busy or unreachable: no connection could be had for the rest of this request, after part of it was saved. Check what was saved before retrying.'
-          : 'The database is busy or unreachable: no connection could be had for this request. Nothing was changed; retry in a moment.',
-      };
+      return requestCommitted()
+        ? {
+            status: 503,
+            message:
+              'The database is busy or unreachable: no connection could be had for the rest of this request, after part of it was saved. Check what was saved before retrying.',
+          }
+        : {
+            status: 503,
+            message: 'The database is busy or unreachable: no connection could be had for this request. Nothing was changed; retry in a moment.',
+            retryAfterSeconds: 1,
+          };
     }
     if (isLostDatabaseConnection(exception)) {
       // The statement may have been a COMMIT whose answer was lost: say what holds, not "nothing changed".
       return {
         status: 503,
         message:
-          'The database connection was lost during this request. A change and its audit entry are saved together or not at all: check whether it was saved before retrying.',
+          'The database connection was lost during this request: what it changed may or may not have been saved (a change is never saved without its audit entry). Check before retrying.',
       };
     }
     // Errors raised by Fastify itself (body too large, malformed JSON, unsupported media type).
@@ -156,6 +147,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const msg = (exception as { message?: string }).message ?? 'Bad request';
       return { status: statusCode, message: msg.replace(/^FST_\w+: /, '') };
     }
-    return { status: 500, message: 'Internal server error: the request was not completed and nothing was changed' };
+    return {
+      status: 500,
+      message: requestCommitted()
+        ? 'Internal server error: the request was not completed, after part of it was saved'
+        : 'Internal server error: the request was not completed and nothing was changed',
+    };
   }
 }

@@ -25,8 +25,12 @@ export interface RequestStore extends ClsStore {
   now?: Date;
   /** A password hashed before the request's transaction opened (see AuditedOptions.hashesPassword). */
   prehashed?: { password: string; hash: string };
-  /** A transaction of this request has committed: a later failure must not say that nothing was changed. */
-  committed?: boolean;
+  /**
+   * What the request has done so far, as one object set when the request's context opens: nested
+   * contexts (every `txHost.withTransaction` runs in a shallow copy of the store) share it, so what a
+   * transaction notes is still there after it returns.
+   */
+  progress?: { committed: boolean };
 }
 
 function cls() {
@@ -59,16 +63,25 @@ export function currentAccountId(): string {
   return requirePrincipal().accountId;
 }
 
+/** Opens the request's progress record (the context module's setup, before anything runs). */
+export function startProgress(): void {
+  const c = cls();
+  if (c.isActive()) c.set('progress', { committed: false });
+}
+
 /** Called when a transaction commits (database/commit-watcher.ts). */
 export function noteCommitted(): void {
   const c = cls();
-  if (c.isActive()) c.set('committed', true);
+  if (!c.isActive()) return;
+  const progress = c.get('progress');
+  if (progress) progress.committed = true;
+  else c.set('progress', { committed: true }); // a context without a record (a job): this scope only
 }
 
 /** Whether a transaction of the current request has committed. */
 export function requestCommitted(): boolean {
   const c = cls();
-  return c.isActive() && c.get('committed') === true;
+  return c.isActive() && c.get('progress')?.committed === true;
 }
 
 export function now(): Date {

@@ -24,6 +24,7 @@ import { TENANT_READ_SESSION_OPTIONS } from './tenant-scope';
 export const TENANT_READS = 'tenantReads';
 import { AuditChangeSubscriber } from '../audit/audit-change.subscriber';
 import { CommitWatcher } from './commit-watcher';
+import { pgDriver } from './pg-driver';
 
 export const MIGRATIONS = [
   Initial1764000000000,
@@ -66,6 +67,7 @@ export function dataSourceOptions(databaseUrl: string, pool: PoolSize = OWNER_PO
     // pipeline: node-postgres sends a query without waiting for the answer to the one before it. Code that
     // awaits each query (all of TypeORM) behaves as without it; the read wall uses it to put its SET and
     // the handler's first query on the wire back to back (tenant-scope.ts readInAccount).
+    driver: pgDriver, // node-postgres; its pool marks what fails before a connection is had (pg-driver.ts)
     extra: { max: pool.max, connectionTimeoutMillis: pool.waitMs, pipeline: true },
   };
 }
