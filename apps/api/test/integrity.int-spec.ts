@@ -462,6 +462,52 @@ describe('tamper evidence', () => {
     expect((await other.get(`/api/v1/audit-log/integrity/verifications/${id}`)).status).toBe(404);
   });
 
+  it('a run left queued without its job (its request lost Redis, then the database) is queued again by the next "verify now", once, and completes', async () => {
+    const { c, accountId } = await accountWithEntries(1);
+    // What such a request leaves: the run committed, no job, not closed as failed.
+    const orphan = randomUUID();
+    await db.query(
+      `INSERT INTO audit_integrity_runs (id, account_id, kind, trigger, requested_by_type, requested_by_id, requested_by_name, status)
+       VALUES ($1, $2, 'full', 'manual', 'system', NULL, 'test', 'queued')`,
+      [orphan, accountId],
+    );
+    expect(await verifications.getJob(orphan)).toBeUndefined();
+    const again = await c.post('/api/v1/audit-log/integrity/verifications', {});
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(orphan);
+    const job = await verifications.getJob(orphan);
+    expect(job).toBeDefined();
+    // A second request while it is queued or running adds no second job.
+    expect((await c.post('/api/v1/audit-log/integrity/verifications', {})).body.id).toBe(orphan);
+    await job!.waitUntilFinished(verificationEvents, 60_000);
+    const done = await c.get<IntegrityVerification>(`/api/v1/audit-log/integrity/verifications/${orphan}`);
+    expect(done.body).toMatchObject({ id: orphan, status: 'completed' });
+    // And the next "verify now" is a new run.
+    const next = await c.post('/api/v1/audit-log/integrity/verifications', {});
+    expect(next.body.id).not.toBe(orphan);
+    await (await verifications.getJob(next.body.id))!.waitUntilFinished(verificationEvents, 60_000);
+  });
+
+  it("the schedule queues a left-queued run's job again instead of skipping its account for ever", async () => {
+    const { accountId } = await accountWithEntries(1);
+    const orphan = randomUUID();
+    await db.query(
+      `INSERT INTO audit_integrity_runs (id, account_id, kind, trigger, requested_by_type, requested_by_id, requested_by_name, status)
+       VALUES ($1, $2, 'full', 'schedule', 'system', NULL, 'test', 'queued')`,
+      [orphan, accountId],
+    );
+    const queued: string[] = [];
+    try {
+      await worker.app.get(IntegrityVerifier).scheduleFull(async (runId) => void queued.push(runId));
+      expect(queued).toContain(orphan);
+      const runs = await db.query<{ id: string }>(`SELECT id FROM audit_integrity_runs WHERE account_id = $1 AND kind = 'full'`, [accountId]);
+      expect(runs.rows.map((r) => r.id)).toEqual([orphan]);
+    } finally {
+      // The schedule's runs of this call have no jobs (the enqueue above records only): closed, so no later test meets them.
+      await db.query(`UPDATE audit_integrity_runs SET status = 'failed', error = 'test' WHERE id = ANY($1::uuid[]) AND status = 'queued'`, [queued]);
+    }
+  });
+
   it('refuses "verify now" without audit_log:read', async () => {
     const { c } = await accountWithEntries(0);
     const key = await c.post('/api/v1/api-keys', { name: 'no audit', permissions: ['products:read'] });

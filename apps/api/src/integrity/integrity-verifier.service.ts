@@ -277,7 +277,11 @@ export class IntegrityVerifier {
     const repo = this.repo();
     let n = 0;
     for (const accountId of await repo.accountsWithEntries()) {
-      if (await repo.activeFullRun(accountId)) continue;
+      const active = await repo.activeFullRun(accountId);
+      if (active) {
+        if (active.status === 'queued') await enqueue(active.id); // its job may be lost; the job id is the run's (no double)
+        continue;
+      }
       const id = uuidv7();
       try {
         await repo.insertRun({ id, accountId, kind: 'full', trigger: 'schedule', requestedBy: SYSTEM_ACTOR });

@@ -123,7 +123,13 @@ export class IntegrityService {
     const principal = requirePrincipal();
     const accountId = principal.accountId;
     const active = await this.repo().activeFullRun(accountId);
-    if (active) return toVerificationDto(active);
+    if (active) {
+      // A run left queued without its job (its request lost Redis, then its database connection, before it could
+      // close the run) would block every later request: queue it again. The job id is the run's, so a job that
+      // does exist is not queued twice.
+      if (active.status === 'queued') await this.enqueue(active.id);
+      return toVerificationDto(active);
+    }
     const id = uuidv7();
     try {
       // Committed before the job is queued, so the worker always finds the run it is asked to do.
