@@ -7,7 +7,7 @@
  * the machine falls on both sides.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -29,10 +29,10 @@ interface AutocannonResult {
 }
 
 export interface P1Figures {
-  on: { p50: number; p95: number; rps: number; requests: number; non2xx: number };
-  off: { p50: number; p95: number; rps: number; requests: number; non2xx: number };
-  /** One connection, no queueing: the audited path's own cost per request. */
-  single: { on: number; off: number };
+  on: { p50: number; p95: number; rps: number; requests: number; non2xx: number; busy: number; cpuMsPerRequest: number };
+  off: { p50: number; p95: number; rps: number; requests: number; non2xx: number; busy: number; cpuMsPerRequest: number };
+  /** One connection, no queueing: the audited path's own cost per request (p50), and the machine's CPU per request. */
+  single: { on: number; off: number; onCpuMs: number; offCpuMs: number };
   /**
    * P1e: one account's audited throughput, two API processes (32 connections each, half the licenses
    * each) vs one (32); `unaudited`, the same with auditing off — what the machine itself allows.
@@ -62,6 +62,14 @@ async function startApi(mode: 'on' | 'off', dataDir: string): Promise<{ url: str
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
+/** The machine's CPU time so far, busy and total, in clock ticks (/proc/stat's first line; Linux). */
+function cpuTicks(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
 /** Percentiles from autocannon's per-request latencies (it reports p97.5, not p95). */
 function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -71,6 +79,7 @@ async function round(url: string, creds: { cookie: string; csrf: string }, licen
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
+  const cpu0 = cpuTicks();
   const result = await autocannon({
     url,
     connections,
@@ -93,9 +102,14 @@ async function round(url: string, creds: { cookie: string; csrf: string }, licen
       });
     },
   });
+  const cpu1 = cpuTicks();
   latencies.sort((a, b) => a - b);
   if (process.env.BENCH_DEBUG) console.log(statuses);
-  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.total / seconds, requests: result.requests.total, non2xx: result.non2xx + result.errors + result.timeouts };
+  // The whole machine's busy share during the round (API, PostgreSQL, autocannon) and busy CPU per request:
+  // whether a round was bound by CPU, and what a request costs in CPU on this machine.
+  const busy = (cpu1.busy - cpu0.busy) / Math.max(1, cpu1.total - cpu0.total);
+  const cpuMsPerRequest = ((cpu1.busy - cpu0.busy) * 10) / Math.max(1, result.requests.total); // ticks are 10 ms (USER_HZ 100)
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), rps: result.requests.total / seconds, requests: result.requests.total, non2xx: result.non2xx + result.errors + result.timeouts, busy, cpuMsPerRequest };
 }
 
 export async function measureP1(quick: boolean, log = console.log): Promise<P1Figures> {
@@ -137,12 +151,14 @@ export async function measureP1(quick: boolean, log = console.log): Promise<P1Fi
       rps: mid(xs, (x) => x.rps).rps,
       requests: xs.reduce((s, x) => s + x.requests, 0),
       non2xx: xs.reduce((s, x) => s + x.non2xx, 0),
+      busy: mid(xs, (x) => x.busy).busy,
+      cpuMsPerRequest: mid(xs, (x) => x.cpuMsPerRequest).cpuMsPerRequest,
     });
     // One connection: no request waits for another, so the p50 difference is auditing's own cost
     // (transaction, change capture, head row, entry and links insert, commit).
     const singleOn = await round(on.url, creds, licenses, quick ? 3 : 8, 1);
     const singleOff = await round(off.url, creds, licenses, quick ? 3 : 8, 1);
-    log(`  P1 one connection: on p50 ${singleOn.p50.toFixed(2)} ms; off p50 ${singleOff.p50.toFixed(2)} ms`);
+    log(`  P1 one connection: on p50 ${singleOn.p50.toFixed(2)} ms, ${singleOn.cpuMsPerRequest.toFixed(2)} ms CPU a request; off p50 ${singleOff.p50.toFixed(2)} ms, ${singleOff.cpuMsPerRequest.toFixed(2)} ms CPU`);
     // P1e: the same account written through a second audited process at the same time. Each process
     // gets half the licenses, so the two never wait on each other's license rows — only on what they
     // share by design (the account's audit head). Rounds alternate one / two.
@@ -159,7 +175,7 @@ export async function measureP1(quick: boolean, log = console.log): Promise<P1Fi
       return { one: mid(out, (x) => x.one).one, two: mid(out, (x) => x.two).two, rounds: out };
     };
     const scale = { ...(await scaling(on.url, second.url, 'audited')), unaudited: await scaling(off.url, secondOff.url, 'auditing off') };
-    return { on: summary(acc.on), off: summary(acc.off), single: { on: singleOn.p50, off: singleOff.p50 }, scale };
+    return { on: summary(acc.on), off: summary(acc.off), single: { on: singleOn.p50, off: singleOff.p50, onCpuMs: singleOn.cpuMsPerRequest, offCpuMs: singleOff.cpuMsPerRequest }, scale };
   } finally {
     for (const c of [on.child, off.child, second.child, secondOff.child]) {
       c.kill('SIGTERM');

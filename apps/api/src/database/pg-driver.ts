@@ -33,5 +33,8 @@ class MarkingPool extends pg.Pool {
   }
 }
 
-/** The `pg` module TypeORM is given (DataSourceOptions.driver): node-postgres, with the marking pool. */
-export const pgDriver: typeof pg = Object.assign(Object.create(pg) as typeof pg, { Pool: MarkingPool });
+/**
+ * The `pg` module TypeORM is given (DataSourceOptions.driver): node-postgres, with the marking pool. Pool
+ * is defined, not assigned: the module object's properties may be getters only (an ES module namespace).
+ */
+export const pgDriver = Object.create(pg, { Pool: { value: MarkingPool, enumerable: true } }) as typeof pg;
