@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { type Client } from 'pg';
 import { bullConnection } from '../src/jobs/bull';
-import { AUDIT_EXPORT_JOBS, QUEUES } from '../src/jobs/queues';
+import { AUDIT_EXPORT_JOBS, AUDIT_VERIFICATION_JOBS, QUEUES } from '../src/jobs/queues';
 import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
 import { joinRanges, runFullVerification, splitRanges } from '../src/integrity/full-verification';
 import { loadSigningKey } from '../src/integrity/signing-key.service';
@@ -486,6 +486,24 @@ describe('tamper evidence', () => {
     const next = await c.post('/api/v1/audit-log/integrity/verifications', {});
     expect(next.body.id).not.toBe(orphan);
     await (await verifications.getJob(next.body.id))!.waitUntilFinished(verificationEvents, 60_000);
+  });
+
+  it('a run left queued after its job failed for good (the database was down for both attempts and the close) is retried by the next "verify now"', async () => {
+    const { c, accountId } = await accountWithEntries(1);
+    const runId = randomUUID();
+    // The job runs before its run row exists — as when the database could not be read — and fails for good.
+    const job = await verifications.add(AUDIT_VERIFICATION_JOBS.full, { v: 1, runId }, { jobId: runId, attempts: 1 });
+    await expect(job.waitUntilFinished(verificationEvents, 30_000)).rejects.toThrow(/not found/);
+    expect(await (await verifications.getJob(runId))!.isFailed()).toBe(true);
+    await db.query(
+      `INSERT INTO audit_integrity_runs (id, account_id, kind, trigger, requested_by_type, requested_by_id, requested_by_name, status)
+       VALUES ($1, $2, 'full', 'manual', 'system', NULL, 'test', 'queued')`,
+      [runId, accountId],
+    );
+    const again = await c.post('/api/v1/audit-log/integrity/verifications', {});
+    expect(again.body.id).toBe(runId);
+    await (await verifications.getJob(runId))!.waitUntilFinished(verificationEvents, 60_000);
+    expect((await c.get<IntegrityVerification>(`/api/v1/audit-log/integrity/verifications/${runId}`)).body).toMatchObject({ status: 'completed' });
   });
 
   it("the schedule queues a left-queued run's job again instead of skipping its account for ever", async () => {

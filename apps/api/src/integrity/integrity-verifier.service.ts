@@ -279,7 +279,8 @@ export class IntegrityVerifier {
     for (const accountId of await repo.accountsWithEntries()) {
       const active = await repo.activeFullRun(accountId);
       if (active) {
-        if (active.status === 'queued') await enqueue(active.id); // its job may be lost; the job id is the run's (no double)
+        // Its job may be lost or failed for good (queueFullRun: never a second job); best effort, the other accounts go on.
+        if (active.status === 'queued') await enqueue(active.id).catch(() => undefined);
         continue;
       }
       const id = uuidv7();

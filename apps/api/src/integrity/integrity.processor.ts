@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { type Job, Queue } from 'bullmq';
 import { ENV, type Env } from '../config/env';
 import { AUDIT_INTEGRITY_JOBS, AUDIT_VERIFICATION_JOBS, QUEUES } from '../jobs/queues';
-import { FULL_VERIFICATION_JOB_OPTIONS, type FullVerificationJobV1, ZFullVerificationJobV1 } from './integrity.job';
+import { type FullVerificationJobV1, queueFullRun, ZFullVerificationJobV1 } from './integrity.job';
 import { IntegrityVerifier } from './integrity-verifier.service';
 
 /** The incremental verifier's repeatable pass, and the schedule that queues full verifications. */
@@ -22,9 +22,7 @@ export class IntegrityProcessor extends WorkerHost {
         return { accounts: await this.verifier.verifyDue() };
       case AUDIT_INTEGRITY_JOBS.scheduleFull:
         return {
-          accounts: await this.verifier.scheduleFull(async (runId) => {
-            await this.verifications.add(AUDIT_VERIFICATION_JOBS.full, { v: 1, runId }, { ...FULL_VERIFICATION_JOB_OPTIONS, jobId: runId });
-          }),
+          accounts: await this.verifier.scheduleFull((runId) => queueFullRun(this.verifications, runId)),
         };
       default:
         throw new Error(`Unknown integrity job "${job.name}"`);

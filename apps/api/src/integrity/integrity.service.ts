@@ -12,8 +12,8 @@ import { decodeCursor, encodeCursor, isCreatedCursor, isSeqCursor, type CreatedC
 import { notFound, serviceUnavailable } from '../common/errors';
 import { uuidv7 } from '../common/ids';
 import { currentAccountId, requirePrincipal } from '../common/request-context';
-import { AUDIT_VERIFICATION_JOBS, QUEUES } from '../jobs/queues';
-import { FULL_VERIFICATION_JOB_OPTIONS, type FullVerificationJobV1 } from './integrity.job';
+import { QUEUES } from '../jobs/queues';
+import { type FullVerificationJobV1, queueFullRun } from './integrity.job';
 import { SigningKeyService } from './signing-key.service';
 
 /** How long a request waits for Redis before answering 503. */
@@ -127,7 +127,7 @@ export class IntegrityService {
       // A run left queued without its job (its request lost Redis, then its database connection, before it could
       // close the run) would block every later request: queue it again. The job id is the run's, so a job that
       // does exist is not queued twice.
-      if (active.status === 'queued') await this.enqueue(active.id);
+      if (active.status === 'queued') await this.enqueue(active.id).catch(() => undefined); // best effort: the run is answered either way
       return toVerificationDto(active);
     }
     const id = uuidv7();
@@ -165,7 +165,7 @@ export class IntegrityService {
     try {
       const client = await within(this.queue.client, ENQUEUE_TIMEOUT_MS, 'Redis');
       if (client.status !== 'ready') throw new Error(`Redis connection is ${client.status}`);
-      await within(this.queue.add(AUDIT_VERIFICATION_JOBS.full, { v: 1, runId }, { ...FULL_VERIFICATION_JOB_OPTIONS, jobId: runId }), ENQUEUE_TIMEOUT_MS, 'Redis');
+      await within(queueFullRun(this.queue, runId), ENQUEUE_TIMEOUT_MS, 'Redis');
     } catch (err) {
       this.logger.warn(`Verification ${runId} not queued: ${(err as Error).message}`);
       throw serviceUnavailable('Verification is unavailable right now: the job queue (Redis) cannot be reached. Nothing was queued; try again in a minute.');
