@@ -36,5 +36,7 @@ class MarkingPool extends pg.Pool {
 /**
  * The `pg` module TypeORM is given (DataSourceOptions.driver): node-postgres, with the marking pool. Pool
  * is defined, not assigned: the module object's properties may be getters only (an ES module namespace).
+ * (With `pg-native` installed TypeORM would take `pg.native`'s pool instead, unmarked: no-connection
+ * errors would be 500s again. It is not a dependency.)
  */
 export const pgDriver = Object.create(pg, { Pool: { value: MarkingPool, enumerable: true } }) as typeof pg;
