@@ -50,7 +50,7 @@ export function isNoDatabaseConnection(err: unknown): boolean {
 /** pg's own words for a connection gone (a server error carries its severity; a socket's code counts only from pg). */
 function lostConnection(err: unknown, fromPg: boolean): boolean {
   if (!isErrorLike(err)) return false;
-  const e = err as Error & { severity?: unknown; syscall?: unknown };
+  const e = err as Error & { severity?: unknown };
   return (
     LOST_CONNECTION_MESSAGES.has(e.message) ||
     (LOST_CONNECTION_SQLSTATES.has(codeOf(e)) && typeof e.severity === 'string') ||
