@@ -6,6 +6,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { resolve } from 'node:path';
 import { type Env, loadEnv } from './config/env';
 import { AppModule } from './app.module';
+import { AuditSealer } from './audit/audit-sealer';
+import { sealingOf } from './common/request-context';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { registerInputGuard } from './common/input-guard';
@@ -38,7 +40,11 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  const sealer = app.get(AuditSealer);
   fastify.addHook('onSend', async (req, reply) => {
+    // An audited response goes out once its entries are sealed (or after AUDIT_SEAL_WAIT_MS, still sealing).
+    const sealing = sealingOf(req.raw);
+    if (sealing?.length) await sealer.settle(sealing.splice(0));
     reply.header('x-request-id', req.id);
     const clientId = clientRequestIdOf(req);
     if (clientId) reply.header('x-client-request-id', clientId);

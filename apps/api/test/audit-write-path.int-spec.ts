@@ -27,9 +27,10 @@ describe('the audit write path', () => {
         IF ${condition} THEN RAISE EXCEPTION 'simulated audit write failure'; END IF;
         RETURN NEW;
       END $$`);
-    await db.query(`DROP TRIGGER IF EXISTS test_refuse_entry ON audit_entries`);
-    await db.query(`CREATE TRIGGER test_refuse_entry BEFORE INSERT ON audit_entries FOR EACH ROW EXECUTE FUNCTION test_refuse_entry()`);
-    return async () => void (await db.query(`DROP TRIGGER IF EXISTS test_refuse_entry ON audit_entries`));
+    // The writer's insert: its entry goes to audit_pending in the change's transaction (the sealer chains it later).
+    await db.query(`DROP TRIGGER IF EXISTS test_refuse_entry ON audit_pending`);
+    await db.query(`CREATE TRIGGER test_refuse_entry BEFORE INSERT ON audit_pending FOR EACH ROW EXECUTE FUNCTION test_refuse_entry()`);
+    return async () => void (await db.query(`DROP TRIGGER IF EXISTS test_refuse_entry ON audit_pending`));
   }
 
   async function entries(c: TypedClient, query: Omit<AuditLogListQuery, 'limit'> = {}): Promise<AuditEntry[]> {

@@ -38,7 +38,12 @@ export type AuditContext = z.infer<typeof ZAuditContext>;
 
 export const ZAuditEntry = z.object({
   id: ZUuid,
-  seq: z.number().int().positive(),
+  seq: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .describe('the entry\'s place in its account\'s chain (1, 2, …); null while the entry is sealing (committed, not yet chained: usually a few milliseconds)'),
   accountId: ZUuid,
   occurredAt: ZIsoDateTime,
   action: ZAuditAction,
@@ -47,8 +52,8 @@ export const ZAuditEntry = z.object({
   links: z.array(ZItemRef),
   changes: z.array(ZFieldChange),
   context: ZAuditContext,
-  prevHash: z.string().describe('hash of the previous entry in the account (64 zeros before the first)'),
-  hash: z.string().describe('SHA-256 of the canonical entry followed by prevHash'),
+  prevHash: z.string().nullable().describe('hash of the previous entry in the account (64 zeros before the first); null while sealing'),
+  hash: z.string().nullable().describe('SHA-256 of the canonical entry followed by prevHash; null while sealing'),
 });
 export type AuditEntry = z.infer<typeof ZAuditEntry>;
 

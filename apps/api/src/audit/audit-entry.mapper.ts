@@ -24,10 +24,17 @@ export interface AuditEntryRow {
   prev_hash: string;
 }
 
-export function toAuditEntry(r: AuditEntryRow): AuditEntry {
+/** A row of a page: a sealed entry, or one still sealing (audit_pending: no seq, no hashes yet). */
+export type ListedEntryRow = Omit<AuditEntryRow, 'seq' | 'hash' | 'prev_hash'> & {
+  seq: string | null;
+  hash: string | null;
+  prev_hash: string | null;
+};
+
+export function toAuditEntry(r: ListedEntryRow): AuditEntry {
   return {
     id: r.id,
-    seq: Number(r.seq),
+    seq: r.seq === null ? null : Number(r.seq),
     accountId: r.account_id,
     occurredAt: r.occurred_at.toISOString(),
     action: r.action,

@@ -13,7 +13,7 @@ import {
 import { decodeCursor, encodeCursor, isSeqCursor, type SeqCursor } from '../common/cursor';
 import { notFound } from '../common/errors';
 import { currentAccountId } from '../common/request-context';
-import { type AuditEntryRow, toAuditEntry } from './audit-entry.mapper';
+import { type ListedEntryRow, toAuditEntry } from './audit-entry.mapper';
 import { resolveOrThrow } from './audit-filter';
 import { AuditStore } from './audit.store';
 
@@ -56,12 +56,16 @@ export class AuditQueryService {
     };
   }
 
-  private page(rows: AuditEntryRow[], limit: number): AuditEntryPage {
+  private page(rows: ListedEntryRow[], limit: number): AuditEntryPage {
+    // A first page may start with entries still sealing; the cursor goes on below the last sealed one
+    // shown (when a page shows only sealing entries: below the oldest sealed, which the next page starts with).
     const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const lastSealed = [...page].reverse().find((r) => r.seq !== null);
+    const nextSealed = rows[limit]?.seq ?? null;
+    const cursorSeq = lastSealed ? Number(lastSealed.seq) : nextSealed === null ? null : Number(nextSealed) + 1;
     return {
       items: page.map(toAuditEntry),
-      nextCursor: rows.length > limit && last ? encodeCursor({ s: Number(last.seq) }) : null,
+      nextCursor: rows.length > limit && cursorSeq !== null ? encodeCursor({ s: cursorSeq }) : null,
     };
   }
 }

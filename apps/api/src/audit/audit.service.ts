@@ -12,8 +12,8 @@ import {
 } from '@keyledger/contract';
 import { uuidv7 } from '../common/ids';
 import { currentRequestId, now } from '../common/request-context';
-import { entryHash } from '@keyledger/verify';
-import { AuditStore, type RowRead } from './audit.store';
+import { AuditStore, type PendingEntry, type RowRead } from './audit.store';
+import { noteRecorded } from './seal-signal';
 
 /**
  * A parent whose label is not known yet: its row is read by the statement that takes the head (one
@@ -39,22 +39,7 @@ export interface RecordInput {
 
 const SEARCH_TEXT_MAX = 4000;
 
-/** How far behind the previous entry a clock may be and still be taken for skew between API processes. */
-const CLOCK_SKEW_MS = 1000;
-
-/**
- * An entry's time: the clock's, or the previous entry's if the clock is at most CLOCK_SKEW_MS behind
- * it, so that entries stay in time order and date filters stay seq ranges (migration
- * 1764450000000). A time further back (a back-dated entry) is kept as given; the account then
- * leaves time order (audit_heads.time_ordered) and its date filters take the exact, slower plan.
- */
-function occurredAfter(at: Date, previous: Date | null): Date {
-  if (!previous) return at;
-  const behind = previous.getTime() - at.getTime();
-  return behind > 0 && behind <= CLOCK_SKEW_MS ? previous : at;
-}
-
-function searchText(e: Pick<AuditEntry, 'action' | 'actor' | 'target' | 'links' | 'changes'>): string {
+function searchText(e: Pick<PendingEntry, 'action' | 'actor' | 'target' | 'links' | 'changes'>): string {
   const parts = [auditActionLabel(e.action), e.actor.name, e.actor.email ?? '', ...e.links.map((l) => l.label)];
   for (const c of e.changes) {
     for (const v of [c.before, c.after]) {
@@ -75,20 +60,22 @@ export class AuditService {
     private readonly store: AuditStore,
   ) {}
 
+  /**
+   * Records an entry in the caller's transaction: into audit_pending, with no lock on the account —
+   * its seq, prev_hash and hash are given by the sealer (audit-sealer.ts) once the transaction has
+   * committed, in commit order. Returned as recorded: `seq`, `prevHash` and `hash` null (sealing).
+   */
   async record(input: RecordInput): Promise<AuditEntry> {
     const em = this.txHost.tx;
     if (!em.queryRunner?.isTransactionActive) {
       throw new Error('AuditService.record must run inside a transaction (txHost.withTransaction)');
     }
-    // Taking the account's head row lock orders this account's writers: seq is gap-free, and the
-    // lock is held until COMMIT, so seq order is commit order.
     const reads = input.parents.filter((p): p is UnlabelledParent => typeof p.label === 'function');
-    const row = await this.store.reserveSeq(input.accountId, reads.map((p) => p.row));
-    if (!row) throw new Error(`Account ${input.accountId} has no audit head`);
+    const rows = await this.store.readRows(reads.map((p) => p.row));
     const parents = input.parents.map((p): ItemRef => {
       if (typeof p.label === 'string') return p as ItemRef;
       const read = p as UnlabelledParent;
-      return { type: read.type, id: read.id, label: read.label(row.rows[reads.indexOf(read)] ?? null) };
+      return { type: read.type, id: read.id, label: read.label(rows[reads.indexOf(read)] ?? null) };
     });
 
     const seen = new Set<string>();
@@ -96,11 +83,10 @@ export class AuditService {
       const k = `${l.type}:${l.id}`;
       return seen.has(k) ? false : (seen.add(k), true);
     });
-    const entry: Omit<AuditEntry, 'hash' | 'prevHash'> = {
+    const entry: PendingEntry = {
       id: uuidv7(),
-      seq: Number(row.last_seq),
       accountId: input.accountId,
-      occurredAt: occurredAfter(input.occurredAt ?? now(), row.last_occurred_at).toISOString(),
+      occurredAt: (input.occurredAt ?? now()).toISOString(),
       action: input.action,
       actor: input.actor,
       target: input.target,
@@ -113,8 +99,8 @@ export class AuditService {
         source: input.context?.source ?? 'system',
       },
     };
-    const recorded: AuditEntry = { ...entry, prevHash: row.last_hash, hash: entryHash(entry, row.last_hash) };
-    await this.store.insertEntry(recorded, searchText(entry));
-    return recorded;
+    const pos = await this.store.insertPending(entry, searchText(entry));
+    noteRecorded(em.queryRunner, entry.accountId, pos);
+    return { ...entry, seq: null, prevHash: null, hash: null };
   }
 }

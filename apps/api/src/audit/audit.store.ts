@@ -1,6 +1,6 @@
 import { type AuditEntry, type ItemType, type ResolvedAuditFilter, AUDIT_ACTIONS } from '@keyledger/contract';
-import { AuditChainRepository, type CheckpointRow, type Query } from './audit-chain.repository';
-import { type AuditEntryRow, type EntryJson, type JoinedEntries } from './audit-entry.mapper';
+import { AuditChainRepository, type ChainRow, type CheckpointRow, type Query } from './audit-chain.repository';
+import { type EntryJson, type JoinedEntries, type ListedEntryRow } from './audit-entry.mapper';
 
 /**
  * The audit store: the one owner of the SQL on the audit tables (audit_entries, audit_entry_links,
@@ -24,11 +24,27 @@ export interface Statement {
   params: unknown[];
 }
 
-/** The row of audit_heads a writer reserved its seq from (the head before this entry). */
-export interface ReservedHead {
+/** An account's head as the sealer locked it (the last sealed entry). */
+export interface LockedHead {
   last_seq: string;
   last_hash: string;
   last_occurred_at: Date | null;
+  time_ordered: boolean;
+}
+
+/** An entry as its writer records it: everything but its place in the chain. */
+export type PendingEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+
+/** A pending entry as the sealer reads it (PENDING_CHAIN_COLUMNS). */
+export type PendingChainRow = Omit<ChainRow, 'seq' | 'hash' | 'prev_hash'> & { pos: string; id: string };
+
+/** What sealing gives one pending entry. */
+export interface Seal {
+  pos: string;
+  seq: number;
+  occurred_at: string;
+  prev_hash: string;
+  hash: string;
 }
 
 /** One row of another table, by id, read with the head (an entry's parent, for its label). */
@@ -44,6 +60,17 @@ const quoteIdent = (name: string) => name.split('.').map((part) => `"${part.repl
 const AUDIT_ENTRY_COLUMNS =
   'e.account_id, e.seq, e.id, e.occurred_at, e.action, e.actor_type, e.actor_id, e.actor_name, e.actor_email, ' +
   'e.target_type, e.target_id, e.target_label, e.links, e.changes, e.request_id, e.ip, e.user_agent, e.source, e.hash, e.prev_hash';
+
+/** The same columns of an entry still sealing (audit_pending `e`): no seq, no hashes yet. */
+const PENDING_ENTRY_COLUMNS = AUDIT_ENTRY_COLUMNS.replace('e.seq', 'NULL::bigint AS seq')
+  .replace('e.hash', 'NULL::text AS hash')
+  .replace('e.prev_hash', 'NULL::text AS prev_hash');
+
+/** What the sealer reads of a pending entry: what the hash covers, the time as toISOString() writes it. */
+const PENDING_CHAIN_COLUMNS =
+  `e.pos, e.id, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at, e.action, ` +
+  'e.actor_type, e.actor_id, e.actor_name, e.actor_email, e.target_type, e.target_id, e.target_label, e.links, e.changes, ' +
+  'e.request_id, e.ip, e.user_agent, e.source';
 
 /** A JSON string literal of a text column, or null (to_json escapes as JSON.stringify does). */
 const jsonText = (column: string) => `COALESCE(to_json(${column})::text, 'null')`;
@@ -77,8 +104,13 @@ interface EntryConditions {
 /** Escape LIKE's wildcards so free text matches literally. */
 const likeLiteral = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
-function entryConditions(accountId: string, f: ResolvedAuditFilter): EntryConditions {
-  const params: unknown[] = [accountId];
+/**
+ * The filter over `e`: sealed entries (audit_entries) by default, or entries still sealing
+ * (audit_pending, `pending`): no seq there, so an item is matched in the entry's own `links` and a date
+ * range on the time alone (the pending table holds only the last moment's entries). `params` may be
+ * shared with another part of the same statement; `$1` must be the account.
+ */
+function entryConditions(accountId: string, f: ResolvedAuditFilter, pending = false, params: unknown[] = [accountId]): EntryConditions {
   const where = ['e.account_id = $1'];
   const p = (v: unknown) => {
     params.push(v);
@@ -90,7 +122,13 @@ function entryConditions(accountId: string, f: ResolvedAuditFilter): EntryCondit
     where.push(`e.action = ANY(${p(f.actions)}::text[])`);
   if (f.actorId) where.push(`e.actor_id = ${p(f.actorId)}`);
   if (f.actorEmail) where.push(`e.actor_email = ${p(f.actorEmail)}`);
-  if (f.itemType && f.itemId) {
+  if (f.itemType && f.itemId && pending) {
+    where.push(
+      f.targetOnly
+        ? `e.target_type = ${p(f.itemType)} AND e.target_id = ${p(f.itemId)}::uuid`
+        : `e.links @> jsonb_build_array(jsonb_build_object('type', ${p(f.itemType)}::text, 'id', ${p(f.itemId.toLowerCase())}::text))`,
+    );
+  } else if (f.itemType && f.itemId) {
     where.push(
       `EXISTS (SELECT 1 FROM audit_entry_links l WHERE l.account_id = e.account_id AND l.item_type = ${p(f.itemType)} AND l.item_id = ${p(f.itemId)} AND l.seq = e.seq${f.targetOnly ? ' AND l.is_target' : ''})`,
     );
@@ -108,12 +146,12 @@ function entryConditions(accountId: string, f: ResolvedAuditFilter): EntryCondit
   if (f.from) {
     const from = p(f.from.toISOString());
     where.push(`e.occurred_at + interval '0' >= ${from}`);
-    where.push(`e.seq >= audit_seq_floor($1, ${from})`);
+    if (!pending) where.push(`e.seq >= audit_seq_floor($1, ${from})`);
   }
   if (f.to) {
     const to = p(f.to.toISOString());
     where.push(`e.occurred_at + interval '0' < ${to}`);
-    where.push(`e.seq <= audit_seq_ceiling($1, ${to})`);
+    if (!pending) where.push(`e.seq <= audit_seq_ceiling($1, ${to})`);
   }
   if (f.text) where.push(`e.search_text LIKE ${p(`%${likeLiteral(f.text.toLowerCase())}%`)}`);
   return { where, params };
@@ -145,26 +183,15 @@ export class AuditStore extends AuditChainRepository {
   }
 
   /**
-   * The next seq of the account, taken from its head row (locked until COMMIT: seq is gap-free and in
-   * commit order). Returns the head as it is now, the new seq in `last_seq`; null when the account has no head.
-   * `reads` are rows of other tables the entry needs (its parents' labels), read by the same statement
-   * as JSON (`row_to_json`: column names as keys), in order, null where no row is visible: one round trip
+   * Rows of other tables an entry needs (its parents' labels), read in one statement as JSON
+   * (`row_to_json`: column names as keys), in order, null where no row is visible: one round trip
    * instead of one per row, in the caller's transaction and role like a separate SELECT.
    */
-  async reserveSeq(accountId: string, reads: RowRead[] = []): Promise<(ReservedHead & { rows: Array<Record<string, unknown> | null> }) | null> {
-    const extra = reads.map((r, i) => `, (SELECT row_to_json(r) FROM ${quoteIdent(r.table)} r WHERE r.id = $${i + 2}) AS r${i}`).join('');
-    const [row] = await this.query<ReservedHead & Record<string, unknown>>(
-      `WITH head AS (UPDATE audit_heads SET last_seq = last_seq + 1 WHERE account_id = $1 RETURNING last_seq, last_hash, last_occurred_at)
-       SELECT last_seq, last_hash, last_occurred_at${extra} FROM head`,
-      [accountId, ...reads.map((r) => r.id)],
-    );
-    if (!row) return null;
-    return {
-      last_seq: row.last_seq,
-      last_hash: row.last_hash,
-      last_occurred_at: row.last_occurred_at,
-      rows: reads.map((_, i) => (row[`r${i}`] as Record<string, unknown> | null) ?? null),
-    };
+  async readRows(reads: RowRead[]): Promise<Array<Record<string, unknown> | null>> {
+    if (!reads.length) return [];
+    const cols = reads.map((r, i) => `(SELECT row_to_json(r) FROM ${quoteIdent(r.table)} r WHERE r.id = $${i + 1}) AS r${i}`).join(', ');
+    const [row] = await this.query<Record<string, unknown>>(`SELECT ${cols}`, reads.map((r) => r.id));
+    return reads.map((_, i) => (row?.[`r${i}`] as Record<string, unknown> | null) ?? null);
   }
 
   /** Every account with a chain (the CLI's --all). */
@@ -213,26 +240,18 @@ export class AuditStore extends AuditChainRepository {
 
   // ---- audit_entries, audit_entry_links ----
 
-  /** One entry, its item links and the head's hash and time, in one statement (after reserveSeq, same transaction). */
-  async insertEntry(entry: AuditEntry, searchText: string): Promise<void> {
-    await this.query(
-      `WITH entry AS (
-         INSERT INTO audit_entries (account_id, seq, id, occurred_at, action, actor_type, actor_id, actor_name,
-           actor_email, target_type, target_id, target_label, links, changes, request_id, ip, user_agent, source,
-           search_text, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
-         RETURNING account_id, seq
-       ), link_rows AS (
-         INSERT INTO audit_entry_links (account_id, item_type, item_id, seq, is_target)
-         SELECT entry.account_id, l.type, l.id::uuid, entry.seq, (l.type = $10 AND l.id::uuid = $11)
-         FROM entry, jsonb_to_recordset($13::jsonb) AS l(type text, id text)
-       )
-       UPDATE audit_heads SET last_hash = $21, last_occurred_at = GREATEST(last_occurred_at, $4::timestamptz),
-         time_ordered = time_ordered AND (last_occurred_at IS NULL OR $4::timestamptz >= last_occurred_at)
-       WHERE account_id = $1`,
+  /**
+   * A new entry, not yet sealed: into audit_pending in the caller's transaction (no head, no lock).
+   * Returns its `pos` (the order entries were recorded in), which the sealer removes when it seals it.
+   */
+  async insertPending(entry: PendingEntry, searchText: string): Promise<string> {
+    const [row] = await this.query<{ pos: string }>(
+      `INSERT INTO audit_pending (account_id, id, occurred_at, action, actor_type, actor_id, actor_name, actor_email,
+         target_type, target_id, target_label, links, changes, request_id, ip, user_agent, source, search_text)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       RETURNING pos`,
       [
         entry.accountId,
-        entry.seq,
         entry.id,
         entry.occurredAt,
         entry.action,
@@ -250,10 +269,84 @@ export class AuditStore extends AuditChainRepository {
         entry.context.userAgent,
         entry.context.source,
         searchText,
-        entry.prevHash,
-        entry.hash,
       ],
     );
+    return row!.pos;
+  }
+
+  // ---- sealing (audit/audit-sealer.ts; as the owner, one transaction per batch) ----
+
+  /**
+   * The account's head, row-locked until the sealing transaction ends: one sealer per account at a time.
+   * `wait: false` skips an account another sealer holds (null, as for an account without a head).
+   */
+  async lockHead(accountId: string, wait: boolean): Promise<LockedHead | null> {
+    const [row] = await this.query<LockedHead>(
+      `SELECT last_seq, last_hash, last_occurred_at, time_ordered FROM audit_heads WHERE account_id = $1 FOR UPDATE${wait ? '' : ' SKIP LOCKED'}`,
+      [accountId],
+    );
+    return row ?? null;
+  }
+
+  /** The account's committed pending entries, oldest recorded first, at most `limit` (after lockHead, same transaction). */
+  pendingBatch(accountId: string, limit: number): Promise<PendingChainRow[]> {
+    return this.query<PendingChainRow>(
+      `SELECT ${PENDING_CHAIN_COLUMNS} FROM audit_pending e WHERE e.account_id = $1 ORDER BY e.pos LIMIT ${limit | 0}`,
+      [accountId],
+    );
+  }
+
+  /**
+   * Seals a batch in one statement: each pending entry leaves audit_pending and enters audit_entries
+   * with its seq, time, prev_hash and hash (and its item links), and the head moves to the last one.
+   * Returns how many entries moved; the caller rolls back unless that is the whole batch.
+   */
+  async sealBatch(accountId: string, seals: Seal[], head: { seq: number; hash: string; occurredAt: string; timeOrdered: boolean }): Promise<number> {
+    const [row] = await this.query<{ n: string }>(
+      `WITH s AS (
+         SELECT * FROM json_to_recordset($2::json) AS s(pos bigint, seq bigint, occurred_at timestamptz, prev_hash text, hash text)
+       ), d AS (
+         DELETE FROM audit_pending p USING s WHERE p.account_id = $1 AND p.pos = s.pos
+         RETURNING p.account_id, s.seq, p.id, s.occurred_at, p.action, p.actor_type, p.actor_id, p.actor_name, p.actor_email,
+           p.target_type, p.target_id, p.target_label, p.links, p.changes, p.request_id, p.ip, p.user_agent, p.source,
+           p.search_text, s.prev_hash, s.hash
+       ), e AS (
+         INSERT INTO audit_entries (account_id, seq, id, occurred_at, action, actor_type, actor_id, actor_name, actor_email,
+           target_type, target_id, target_label, links, changes, request_id, ip, user_agent, source, search_text, prev_hash, hash, sealed_at)
+         SELECT d.*, clock_timestamp() FROM d
+         RETURNING account_id, seq, links, target_type, target_id
+       ), l AS (
+         INSERT INTO audit_entry_links (account_id, item_type, item_id, seq, is_target)
+         SELECT e.account_id, x.type, x.id::uuid, e.seq, (x.type = e.target_type AND x.id::uuid = e.target_id)
+           FROM e, jsonb_to_recordset(e.links) AS x(type text, id text)
+       ), h AS (
+         UPDATE audit_heads SET last_seq = $3, last_hash = $4, last_occurred_at = GREATEST(last_occurred_at, $5::timestamptz), time_ordered = $6
+          WHERE account_id = $1 RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM e) AS n`,
+      [accountId, JSON.stringify(seals), head.seq, head.hash, head.occurredAt, head.timeOrdered],
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /** Accounts with entries waiting to be sealed (the sealer's sweep), those waiting longest first. */
+  async pendingAccounts(limit: number): Promise<string[]> {
+    const rows = await this.query<{ account_id: string }>(
+      'SELECT account_id FROM audit_pending GROUP BY account_id ORDER BY min(pos) LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => r.account_id);
+  }
+
+  /** Entries still sealing (of one account, or of all), and when the oldest of them was recorded. */
+  async pendingStats(accountId?: string): Promise<{ count: number; oldest: Date | null }> {
+    const [row] = await this.query<{ n: string; oldest: Date | null }>(
+      accountId
+        ? 'SELECT count(*) AS n, min(occurred_at) AS oldest FROM audit_pending WHERE account_id = $1'
+        : 'SELECT count(*) AS n, min(occurred_at) AS oldest FROM audit_pending',
+      accountId ? [accountId] : [],
+    );
+    return { count: Number(row?.n ?? 0), oldest: row?.oldest ?? null };
   }
 
   /** GET /audit-log's statement: entries matching `filter`, newest first, below `beforeSeq` (the cursor), limit + 1 rows. */
@@ -268,9 +361,28 @@ export class AuditStore extends AuditChainRepository {
   }
 
   /** A page of the log (limit + 1 rows, so the caller knows whether there is a next page). */
-  list(accountId: string, filter: ResolvedAuditFilter, limit: number, beforeSeq?: number): Promise<AuditEntryRow[]> {
+  list(accountId: string, filter: ResolvedAuditFilter, limit: number, beforeSeq?: number): Promise<ListedEntryRow[]> {
     const s = this.listStatement(accountId, filter, limit, beforeSeq);
-    return this.query<AuditEntryRow>(s.sql, s.params);
+    if (beforeSeq !== undefined) return this.query<ListedEntryRow>(s.sql, s.params);
+    const pending = entryConditions(accountId, filter, true, s.params);
+    return this.withSealing(s, pending.where, limit);
+  }
+
+  /**
+   * A first page (no cursor): the entries still sealing that match (newest first, at most `limit`),
+   * then the sealed page `sealed`, in one statement; the caller takes the first `limit`. A later page
+   * goes on below the last sealed seq it showed, which entries sealed meanwhile (higher seqs) never reach.
+   */
+  private withSealing(sealed: Statement, pendingWhere: string[], limit: number): Promise<ListedEntryRow[]> {
+    const params = sealed.params;
+    params.push(limit);
+    return this.query<ListedEntryRow>(
+      `SELECT * FROM (SELECT ${PENDING_ENTRY_COLUMNS}, e.pos FROM audit_pending e WHERE ${pendingWhere.join(' AND ')} ORDER BY e.pos DESC LIMIT $${params.length}) p
+       UNION ALL
+       SELECT *, NULL::bigint AS pos FROM (${sealed.sql}) s
+       ORDER BY pos DESC NULLS LAST, seq DESC`,
+      params,
+    );
   }
 
   /** One item's history statement: entries linked to it (only those about it when `related` is false), newest first, limit + 1 rows. */
@@ -294,13 +406,21 @@ export class AuditStore extends AuditChainRepository {
     };
   }
 
-  history(accountId: string, type: ItemType, id: string, o: { related: boolean; limit: number; beforeSeq?: number }): Promise<AuditEntryRow[]> {
+  history(accountId: string, type: ItemType, id: string, o: { related: boolean; limit: number; beforeSeq?: number }): Promise<ListedEntryRow[]> {
     const s = this.historyStatement(accountId, type, id, o);
-    return this.query<AuditEntryRow>(s.sql, s.params);
+    if (o.beforeSeq !== undefined) return this.query<ListedEntryRow>(s.sql, s.params);
+    const pending = entryConditions(accountId, { itemType: type, itemId: id, targetOnly: !o.related }, true, s.params);
+    return this.withSealing(s, pending.where, o.limit);
   }
 
-  async entry(accountId: string, id: string): Promise<AuditEntryRow | null> {
-    const [row] = await this.query<AuditEntryRow>(`SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE e.account_id = $1 AND e.id = $2`, [accountId, id]);
+  async entry(accountId: string, id: string): Promise<ListedEntryRow | null> {
+    const [row] = await this.query<ListedEntryRow>(
+      `SELECT ${AUDIT_ENTRY_COLUMNS} FROM audit_entries e WHERE e.account_id = $1 AND e.id = $2
+       UNION ALL
+       SELECT ${PENDING_ENTRY_COLUMNS} FROM audit_pending e WHERE e.account_id = $1 AND e.id = $2
+       LIMIT 1`,
+      [accountId, id],
+    );
     return row ?? null;
   }
 

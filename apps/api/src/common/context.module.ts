@@ -21,7 +21,7 @@ export const ContextModule = ClsModule.forRoot({
     setup: (cls, req: unknown) => {
       const clientId = clientRequestIdOf(req);
       if (clientId) cls.set('clientRequestId', clientId);
-      startProgress();
+      startProgress((req as { raw?: unknown } | undefined)?.raw ?? req);
     },
   },
   plugins: [

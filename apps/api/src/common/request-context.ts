@@ -30,7 +30,7 @@ export interface RequestStore extends ClsStore {
    * contexts (every `txHost.withTransaction` runs in a shallow copy of the store) share it, so what a
    * transaction notes is still there after it returns.
    */
-  progress?: { committed: boolean };
+  progress?: { committed: boolean; sealing?: Array<{ accountId: string; pos: string }> };
 }
 
 function cls() {
@@ -63,10 +63,24 @@ export function currentAccountId(): string {
   return requirePrincipal().accountId;
 }
 
-/** Opens the request's progress record (the context module's setup, before anything runs). */
-export function startProgress(): void {
+const PROGRESS = Symbol.for('keyledger.requestProgress');
+
+/**
+ * Opens the request's progress record (the context module's setup, before anything runs), also kept on
+ * the raw request so that the response's onSend hook (outside the request's context) can wait for the
+ * audit entries the request committed to be sealed (main.ts, `sealingOf`).
+ */
+export function startProgress(rawRequest?: unknown): void {
   const c = cls();
-  if (c.isActive()) c.set('progress', { committed: false });
+  if (!c.isActive()) return;
+  const progress: NonNullable<RequestStore['progress']> = { committed: false };
+  c.set('progress', progress);
+  if (rawRequest && typeof rawRequest === 'object') (rawRequest as Record<symbol, unknown>)[PROGRESS] = progress;
+}
+
+/** The entries a request committed and that its response waits for (see startProgress). */
+export function sealingOf(rawRequest: unknown): Array<{ accountId: string; pos: string }> | undefined {
+  return ((rawRequest as Record<symbol, unknown>)[PROGRESS] as RequestStore['progress'])?.sealing;
 }
 
 /** Called when a transaction commits (database/commit-watcher.ts). */

@@ -54,6 +54,13 @@ const ZEnv = z.object({
   DATABASE_READ_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   /** How long a query waits for a free connection before it fails. */
   DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  /**
+   * How long an audited response waits for its entry to be sealed (given its seq and hash) before it is
+   * sent anyway (the entry then shows as sealing until the sealer gets to it). 0: never wait.
+   */
+  AUDIT_SEAL_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** How often each API and worker process looks for entries nobody is sealing (a writer that died, another process's). */
+  AUDIT_SEAL_SWEEP_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Keyledger <no-reply@keyledger.local>'),

@@ -17,6 +17,7 @@ import { IdempotencyKeys1765000000000 } from './migrations/1765000000000-idempot
 import { LogStreams1766000000000 } from './migrations/1766000000000-log-streams';
 import { LogStreamDestinations1767000000000 } from './migrations/1767000000000-log-stream-destinations';
 import { AuditSeqBounds1767500000000 } from './migrations/1767500000000-audit-seq-bounds';
+import { AuditSealer1768000000000 } from './migrations/1768000000000-audit-sealer';
 import { ENTITIES } from './entities';
 import { TENANT_READ_SESSION_OPTIONS } from './tenant-scope';
 
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   LogStreams1766000000000,
   LogStreamDestinations1767000000000,
   AuditSeqBounds1767500000000,
+  AuditSealer1768000000000,
 ];
 
 /** Pool sizing (DATABASE_POOL_MAX, DATABASE_READ_POOL_MAX, DATABASE_POOL_WAIT_MS). */

@@ -252,7 +252,7 @@ export function AuditEntryDrawer({
                 ['IP address', entry.context.ip],
                 ['User agent', entry.context.userAgent],
                 ['Source', SOURCE_LABELS[entry.context.source]],
-                ['Seq', entry.seq],
+                ['Seq', entry.seq ?? 'Sealing…'],
                 ['Entry id', entry.id],
               ]}
             />
@@ -261,8 +261,9 @@ export function AuditEntryDrawer({
             <Facts
               label="Integrity"
               rows={[
-                ['Hash', <Hash key="hash" value={entry.hash} />],
-                ['Previous hash', <Hash key="prev" value={entry.prevHash} />],
+                // An entry still sealing has no place in the chain yet (a moment after its commit).
+                ['Hash', entry.hash === null ? 'Sealing…' : <Hash key="hash" value={entry.hash} />],
+                ['Previous hash', entry.prevHash === null ? 'Sealing…' : <Hash key="prev" value={entry.prevHash} />],
               ]}
             />
           </Section>

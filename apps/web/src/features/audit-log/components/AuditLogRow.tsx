@@ -1,3 +1,4 @@
+import { Badge } from '@mantine/core';
 import type { AuditEntry } from '@keyledger/contract';
 import { forwardRef, type CSSProperties, type KeyboardEvent } from 'react';
 import { itemTypeLabel } from '../../../app/itemTypes';
@@ -52,7 +53,7 @@ export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function
       tabIndex={0}
       data-index={index}
       aria-rowindex={index + 2}
-      aria-label={`Entry ${entry.seq}, open details`}
+      aria-label={entry.seq === null ? 'Entry (sealing), open details' : `Entry ${entry.seq}, open details`}
       aria-selected={selected}
       data-entry-id={entry.id}
       className={`${classes.row} ${classes.entry}`}
@@ -73,6 +74,11 @@ export const AuditLogRow = forwardRef<HTMLDivElement, AuditLogRowProps>(function
       </div>
       <div role="cell" className={classes.cell}>
         <ActionBadge action={entry.action} />
+        {entry.seq === null && (
+          <Badge size="xs" variant="outline" color="gray" ml={4} title="Recorded and committed; being added to the hash chain">
+            Sealing
+          </Badge>
+        )}
       </div>
       <div role="cell" className={`${classes.cell} ${classes.wide}`}>
         <div className={`${classes.text} ${classes.truncate}`} title={who}>

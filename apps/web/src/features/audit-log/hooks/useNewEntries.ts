@@ -17,7 +17,9 @@ export function useNewEntries(
 ) {
   const queryClient = useQueryClient();
   const firstPage = list?.pages[0];
-  const topSeq = firstPage?.items[0]?.seq ?? 0;
+  // The newest sealed entry the list shows; entries still sealing (no seq yet) count as new unless shown.
+  const topSeq = firstPage?.items.find((e) => e.seq !== null)?.seq ?? 0;
+  const shown = new Set(firstPage?.items.filter((e) => e.seq === null).map((e) => e.id));
   const head = useQuery({
     queryKey: auditLogKeys.head(scope, topSeq),
     queryFn: ({ signal }) => fetchAuditPage(scope, { limit: HEAD_SIZE, signal }),
@@ -29,7 +31,7 @@ export function useNewEntries(
     refetchInterval: POLL_INTERVAL_MS,
     refetchOnWindowFocus: true,
   });
-  const fresh = head.data?.items.filter((e) => e.seq > topSeq) ?? [];
+  const fresh = head.data?.items.filter((e) => (e.seq === null ? !shown.has(e.id) : e.seq > topSeq)) ?? [];
   const count = fresh.length;
   const more = count === HEAD_SIZE && head.data?.nextCursor != null;
 

@@ -1,0 +1,204 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { entryHash } from '@keyledger/verify';
+import { ENV, type Env } from '../config/env';
+import { toChainedEntry } from './audit-chain.repository';
+import { AuditStore, type LockedHead, type PendingChainRow, type Seal } from './audit.store';
+import { onCommittedEntries, type Recorded } from './seal-signal';
+
+/** Entries sealed in one transaction at most (a round goes on with the next batch). */
+export const SEAL_BATCH = 500;
+
+/** How far behind the previous entry a time may be and still be taken for skew between API processes. */
+const CLOCK_SKEW_MS = 1000;
+
+/**
+ * An entry's sealed time: its recorded time, or the previous entry's if it is at most CLOCK_SKEW_MS
+ * behind it (skew between processes, or a writer that committed a moment after a later one), so that
+ * entries stay in time order and date filters stay seq ranges (migration 1764450000000). A time further
+ * back (a back-dated entry, a transaction held open) is kept as recorded; the account then leaves time
+ * order (audit_heads.time_ordered) and its date filters take the exact, slower plan.
+ */
+function sealedTime(recorded: string, previous: string | null): string {
+  if (!previous) return recorded;
+  const behind = Date.parse(previous) - Date.parse(recorded);
+  return behind > 0 && behind <= CLOCK_SKEW_MS ? previous : recorded;
+}
+
+/** Seq, time and hashes for a batch after `head`, in the order given (pure: the property the tests hold). */
+export function sealEntries(accountId: string, head: LockedHead, rows: PendingChainRow[]) {
+  let seq = Number(head.last_seq);
+  let hash = head.last_hash;
+  let last = head.last_occurred_at ? head.last_occurred_at.toISOString() : null;
+  let ordered = head.time_ordered;
+  const seals: Seal[] = rows.map((r) => {
+    seq += 1;
+    const at = sealedTime(r.occurred_at, last);
+    if (last !== null && at < last) ordered = false;
+    const h = entryHash(toChainedEntry(accountId, { ...r, seq: String(seq), occurred_at: at, hash: '', prev_hash: '' }), hash);
+    const seal = { pos: r.pos, seq, occurred_at: at, prev_hash: hash, hash: h };
+    hash = h;
+    if (last === null || at > last) last = at;
+    return seal;
+  });
+  return { seals, head: { seq, hash, occurredAt: last!, timeOrdered: ordered } };
+}
+
+interface Rounds {
+  running: Promise<void> | null;
+  queued: Promise<void> | null;
+}
+
+/**
+ * The sealer: gives each committed entry (audit_pending) its seq, prev_hash and hash, in commit order.
+ * Every API and worker process runs one. Per account, a batch is sealed in one owner transaction that
+ * first takes the account's head row lock (so one sealer per account at a time, across processes), then
+ * reads the account's pending entries — every one visible is committed, and anything committing later
+ * is sealed after them — and moves them into audit_entries with the head advanced, in one statement. A
+ * killed sealer or a lost connection rolls the batch back whole; the next round seals it.
+ *
+ * Rounds start when a transaction that recorded entries commits in this process (seal-signal.ts), and
+ * from a sweep every AUDIT_SEAL_SWEEP_MS for entries nobody here was told of (another process's, a writer
+ * that died before its sealer ran). A request waits for its own entries (`settle`, AUDIT_SEAL_WAIT_MS).
+ */
+@Injectable()
+export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AuditSealer.name);
+  private readonly rounds = new Map<string, Rounds>();
+  private unsubscribe: (() => void) | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<void> | null = null;
+  private stopped = false;
+  /** The last failure, for health (null after a round succeeds). */
+  lastError: { at: Date; message: string } | null = null;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = onCommittedEntries((recorded) => {
+      for (const accountId of new Set(recorded.map((r) => r.accountId))) void this.round(accountId).catch(() => undefined);
+    });
+    const sweep = () => {
+      if (this.stopped) return;
+      this.sweeping = this.sweep().finally(() => {
+        this.sweeping = null;
+        if (!this.stopped) this.sweepTimer = setTimeout(sweep, this.env.AUDIT_SEAL_SWEEP_MS);
+      });
+    };
+    this.sweepTimer = setTimeout(sweep, this.env.AUDIT_SEAL_SWEEP_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    const pending = [...this.rounds.values()].flatMap((r) => [r.running, r.queued]).filter((p): p is Promise<void> => p !== null);
+    await Promise.allSettled([...pending, ...(this.sweeping ? [this.sweeping] : [])]);
+  }
+
+  /**
+   * Seals every entry of the account committed before this call: a round that starts now, or right
+   * after the one running (which may have read the pending entries before the caller's commit).
+   * Rejects when the round failed (the entries stay pending for the next one).
+   */
+  round(accountId: string, wait = true): Promise<void> {
+    let r = this.rounds.get(accountId);
+    if (!r) this.rounds.set(accountId, (r = { running: null, queued: null }));
+    const rounds = r;
+    const start = (): Promise<void> => {
+      const p = this.sealAll(accountId, wait).finally(() => {
+        if (rounds.running === p) rounds.running = null;
+        if (!rounds.running && !rounds.queued) this.rounds.delete(accountId);
+      });
+      rounds.running = p;
+      return p;
+    };
+    if (!rounds.running) return start();
+    if (!rounds.queued) {
+      const q = rounds.running
+        .catch(() => undefined)
+        .then(() => {
+          rounds.queued = null;
+          return start();
+        });
+      rounds.queued = q;
+    }
+    return rounds.queued;
+  }
+
+  /**
+   * Waits (at most `ms`) until the given entries are sealed — by this process's rounds or another's —
+   * or were never committed. Returns whether none of them is still pending.
+   */
+  async settle(recorded: Recorded[], ms = this.env.AUDIT_SEAL_WAIT_MS): Promise<boolean> {
+    if (!recorded.length) return true;
+    if (ms <= 0) return false;
+    const deadline = Date.now() + ms;
+    const accounts = [...new Set(recorded.map((r) => r.accountId))];
+    const positions = recorded.map((r) => r.pos);
+    for (let attempt = 0; ; attempt++) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left)));
+      try {
+        const done = await Promise.race([Promise.allSettled(accounts.map((a) => this.round(a))), timeout]);
+        if (done === 'timeout') return false;
+        const still = await this.db.query<Array<{ pos: string }>>('SELECT pos FROM audit_pending WHERE pos = ANY($1::bigint[])', [positions]);
+        if (!still.length) return true;
+      } catch {
+        // the database is unreachable: the response goes out, the entry seals when it is back
+        return false;
+      } finally {
+        clearTimeout(timer);
+      }
+      await new Promise((r) => setTimeout(r, Math.min(20 * (attempt + 1), Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  /** One account's pending entries, batch after batch until none is left. */
+  private async sealAll(accountId: string, wait: boolean): Promise<void> {
+    try {
+      for (;;) {
+        const n = await this.sealBatch(accountId, wait);
+        if (n < SEAL_BATCH) break;
+      }
+      this.lastError = null;
+    } catch (err) {
+      this.lastError = { at: new Date(), message: (err as Error).message };
+      this.logger.error({ accountId, err }, `Could not seal audit entries of account ${accountId}: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  /** One batch in one transaction; returns how many entries it sealed. */
+  sealBatch(accountId: string, wait = true): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const store = new AuditStore((sql, params) => em.query(sql, params));
+      const head = await store.lockHead(accountId, wait);
+      if (!head) return 0;
+      const rows = await store.pendingBatch(accountId, SEAL_BATCH);
+      if (!rows.length) return 0;
+      const sealed = sealEntries(accountId, head, rows);
+      const n = await store.sealBatch(accountId, sealed.seals, sealed.head);
+      if (n !== rows.length) throw new Error(`sealed ${n} of ${rows.length} entries: rolled back`);
+      return n;
+    });
+  }
+
+  /** Accounts with entries nobody here is sealing: a round each (skipping accounts another sealer holds). */
+  private async sweep(): Promise<void> {
+    try {
+      const store = new AuditStore((sql, params) => this.db.query(sql, params));
+      for (const accountId of await store.pendingAccounts(100)) {
+        if (this.stopped) return;
+        if (!this.rounds.has(accountId)) await this.round(accountId, false).catch(() => undefined);
+      }
+    } catch (err) {
+      this.logger.warn(`Audit sealer sweep failed: ${(err as Error).message}`);
+    }
+  }
+}
