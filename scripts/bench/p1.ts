@@ -38,6 +38,8 @@ export interface P1Figures {
    * each) vs one (32); `unaudited`, the same with auditing off — what the machine itself allows.
    */
   scale: { one: number; two: number; rounds: Array<{ one: number; two: number }>; unaudited: { one: number; two: number; rounds: Array<{ one: number; two: number }> } };
+  /** P9: recorded → sealed (sealed_at − occurred_at) of the entries of the audited 32-connection rounds, ms. */
+  seal: { entries: number; p50: number; p99: number; max: number };
 }
 
 const CONNECTIONS = 32;
@@ -138,8 +140,11 @@ export async function measureP1(quick: boolean, log = console.log): Promise<P1Fi
     await round(on.url, creds, licenses, 3);
     await round(off.url, creds, licenses, 3);
     const acc = { on: [] as Awaited<ReturnType<typeof round>>[], off: [] as Awaited<ReturnType<typeof round>>[] };
+    const auditedWindows: Array<[Date, Date]> = [];
     for (let r = 0; r < rounds; r++) {
+        const from = new Date();
         acc.on.push(await round(on.url, creds, licenses, seconds));
+        auditedWindows.push([from, new Date()]);
         acc.off.push(await round(off.url, creds, licenses, seconds));
       log(`  P1 round ${r + 1}: on ${JSON.stringify(acc.on.at(-1))}; off ${JSON.stringify(acc.off.at(-1))}`);
     }
@@ -175,7 +180,22 @@ export async function measureP1(quick: boolean, log = console.log): Promise<P1Fi
       return { one: mid(out, (x) => x.one).one, two: mid(out, (x) => x.two).two, rounds: out };
     };
     const scale = { ...(await scaling(on.url, second.url, 'audited')), unaudited: await scaling(off.url, secondOff.url, 'auditing off') };
-    return { on: summary(acc.on), off: summary(acc.off), single: { on: singleOn.p50, off: singleOff.p50, onCpuMs: singleOn.cpuMsPerRequest, offCpuMs: singleOff.cpuMsPerRequest }, scale };
+    // P9: the seal delay of the audited rounds' entries — sealed_at (the sealer's clock) minus the time
+    // the writer recorded the entry (a moment before its COMMIT, so an upper bound of commit → sealed).
+    const db = new Client({ connectionString: dbUrl(DB) });
+    await db.connect();
+    const delays = await db.query<{ n: number; p50: number; p99: number; max: number }>(
+      `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+         FROM (SELECT EXTRACT(EPOCH FROM e.sealed_at - e.occurred_at) * 1000 AS ms
+                 FROM audit_entries e JOIN unnest($1::timestamptz[], $2::timestamptz[]) AS w(a, b) ON e.occurred_at >= w.a AND e.occurred_at < w.b) d`,
+      [auditedWindows.map((w) => w[0]), auditedWindows.map((w) => w[1])],
+    );
+    await db.end();
+    const d = delays.rows[0]!;
+    const seal = { entries: d.n, p50: Number(d.p50), p99: Number(d.p99), max: Number(d.max) };
+    log(`  P9 seal delay over ${seal.entries} entries of the audited rounds: p50 ${seal.p50.toFixed(1)} ms, p99 ${seal.p99.toFixed(1)} ms, max ${seal.max.toFixed(1)} ms`);
+    return { on: summary(acc.on), off: summary(acc.off), single: { on: singleOn.p50, off: singleOff.p50, onCpuMs: singleOn.cpuMsPerRequest, offCpuMs: singleOff.cpuMsPerRequest }, scale, seal };
   } finally {
     for (const c of [on.child, off.child, second.child, secondOff.child]) {
       c.kill('SIGTERM');

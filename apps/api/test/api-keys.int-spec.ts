@@ -83,7 +83,7 @@ describe('API keys', () => {
     expect((await bot.apiKeys.create({ body: { name: 'Escalate', permissions: ['settings:api_keys'] } })).status).toBe(403);
     // Only the two refused mutations are recorded (permission_denied, by the key); the refused read is not.
     const after = ok(await admin.auditLog.list({ query: { limit: 10 } }), 200);
-    const written = after.items.filter((e) => e.seq > before);
+    const written = after.items.filter((e) => e.seq! > before!);
     expect(written.map((e) => [e.action, e.actor.id, e.changes.find((c) => c.field === 'permission')?.after])).toEqual([
       ['permission_denied', key.id, 'settings:api_keys'],
       ['permission_denied', key.id, 'products:write'],

@@ -31,19 +31,29 @@ describe('date filters over the audit log', () => {
     const cls = t.app.get(ClsService);
     const txHost = t.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
     const audit = t.app.get(AuditService);
-    return cls.run(() =>
+    const recorded = await cls.run(() =>
       txHost.withTransaction(async () => {
         const out: AuditEntry[] = [];
         for (const input of inputs) out.push(await audit.record(input));
         return out;
       }),
     );
+    // The sealer gives them seq and their sealed time a moment after the commit: read them back sealed.
+    const ids = recorded.map((e) => e.id);
+    for (const until = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 20))) {
+      const { rows } = await db.query<{ id: string; seq: string; occurred_at: Date }>('SELECT id, seq, occurred_at FROM audit_entries WHERE id = ANY($1)', [ids]);
+      if (rows.length === ids.length) {
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return recorded.map((e) => ({ ...e, seq: Number(byId.get(e.id)!.seq), occurredAt: byId.get(e.id)!.occurred_at.toISOString() }));
+      }
+      if (Date.now() > until) throw new Error(`${ids.length - rows.length} entries not sealed`);
+    }
   }
 
   async function listed(api: TypedClient, from: string, to: string): Promise<number[]> {
     const res = await api.auditLog.list({ query: { limit: 200, from, to } });
     expectStatus(res, 200);
-    return res.body.items.map((e) => e.seq);
+    return res.body.items.map((e) => e.seq!);
   }
 
   const head = async (accountId: string) =>

@@ -248,7 +248,7 @@ describe('audit-log exports', () => {
     expect(JSON.parse(lines.shift()!).manifest).toMatchObject({ format: 'keyledger-audit-ndjson/1', complete: false });
     const parsed = lines.map((l) => JSON.parse(l) as AuditEntry);
     expect(parsed).toEqual(oldestFirst);
-    expect(parsed.every((e) => /^[0-9a-f]{64}$/.test(e.hash))).toBe(true);
+    expect(parsed.every((e) => /^[0-9a-f]{64}$/.test(e.hash!))).toBe(true);
 
     const list = ok(await typedClient(api).auditExports.list(), 200);
     expect(list.items.map((e) => e.id)).toEqual([ndjsonId, csvId]);

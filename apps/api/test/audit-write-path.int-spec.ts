@@ -51,7 +51,7 @@ describe('the audit write path', () => {
     const before = (await entries(c))[0]?.seq ?? 0;
     const res = await call();
     expect(res.status).toBeLessThan(300);
-    const all = (await entries(c)).filter((e) => e.seq > before);
+    const all = (await entries(c)).filter((e) => e.seq! > before!);
     const others = all.filter((e) => alongside.includes(e.action));
     expect(others.map((e) => e.action).sort()).toEqual([...alongside].sort());
     for (const o of others) expect(o.context.requestId).toBe(res.headers.get('x-request-id'));
@@ -142,7 +142,7 @@ describe('the audit write path', () => {
     await audited(c, () => c.products.update({ params: { id: product.id }, body: { name: 'Parent Studio Pro' } }));
     const second = await audited(c, () => c.licenses.update({ params: { id: license.id }, body: { maxActivations: 8 } }));
     expect(second.entry.links).toEqual([second.entry.target, ...parents('Parent Studio Pro')]);
-    expect(second.entry.seq).toBe(first.entry.seq + 2);
+    expect(second.entry.seq).toBe(first.entry.seq! + 2);
 
     // The links table has the same items, the target marked, so each parent's history shows the entry.
     const { rows } = await db.query<{ item_type: string; item_id: string; is_target: boolean }>(
@@ -260,7 +260,7 @@ describe('the audit write path', () => {
     expect(archivedDeleted.status).toBe(409);
 
     const after = await entries(c);
-    expect(after.map((e) => e.action).filter((_, i) => after[i]!.seq > seqBefore)).toEqual(['product_deleted']);
+    expect(after.map((e) => e.action).filter((_, i) => after[i]!.seq! > seqBefore!)).toEqual(['product_deleted']);
     expect(ok(await c.products.get({ params: { id: p.id } }), 200)).toMatchObject({ name: p.name, archived: false });
   });
 
@@ -282,7 +282,7 @@ describe('the audit write path', () => {
       expect((await entries(c))[0]!.seq).toBe(seqBefore);
       // The sequence has no gap: the next entry takes the next number.
       await c.products.update({ params: { id: p.id }, body: { name: 'healthy again' } });
-      expect((await entries(c))[0]!.seq).toBe(seqBefore + 1);
+      expect((await entries(c))[0]!.seq).toBe(seqBefore! + 1);
     } finally {
       await stopRefusing();
     }
@@ -306,7 +306,7 @@ describe('the audit write path', () => {
     do {
       const page = await c.auditLog.list({ query: { limit: 7, cursor: cursor ?? undefined } });
       expectStatus(page, 200);
-      seen.push(...page.body.items.map((e) => e.seq));
+      seen.push(...page.body.items.map((e) => e.seq!));
       cursor = page.body.nextCursor;
       // Meanwhile others keep writing.
       await Promise.all([newProduct(c, `Late ${writes}`, `late-${writes++}`), newProduct(c, `Late ${writes}`, `late-${writes++}`)]);

@@ -256,10 +256,14 @@ describe('tamper evidence', () => {
        FROM audit_entries WHERE account_id = $1 AND seq = 4`,
       [accountId, forged.id, forged.occurredAt, hash],
     );
-    // The forgery holds the seq of the account's next entry: every audited action now fails and
-    // writes nothing, an export request included (it is an entry too).
-    expect((await c.post('/api/v1/audit-log/exports', { format: 'ndjson', filter: {} })).status).toBe(500);
+    // The forgery holds the seq of the account's next entry. Writers no longer take the head, so the next
+    // action (an export request, an entry too) still succeeds and its entry is committed; the sealer cannot
+    // chain it after the forgery (seq 5 is taken), so it stays sealing — listed, unchained, counted in the
+    // integrity status — and nothing is lost.
+    expect((await c.post('/api/v1/audit-log/exports', { format: 'ndjson', filter: {} })).status).toBe(202);
     expect((await db.query('SELECT count(*)::int AS n FROM audit_entries WHERE account_id = $1', [accountId])).rows[0].n).toBe(5);
+    expect((await c.get('/api/v1/audit-log?limit=1')).body.items[0]).toMatchObject({ action: 'audit_log_export_requested', seq: null, hash: null });
+    expect((await c.get('/api/v1/audit-log/integrity')).body.sealing).toEqual({ entries: 1, oldestRecordedAt: expect.any(String) });
     await expectBrokenAt(c, accountId, 5, () => exportBuiltByWorker(accountId));
   });
 
@@ -432,7 +436,7 @@ describe('tamper evidence', () => {
       const b = await accountWithEntries(8);
       const e4 = (await b.c.get('/api/v1/audit-log?limit=100')).body.items.find((e: AuditEntry) => e.seq === 4) as AuditEntry;
       const fake = 'f'.repeat(64);
-      const rehashed = entryHash(e4, fake);
+      const rehashed = entryHash({ ...e4, seq: e4.seq! }, fake);
       await asSuperuser(`UPDATE audit_entries SET prev_hash = $2, hash = $3 WHERE account_id = $1 AND seq = 4`, [b.accountId, fake, rehashed]);
       const report = await full(b.accountId);
       expect(report).toMatchObject({ ok: false, firstBrokenSeq: 4 });

@@ -33,7 +33,7 @@ async function exported(filter: Record<string, unknown>): Promise<{ done: AuditE
   // The first line is the manifest (for offline verification), then one entry a line.
   const [manifest, ...lines] = file.body.toString('utf8').split('\n').filter(Boolean);
   expect(JSON.parse(manifest!)).toHaveProperty('manifest');
-  return { done, seqs: lines.map((l) => (JSON.parse(l) as AuditEntry).seq) };
+  return { done, seqs: lines.map((l) => (JSON.parse(l) as AuditEntry).seq!) };
 }
 
 describe("a customer's History and its export", () => {

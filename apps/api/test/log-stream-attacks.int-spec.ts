@@ -140,7 +140,7 @@ describe('log stream destinations under attack', () => {
   }
 
   async function headSeq(api: TypedClient): Promise<number> {
-    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq;
+    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq!;
   }
 
   async function streamRows(accountId: string): Promise<number> {

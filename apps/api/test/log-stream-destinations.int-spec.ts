@@ -86,7 +86,7 @@ describe('log stream destinations', () => {
   }
 
   async function headSeq(api: TypedClient): Promise<number> {
-    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq;
+    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq!;
   }
 
   function afterPasses(n: number): Promise<void> {

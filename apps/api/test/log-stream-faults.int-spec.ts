@@ -95,7 +95,7 @@ describe('log stream delivery under faults', () => {
   }
 
   async function headSeq(api: TypedClient): Promise<number> {
-    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq;
+    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq!;
   }
 
   /** Resolves after `n` more delivery passes (of any worker) have completed. */
@@ -260,7 +260,7 @@ describe('log stream delivery under faults', () => {
     expect(mailsAbout('Hanging SIEM')).toHaveLength(1);
     // Every entry received is the same JSON value as GET /audit-log gives for it.
     const listed = ok(await api.auditLog.list({ query: { limit: 200 } }), 200).items.filter(
-      (e) => e.seq >= first,
+      (e) => e.seq! >= first,
     );
     const received = r.accepted.flatMap((a) => a.batch.entries);
     expect(received.length).toBe(listed.length);

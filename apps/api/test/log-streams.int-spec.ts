@@ -77,7 +77,7 @@ describe('log streams', () => {
   }
 
   async function headSeq(api: TypedClient): Promise<number> {
-    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq;
+    return ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]!.seq!;
   }
 
   /** Resolves after `n` more delivery passes of the worker have completed. */

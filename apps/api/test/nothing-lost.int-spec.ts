@@ -24,6 +24,11 @@ import { byStatus, type Credentials, is2xx, LoadClient, type Outcome } from './s
 import { PrivatePostgres, PrivateRedis } from './support/private-services';
 import { VendorFixtures } from './support/vendor';
 import { startWorker, type TestWorker } from './support/worker';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { type TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ClsService } from 'nestjs-cls';
+import { AuditSealer } from '../src/audit/audit-sealer';
+import { AuditService } from '../src/audit/audit.service';
 
 const CONNECTIONS = 50;
 const ACCOUNTS = 5; // 10 connections per account: writers of one account contend for its head row
@@ -135,13 +140,14 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
    * `total` audited product updates over the lanes (one connection each, requests one after
    * another); `during` runs alongside and may pace itself on `done()`.
    */
-  async function load(tag: string, lanes: Lane[], total: number, during?: (done: () => number) => Promise<void>) {
+  async function load(tag: string, lanes: Lane[], total: number, during?: (done: () => number, stop: () => void) => Promise<void>) {
     const client = new LoadClient(lanes.length);
     let next = 0;
     let done = 0;
+    let stopped = false;
     const started = Date.now();
     const lane = async (l: Lane) => {
-      for (let n = next++; n < total; n = next++) {
+      for (let n = next++; n < total && !stopped; n = next++) {
         const name = `${tag} lane ${l.index} #${n}`;
         const o = await client.send(l.baseUrl, 'PATCH', `/api/v1/products/${l.productId}`, { name }, l.creds, `${tag}-${l.index}-${n}`);
         l.outcomes.push(o);
@@ -149,7 +155,7 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
       }
     };
     try {
-      await Promise.all([...lanes.map(lane), during?.(() => done)]);
+      await Promise.all([...lanes.map(lane), during?.(() => done, () => void (stopped = true))]);
     } finally {
       client.close();
     }
@@ -159,7 +165,22 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
   }
 
   /** The checks of "nothing lost", for one run; returns the number of entries the run wrote. */
+  /**
+   * Waits until no entry of the accounts is still sealing (a response waits for its own entry at most
+   * AUDIT_SEAL_WAIT_MS; after a fault the sweep seals the rest). Returns how long that took.
+   */
+  async function allSealed(accountIds: string[], timeoutMs = 60_000): Promise<number> {
+    const t0 = Date.now();
+    for (;;) {
+      const [r] = await query<{ n: number }>('SELECT count(*)::int AS n FROM audit_pending WHERE account_id = ANY($1)', [accountIds]);
+      if (r!.n === 0) return Date.now() - t0;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`${r!.n} entries still sealing after ${timeoutMs} ms`);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  }
+
   async function verify(tag: string, tenants: Tenant[], lanes: Lane[], before: Map<string, number>): Promise<number> {
+    await allSealed(tenants.map((t) => t.accountId));
     const outcomes = lanes.flatMap((l) => l.outcomes);
     // Each request's entry, found by the name it set (the request ids in entries are the server's own).
     const rows = await query<{ name: string; n: number }>(
@@ -257,14 +278,19 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
     const total = Math.min(MUTATIONS, 5000);
     let restartedAt = 0;
     let restartMs = 0;
+    let sealingAtRestart = 0;
     const run = await load(tag, lanes, total, async (done) => {
       while (done() < total / 4) await new Promise((r) => setTimeout(r, 20));
+      // Restart while a sealer is inside a batch (its statement running), not merely between batches.
+      for (const until = Date.now() + 5000; Date.now() < until && !(await sealStatementsRunning()); );
+      sealingAtRestart = await sealStatementsRunning();
       const t0 = Date.now();
       await pg!.restart();
       restartedAt = Date.now();
       restartMs = restartedAt - t0;
     });
     expect(restartedAt).toBeGreaterThan(0);
+    expect(sealingAtRestart).toBeGreaterThan(0);
     const outcomes = run.outcomes;
     const failed = outcomes.filter((o) => !is2xx(o));
     const firstFailure = Math.min(...failed.map((o) => o.at));
@@ -276,7 +302,7 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
     const settled = outcomes.filter((o) => o.at > restartedAt + 5000);
     const check = await load(`${tag}-after`, lanes.map((l) => ({ ...l, outcomes: [] })), 500);
     report(
-      `PostgreSQL restart (pg_ctl restart -m fast, ${restartMs} ms) mid-load on ${urls.length} API process(es): ` +
+      `PostgreSQL restart (pg_ctl restart -m fast, ${restartMs} ms) mid-load, ${sealingAtRestart} sealing batch(es) in flight, on ${urls.length} API process(es): ` +
         `${outcomes.length} requests → ${JSON.stringify(byStatus(outcomes))}, ${entries} entries (= 2xx), ` +
         `failures from ${failed.length ? firstFailure - restartedAt : 0} to ${failed.length ? lastFailure - restartedAt : 0} ms ` +
         `around the restart's end, ${after.filter(is2xx).length}/${after.length} succeeded after it; then ` +
@@ -288,6 +314,130 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
     }
     expect(settled.filter((o) => !is2xx(o)).map((o) => `${o.requestId} ${o.status} ${o.body.slice(0, 200)}`)).toEqual([]);
     expect(byStatus(check.outcomes)).toEqual({ 200: 500 });
+  }, 180_000);
+
+  /** Sealing statements running now (AuditStore.sealBatch: the DELETE from audit_pending into audit_entries). */
+  async function sealStatementsRunning(): Promise<number> {
+    const [r] = await query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%DELETE FROM audit_pending p USING s%' AND pid <> pg_backend_pid()`,
+    );
+    return r!.n;
+  }
+
+  it('loses nothing when sealers are killed mid-batch, again and again, under load', async () => {
+    const tag = `sealkill-${randomUUID().slice(0, 8)}`;
+    const { tenants, lanes } = await prepare(apps.map((a) => a.url));
+    const before = await countsBefore(tenants);
+    const total = Math.min(MUTATIONS, 3000);
+    let killed = 0;
+    const run = await load(tag, lanes, total, async (done) => {
+      // Terminate every backend caught inside a sealing statement (its transaction aborts with it).
+      while (done() < total * 0.9) {
+        const rows = await query<{ killed: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+            WHERE state = 'active' AND query LIKE '%DELETE FROM audit_pending p USING s%' AND pid <> pg_backend_pid()`,
+        );
+        killed += rows.filter((r) => r.killed).length;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    });
+    const sealedIn = await allSealed(tenants.map((t) => t.accountId));
+    const entries = await verify(tag, tenants, lanes, before);
+    report(
+      `sealers killed mid-batch: ${killed} sealing backends terminated during ${run.outcomes.length} requests → ` +
+        `${JSON.stringify(byStatus(run.outcomes))}, ${entries} entries (= 2xx), all sealed ${sealedIn} ms after the load, seq gap-free, chains ok`,
+    );
+    expect(killed).toBeGreaterThan(0);
+    expect(run.outcomes.every(is2xx)).toBe(true);
+  }, 180_000);
+
+  it('seals gap-free with sealers racing: every API process and extra sealers on the same accounts at once', async () => {
+    if (apps.length < 2) await newApp();
+    const tag = `sealrace-${randomUUID().slice(0, 8)}`;
+    const { tenants, lanes } = await prepare(apps.map((a) => a.url));
+    const before = await countsBefore(tenants);
+    const total = Math.min(MUTATIONS, 3000);
+    let extra = 0;
+    const run = await load(tag, lanes, total, async (done) => {
+      // Four more sealers per process, each sealing every account in a loop while the processes' own do too.
+      const sealers = apps.map((a) => a.app.get(AuditSealer));
+      await Promise.all(
+        sealers.flatMap((sealer) =>
+          Array.from({ length: 4 }, async () => {
+            while (done() < total) {
+              for (const t of tenants) extra += await sealer.sealBatch(t.accountId);
+            }
+          }),
+        ),
+      );
+    });
+    const entries = await verify(tag, tenants, lanes, before);
+    report(
+      `sealers racing: ${apps.length} API processes + ${apps.length * 4} extra sealers on ${ACCOUNTS} accounts, ${run.outcomes.length} requests → ` +
+        `${JSON.stringify(byStatus(run.outcomes))}, ${entries} entries (${extra} sealed by the extra sealers), seq gap-free, chains ok`,
+    );
+    expect(extra).toBeGreaterThan(0);
+    expect(run.outcomes.every(is2xx)).toBe(true);
+  }, 180_000);
+
+  it('keeps sealing others while a transaction with an entry is held open for 10 s under load, and seals it after its commit', async () => {
+    const tag = `longtx-${randomUUID().slice(0, 8)}`;
+    const app = apps[0]!;
+    const { tenants, lanes } = await prepare([app.url]);
+    const before = await countsBefore(tenants);
+    const holder = tenants[0]!;
+    let heldFrom = 0;
+    let heldUntil = 0;
+    const run = await load(tag, lanes, 100_000, async (done, stop) => {
+      while (done() < 200) await new Promise((r) => setTimeout(r, 20));
+      const cls = app.app.get(ClsService);
+      const txHost = app.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost);
+      await cls.run(() =>
+        txHost.withTransaction(async () => {
+          await app.app.get(AuditService).record({
+            accountId: holder.accountId,
+            action: 'product_updated',
+            actor: { type: 'system', id: null, name: 'Long transaction', email: null },
+            target: { type: 'product', id: lanes[0]!.productId, label: 'held open' },
+            parents: [],
+            changes: [{ field: 'name', before: null, after: `${tag} held open` }],
+          });
+          heldFrom = Date.now();
+          await new Promise((r) => setTimeout(r, 10_000));
+          heldUntil = Date.now();
+        }),
+      );
+      // Stop the load soon after the commit (the lanes stop at `total`: cut it short).
+      const stopAt = done() + 200;
+      while (done() < stopAt) await new Promise((r) => setTimeout(r, 20));
+      stop();
+    });
+    await allSealed(tenants.map((t) => t.accountId));
+    // While it was open, the others' entries were sealed as usual: seal delay (sealed_at − recorded) of
+    // the entries recorded in that window, in every account, the holder's included.
+    const [during] = await query<{ n: number; p50: number; p99: number; max: number }>(
+      `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
+         FROM (SELECT EXTRACT(EPOCH FROM sealed_at - occurred_at) * 1000 AS ms FROM audit_entries
+                WHERE account_id = ANY($1) AND occurred_at > $2 AND occurred_at < $3 AND actor_type <> 'system') d`,
+      [tenants.map((t) => t.accountId), new Date(heldFrom + 1000), new Date(heldUntil - 500)],
+    );
+    const [held] = await query<{ seq: number; sealed_ms: number }>(
+      `SELECT seq::int, EXTRACT(EPOCH FROM sealed_at) * 1000 AS sealed_ms FROM audit_entries
+        WHERE account_id = $1 AND actor_name = 'Long transaction'`,
+      [holder.accountId],
+    );
+    // Everything else: one entry per 2xx, gap-free, chains verify (the held entry counts as one more).
+    before.set(holder.accountId, before.get(holder.accountId)! + 1);
+    const entries = await verify(tag, tenants, lanes, before);
+    report(
+      `transaction held open 10 s under load: ${during!.n} entries recorded meanwhile sealed with delay p50 ${Math.round(during!.p50)} ms, ` +
+        `p99 ${Math.round(during!.p99)} ms, max ${Math.round(during!.max)} ms; the held entry sealed ${Math.round(held!.sealed_ms - heldUntil)} ms after its commit as #${held!.seq}; ` +
+        `${entries} load entries, seq gap-free, chains ok`,
+    );
+    expect(during!.n).toBeGreaterThan(100);
+    expect(during!.max).toBeLessThan(2000);
+    expect(held!.sealed_ms).toBeGreaterThanOrEqual(heldUntil - 50);
+    expect(run.outcomes.every(is2xx)).toBe(true);
   }, 180_000);
 
   it('keeps audited mutations and reads working with Redis stopped; exports answer 503, create nothing, and work again when Redis returns', async () => {

@@ -39,6 +39,7 @@ import { LogStreams1766000000000 } from '../src/database/migrations/176600000000
 import { LogStreamDestinations1767000000000 } from '../src/database/migrations/1767000000000-log-stream-destinations';
 import { IntegrityVerifier } from '../src/integrity/integrity-verifier.service';
 
+import { AuditSealer1768000000000 } from '../src/database/migrations/1768000000000-audit-sealer';
 /** The tenant role's grants: the RLS migration's, and those of the tenant tables added after it. */
 const TENANT_GRANTS: Record<string, string> = {
   ...RowLevelSecurity1764500000000.GRANTS,
@@ -46,6 +47,7 @@ const TENANT_GRANTS: Record<string, string> = {
   ...IdempotencyKeys1765000000000.GRANTS,
   ...LogStreams1766000000000.GRANTS,
   ...LogStreamDestinations1767000000000.GRANTS,
+  ...AuditSealer1768000000000.GRANTS,
 };
 import {
   enterAccount,
@@ -266,17 +268,12 @@ describe("inside account A's transaction, SQL without an account filter", () => 
       updateUnfiltered: (await db.query(`UPDATE licenses SET max_activations = 99`)).rowCount,
       delete: (await db.query('DELETE FROM api_keys WHERE account_id = $1', [b.accountId]))
         .rowCount,
-      head: (
-        await db.query('UPDATE audit_heads SET last_seq = last_seq WHERE account_id = $1', [
-          b.accountId,
-        ])
-      ).rowCount,
     }));
     expect(out.move).toEqual({
       code: '42501',
       message: expect.stringMatching(/new row violates row-level security policy/),
     });
-    expect(out).toMatchObject({ update: 0, delete: 0, head: 0 });
+    expect(out).toMatchObject({ update: 0, delete: 0 });
     expect(out.updateUnfiltered).toBe(1); // A's one license, not B's
     const untouched = await db.query('SELECT name, account_id FROM products WHERE id = $1', [
       b.productId,
@@ -285,9 +282,13 @@ describe("inside account A's transaction, SQL without an account filter", () => 
     expect(untouched.rows[0].name).not.toBe('Taken over');
   });
 
-  it('may not change or remove audit entries, links, checkpoints or exports at all (no grant)', async () => {
+  it('may not change or remove audit entries (sealed or sealing), heads, links, checkpoints or exports at all (no grant)', async () => {
     const errors = await asTenant(a.accountId, async () => [
       await refusal(`UPDATE audit_entries SET target_label = 'x'`),
+      // Only the sealer (the owner) advances a head or removes a pending entry, sealing it.
+      await refusal('UPDATE audit_heads SET last_seq = last_seq'),
+      await refusal('DELETE FROM audit_pending'),
+      await refusal(`UPDATE audit_pending SET target_label = 'x'`),
       await refusal('DELETE FROM audit_entry_links'),
       await refusal('DELETE FROM audit_checkpoints'),
       await refusal(

@@ -136,7 +136,7 @@ const withId = CONTRACT_ROUTES.filter((r) => r.route.path.includes(':id'));
 describe("account B with account A's ids", () => {
   let seqBefore: number;
   beforeAll(async () => {
-    seqBefore = (await a.f.latestEntry()).seq;
+    seqBefore = (await a.f.latestEntry()).seq!;
   });
 
   it('covers every kind of item', () => {

@@ -71,6 +71,12 @@ export const ZIntegrityReport = z.object({
   checkedAt: ZIsoDateTime.nullable(),
   /** The latest full re-verification (queued, running or done), or null. */
   lastFullVerification: ZIntegrityVerification.nullable(),
+  /**
+   * Entries committed but not sealed yet (no seq or hash: not in the chain, so not covered by it yet).
+   * Normally 0, or a few for a few milliseconds; a number that stays, or an old `oldestRecordedAt`, means
+   * sealing is held back (the sealer cannot write, or no API or worker process is running).
+   */
+  sealing: z.object({ entries: z.number().int().nonnegative(), oldestRecordedAt: ZIsoDateTime.nullable() }),
 });
 export type IntegrityReport = z.infer<typeof ZIntegrityReport>;
 

@@ -7,6 +7,17 @@ export const ZHealth = z.object({
   status: z.enum(['ok', 'degraded']),
   db: z.enum(['up', 'down']),
   redis: z.enum(['up', 'down']),
+  /**
+   * Audit entries committed and not sealed yet, over all accounts, how long the oldest has waited, and
+   * this process's sealer's last failure (null once a round succeeds). Absent when the database is down.
+   */
+  sealing: z
+    .object({
+      entries: z.number().int().nonnegative(),
+      oldestSeconds: z.number().nonnegative().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .optional(),
 });
 export type Health = z.infer<typeof ZHealth>;
 

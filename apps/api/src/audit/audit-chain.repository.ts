@@ -225,8 +225,10 @@ export class AuditChainRepository {
     head: ChainHead | null;
     latestFull: IntegrityRunRow | null;
     checkpoint: CheckpointRow | null;
+    sealing: { entries: number; oldest: Date | null };
   }> {
     const [row] = await this.query<{
+      sealing: { n: number; oldest: string | null };
       status: IntegrityStatusRow | null;
       last_seq: string | null;
       last_hash: string | null;
@@ -237,7 +239,8 @@ export class AuditChainRepository {
               h.last_seq, h.last_hash,
               (SELECT to_jsonb(r) FROM (SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE account_id = a.id AND kind = 'full' ORDER BY requested_at DESC, id DESC LIMIT 1) r) AS latest_run,
               (SELECT to_jsonb(c) FROM audit_checkpoints c JOIN audit_integrity_status s ON s.account_id = c.account_id AND c.seq = s.checkpoint_seq
-                WHERE c.account_id = a.id) AS checkpoint
+                WHERE c.account_id = a.id) AS checkpoint,
+              (SELECT json_build_object('n', count(*), 'oldest', min(p.occurred_at)) FROM audit_pending p WHERE p.account_id = a.id) AS sealing
          FROM (SELECT $1::uuid AS id) a LEFT JOIN audit_heads h ON h.account_id = a.id`,
       [accountId],
     );
@@ -266,6 +269,7 @@ export class AuditChainRepository {
           : { seq: Number(row.last_seq), hash: row.last_hash },
       latestFull,
       checkpoint: row?.checkpoint ?? null,
+      sealing: { entries: Number(row?.sealing?.n ?? 0), oldest: date(row?.sealing?.oldest) },
     };
   }
 

@@ -65,6 +65,8 @@ interface Rounds {
 export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AuditSealer.name);
   private readonly rounds = new Map<string, Rounds>();
+  /** Accounts whose last round failed, and when the sweep may try again. */
+  private readonly failing = new Map<string, { until: number; delay: number }>();
   private unsubscribe: (() => void) | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
@@ -147,6 +149,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       try {
         const done = await Promise.race([Promise.allSettled(accounts.map((a) => this.round(a))), timeout]);
         if (done === 'timeout') return false;
+        // A round that failed (logged, in health) fails again at once: the response goes out, the sweep retries.
+        if (done.some((r) => r.status === 'rejected')) return false;
         const still = await this.db.query<Array<{ pos: string }>>('SELECT pos FROM audit_pending WHERE pos = ANY($1::bigint[])', [positions]);
         if (!still.length) return true;
       } catch {
@@ -167,7 +171,10 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
         if (n < SEAL_BATCH) break;
       }
       this.lastError = null;
+      this.failing.delete(accountId);
     } catch (err) {
+      const delay = Math.min(2 * (this.failing.get(accountId)?.delay ?? 500), 60_000);
+      this.failing.set(accountId, { until: Date.now() + delay, delay });
       this.lastError = { at: new Date(), message: (err as Error).message };
       this.logger.error({ accountId, err }, `Could not seal audit entries of account ${accountId}: ${(err as Error).message}`);
       throw err;
@@ -195,6 +202,8 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       const store = new AuditStore((sql, params) => this.db.query(sql, params));
       for (const accountId of await store.pendingAccounts(100)) {
         if (this.stopped) return;
+        const failing = this.failing.get(accountId);
+        if (failing && Date.now() < failing.until) continue; // backing off (1 s, 2 s, … 60 s) after a failed round
         if (!this.rounds.has(accountId)) await this.round(accountId, false).catch(() => undefined);
       }
     } catch (err) {

@@ -3,6 +3,8 @@ import { TsRestHandler, tsRestHandler } from '@ts-rest/nest';
 import { contract, type Health } from '@keyledger/contract';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { AuditSealer } from '../audit/audit-sealer';
+import { AuditStore } from '../audit/audit.store';
 import { REDIS } from '../redis/redis.module';
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -14,6 +16,7 @@ export class HealthController {
   constructor(
     private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly sealer: AuditSealer,
   ) {}
 
   @TsRestHandler(contract.health.check)
@@ -23,7 +26,18 @@ export class HealthController {
         withTimeout(this.db.query('SELECT 1'), 2000).then(() => 'up' as const, () => 'down' as const),
         withTimeout(this.redis.ping(), 2000).then(() => 'up' as const, () => 'down' as const),
       ]);
-      const body: Health = { status: db === 'up' && redis === 'up' ? 'ok' : 'degraded', db, redis };
+      const sealing =
+        db === 'up'
+          ? await withTimeout(new AuditStore((sql, params) => this.db.query(sql, params)).pendingStats(), 2000).then(
+              (s) => ({
+                entries: s.count,
+                oldestSeconds: s.oldest ? Math.max(0, (Date.now() - s.oldest.getTime()) / 1000) : null,
+                lastError: this.sealer.lastError?.message ?? null,
+              }),
+              () => undefined,
+            )
+          : undefined;
+      const body: Health = { status: db === 'up' && redis === 'up' ? 'ok' : 'degraded', db, redis, ...(sealing ? { sealing } : {}) };
       return body.status === 'ok' ? { status: 200 as const, body } : { status: 503 as const, body };
     });
   }

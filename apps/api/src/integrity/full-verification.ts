@@ -26,7 +26,7 @@ export interface FullVerificationOptions {
   onProgress?: (entriesChecked: number) => void;
 }
 
-export type FullVerificationReport = Omit<IntegrityReport, 'lastFullVerification'> & { threads: number; seconds: number };
+export type FullVerificationReport = Omit<IntegrityReport, 'lastFullVerification' | 'sealing'> & { threads: number; seconds: number };
 
 /** Splits 1..headSeq into n contiguous ranges: [from, to] pairs. */
 export function splitRanges(headSeq: number, n: number): Array<[number, number]> {

@@ -93,7 +93,7 @@ export class IntegrityService {
    */
   async status(): Promise<IntegrityReport> {
     const accountId = currentAccountId();
-    const { status, head, latestFull: latest, checkpoint: cpRow } = await this.repo().statusView(accountId);
+    const { status, head, latestFull: latest, checkpoint: cpRow, sealing } = await this.repo().statusView(accountId);
     const verified = Number(status?.verified_through_seq ?? 0);
     const headSeq = head?.seq ?? 0;
     const broken = status?.first_broken_seq ? Number(status.first_broken_seq) : null;
@@ -111,6 +111,7 @@ export class IntegrityService {
         : {}),
       checkedAt: status?.verified_at?.toISOString() ?? null,
       lastFullVerification: latest ? toVerificationDto(latest) : null,
+      sealing: { entries: sealing.entries, oldestRecordedAt: sealing.oldest?.toISOString() ?? null },
     };
   }
 

@@ -105,7 +105,7 @@ export function checkCheckpoint(row: CheckpointRow, accountId: string, publicKey
  * not a write that sealed meanwhile. The full re-verification (full-verification.ts) does the same
  * over seq ranges in worker threads; this single-thread walk is its baseline in the benchmark.
  */
-export async function verifyAccountChain(query: Query, accountId: string, publicKey: KeyObject): Promise<Omit<IntegrityReport, 'lastFullVerification'>> {
+export async function verifyAccountChain(query: Query, accountId: string, publicKey: KeyObject): Promise<Omit<IntegrityReport, 'lastFullVerification' | 'sealing'>> {
   const repo = new AuditChainRepository(query);
   const head = await repo.head(accountId);
   const headSeq = head?.seq ?? 0;
@@ -120,7 +120,7 @@ export function toReport(
   headSeq: number,
   headHash: string,
   cp: CheckpointCheck | null,
-): Omit<IntegrityReport, 'lastFullVerification'> {
+): Omit<IntegrityReport, 'lastFullVerification' | 'sealing'> {
   let ok = range.ok;
   let firstBrokenSeq = range.firstBrokenSeq;
   let reason = range.reason;

@@ -160,7 +160,7 @@ describe('the audit page: query bar, entry links, license keys', () => {
     await expectUrl(page, '/settings/audit-logs', { entry: older!.id });
     await drawer.getByRole('button', { name: '← Newer' }).waitFor();
     await eventually(async () => {
-      expect(await drawer.textContent()).toContain(older!.seq.toString());
+      expect(await drawer.textContent()).toContain(older!.seq!.toString());
     });
     // The copied link is the entry's own URL.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);

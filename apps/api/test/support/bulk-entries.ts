@@ -66,7 +66,7 @@ export async function appendEntries(
     const linkRows: string[] = [];
     for (let i = 0; i < count; i++) {
       const seq = first + i;
-      const e: Omit<AuditEntry, 'hash' | 'prevHash'> = {
+      const e: Omit<AuditEntry, 'hash' | 'prevHash' | 'seq'> & { seq: number } = {
         id: uuidv7(Date.parse(at)),
         seq,
         accountId,

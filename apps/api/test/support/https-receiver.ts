@@ -200,7 +200,7 @@ export class HttpsReceiver {
   seqs(): number[] {
     return this.accepted
       .filter((r) => !(r.batch as { test?: boolean }).test)
-      .flatMap((r) => r.batch.entries.map((e) => e.seq));
+      .flatMap((r) => r.batch.entries.map((e) => e.seq!));
   }
 
   /** Resolves once `done()` holds (checked after each request), or fails after `timeoutMs`. */

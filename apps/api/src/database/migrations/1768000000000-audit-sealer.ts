@@ -24,6 +24,9 @@ const CURRENT = `NULLIF(current_setting('app.account_id', true), '')::uuid`;
 export class AuditSealer1768000000000 implements MigrationInterface {
   name = 'AuditSealer1768000000000';
 
+  /** The tenant role's grants after this migration, on the tables it adds or changes (as RowLevelSecurity1764500000000.GRANTS). */
+  static readonly GRANTS: Record<string, string> = { audit_pending: 'SELECT, INSERT', audit_heads: 'SELECT' };
+
   async up(q: QueryRunner): Promise<void> {
     await q.query('CREATE TABLE audit_pending (LIKE audit_entries INCLUDING DEFAULTS INCLUDING CONSTRAINTS)');
     await q.query('ALTER TABLE audit_pending DROP COLUMN seq, DROP COLUMN prev_hash, DROP COLUMN hash');
@@ -32,7 +35,7 @@ export class AuditSealer1768000000000 implements MigrationInterface {
     await q.query(
       `CREATE TRIGGER audit_pending_no_update BEFORE UPDATE ON audit_pending FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
     );
-    await q.query(`GRANT SELECT, INSERT ON audit_pending TO ${ROLE}`);
+    await q.query(`GRANT ${AuditSealer1768000000000.GRANTS.audit_pending} ON audit_pending TO ${ROLE}`);
     await q.query(`GRANT USAGE ON SEQUENCE audit_pending_pos_seq TO ${ROLE}`);
     await q.query('ALTER TABLE audit_pending ENABLE ROW LEVEL SECURITY');
     await q.query(

@@ -18,6 +18,7 @@ const report = (over: Partial<IntegrityReport> = {}): IntegrityReport => ({
   lastCheckpoint: null,
   checkedAt: '2026-12-03T03:00:00.000Z',
   lastFullVerification: null,
+  sealing: { entries: 0, oldestRecordedAt: null },
   ...over,
 });
 

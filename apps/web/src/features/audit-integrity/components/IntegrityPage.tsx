@@ -60,6 +60,12 @@ function StatusSummary({ report }: { report: IntegrityReport }) {
             : 'Every sealed entry is verified.'}{' '}
           Last checked {fmt(report.checkedAt)}.
         </Text>
+        {report.sealing.entries > 0 && (
+          <Text size="sm" c="dimmed">
+            {n(report.sealing.entries)} {report.sealing.entries === 1 ? 'entry is' : 'entries are'} committed and still sealing
+            (being added to the chain){report.sealing.oldestRecordedAt ? `, the oldest recorded ${fmt(report.sealing.oldestRecordedAt)}` : ''}.
+          </Text>
+        )}
         <Text size="sm" c="dimmed">
           Hash at #{n(report.verifiedThroughSeq)}: <Code>{report.verifiedThroughHash.slice(0, 16)}…</Code>
         </Text>

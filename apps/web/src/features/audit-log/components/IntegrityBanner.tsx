@@ -27,7 +27,12 @@ export function integritySummary(report: IntegrityReport, now: number): string {
     report.unverifiedEntries > 0
       ? ` · ${report.unverifiedEntries.toLocaleString('en-US')} newer ${report.unverifiedEntries === 1 ? 'entry' : 'entries'} not verified yet`
       : '';
-  return `Verified through #${report.verifiedThroughSeq}${pending} · ${checkpoint}`;
+  // Entries still sealing for more than a moment: sealing is held back (normally none, or for milliseconds).
+  const sealing =
+    report.sealing?.oldestRecordedAt && now - Date.parse(report.sealing.oldestRecordedAt) > 60_000
+      ? ` · ${report.sealing.entries.toLocaleString('en-US')} ${report.sealing.entries === 1 ? 'entry' : 'entries'} still sealing since ${timeAgo(report.sealing.oldestRecordedAt, now)}`
+      : '';
+  return `Verified through #${report.verifiedThroughSeq}${pending}${sealing} · ${checkpoint}`;
 }
 
 const DetailsLink = () => (
