@@ -281,11 +281,14 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
     let sealingAtRestart = 0;
     const run = await load(tag, lanes, total, async (done) => {
       while (done() < total / 4) await new Promise((r) => setTimeout(r, 20));
-      // Restart while a sealer is inside a batch (its statement running), not merely between batches.
-      for (const until = Date.now() + 5000; Date.now() < until && !(await sealStatementsRunning()); );
-      sealingAtRestart = await sealStatementsRunning();
+      // Restart while sealers are inside a batch, not merely between batches: each sealing statement is
+      // slowed (a trigger sleeps 200 ms in it), so one is always running when the restart begins.
+      await query(`CREATE OR REPLACE FUNCTION test_slow_seal() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.2); RETURN NULL; END $$`);
+      await query('CREATE TRIGGER test_slow_seal AFTER INSERT ON audit_entries FOR EACH STATEMENT EXECUTE FUNCTION test_slow_seal()');
+      for (const until = Date.now() + 5000; Date.now() < until && !sealingAtRestart; ) sealingAtRestart = await sealStatementsRunning();
       const t0 = Date.now();
       await pg!.restart();
+      await query('DROP TRIGGER test_slow_seal ON audit_entries');
       restartedAt = Date.now();
       restartMs = restartedAt - t0;
     });
@@ -417,12 +420,12 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
     // the entries recorded in that window, in every account, the holder's included.
     const [during] = await query<{ n: number; p50: number; p99: number; max: number }>(
       `SELECT count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max
-         FROM (SELECT EXTRACT(EPOCH FROM sealed_at - occurred_at) * 1000 AS ms FROM audit_entries
+         FROM (SELECT (EXTRACT(EPOCH FROM sealed_at - occurred_at) * 1000)::float8 AS ms FROM audit_entries
                 WHERE account_id = ANY($1) AND occurred_at > $2 AND occurred_at < $3 AND actor_type <> 'system') d`,
       [tenants.map((t) => t.accountId), new Date(heldFrom + 1000), new Date(heldUntil - 500)],
     );
     const [held] = await query<{ seq: number; sealed_ms: number }>(
-      `SELECT seq::int, EXTRACT(EPOCH FROM sealed_at) * 1000 AS sealed_ms FROM audit_entries
+      `SELECT seq::int, (EXTRACT(EPOCH FROM sealed_at) * 1000)::float8 AS sealed_ms FROM audit_entries
         WHERE account_id = $1 AND actor_name = 'Long transaction'`,
       [holder.accountId],
     );

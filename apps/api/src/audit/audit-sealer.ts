@@ -4,7 +4,7 @@ import { entryHash } from '@keyledger/verify';
 import { ENV, type Env } from '../config/env';
 import { toChainedEntry } from './audit-chain.repository';
 import { AuditStore, type LockedHead, type PendingChainRow, type Seal } from './audit.store';
-import { onCommittedEntries, type Recorded } from './seal-signal';
+import { onCommittedEntries, type Recorded, tick } from './seal-signal';
 
 /** Entries sealed in one transaction at most (a round goes on with the next batch). */
 export const SEAL_BATCH = 500;
@@ -46,6 +46,10 @@ export function sealEntries(accountId: string, head: LockedHead, rows: PendingCh
 
 interface Rounds {
   running: Promise<void> | null;
+  /** When the running round started (`tick()`): it sees every entry committed before — if it waits for the head. */
+  runningSince: number;
+  /** Whether the running round waits for a head another sealer holds (a sweep's skips it). */
+  runningWaits: boolean;
   queued: Promise<void> | null;
 }
 
@@ -81,7 +85,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.unsubscribe = onCommittedEntries((recorded) => {
-      for (const accountId of new Set(recorded.map((r) => r.accountId))) void this.round(accountId).catch(() => undefined);
+      for (const accountId of new Set(recorded.map((r) => r.accountId))) void this.round(accountId, true, recorded[0]!.committed).catch(() => undefined);
     });
     const sweep = () => {
       if (this.stopped) return;
@@ -102,15 +106,17 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Seals every entry of the account committed before this call: a round that starts now, or right
-   * after the one running (which may have read the pending entries before the caller's commit).
-   * Rejects when the round failed (the entries stay pending for the next one).
+   * Seals every entry of the account committed before `after` (a `tick()`; default: now): the round
+   * running, if it started after that, or a new one — right after the one running, which may have read
+   * the pending entries before that commit. Rejects when the round failed (the entries stay pending).
    */
-  round(accountId: string, wait = true): Promise<void> {
+  round(accountId: string, wait = true, after = tick()): Promise<void> {
     let r = this.rounds.get(accountId);
-    if (!r) this.rounds.set(accountId, (r = { running: null, queued: null }));
+    if (!r) this.rounds.set(accountId, (r = { running: null, runningSince: 0, runningWaits: false, queued: null }));
     const rounds = r;
     const start = (): Promise<void> => {
+      rounds.runningSince = tick();
+      rounds.runningWaits = wait;
       const p = this.sealAll(accountId, wait).finally(() => {
         if (rounds.running === p) rounds.running = null;
         if (!rounds.running && !rounds.queued) this.rounds.delete(accountId);
@@ -119,6 +125,7 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       return p;
     };
     if (!rounds.running) return start();
+    if (rounds.runningSince > after && (rounds.runningWaits || !wait)) return rounds.running;
     if (!rounds.queued) {
       const q = rounds.running
         .catch(() => undefined)
@@ -132,34 +139,22 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Waits (at most `ms`) until the given entries are sealed — by this process's rounds or another's —
-   * or were never committed. Returns whether none of them is still pending.
+   * Waits (at most `ms`) until the given committed entries are sealed: a round that started after their
+   * COMMIT (the one their commit started, usually) has sealed everything of their account it could see.
+   * Returns whether that happened in time; false also when a round failed (the sweep retries).
    */
   async settle(recorded: Recorded[], ms = this.env.AUDIT_SEAL_WAIT_MS): Promise<boolean> {
     if (!recorded.length) return true;
     if (ms <= 0) return false;
-    const deadline = Date.now() + ms;
-    const accounts = [...new Set(recorded.map((r) => r.accountId))];
-    const positions = recorded.map((r) => r.pos);
-    for (let attempt = 0; ; attempt++) {
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left)));
-      try {
-        const done = await Promise.race([Promise.allSettled(accounts.map((a) => this.round(a))), timeout]);
-        if (done === 'timeout') return false;
-        // A round that failed (logged, in health) fails again at once: the response goes out, the sweep retries.
-        if (done.some((r) => r.status === 'rejected')) return false;
-        const still = await this.db.query<Array<{ pos: string }>>('SELECT pos FROM audit_pending WHERE pos = ANY($1::bigint[])', [positions]);
-        if (!still.length) return true;
-      } catch {
-        // the database is unreachable: the response goes out, the entry seals when it is back
-        return false;
-      } finally {
-        clearTimeout(timer);
-      }
-      await new Promise((r) => setTimeout(r, Math.min(20 * (attempt + 1), Math.max(0, deadline - Date.now()))));
+    const byAccount = new Map<string, number>();
+    for (const r of recorded) byAccount.set(r.accountId, Math.max(byAccount.get(r.accountId) ?? 0, r.committed ?? tick()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+    try {
+      const done = await Promise.race([Promise.allSettled([...byAccount].map(([a, at]) => this.round(a, true, at))), timeout]);
+      return done !== 'timeout' && done.every((r) => r.status === 'fulfilled');
+    } finally {
+      clearTimeout(timer);
     }
   }
 

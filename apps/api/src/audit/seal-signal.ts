@@ -12,6 +12,14 @@ import { type RequestStore } from '../common/request-context';
 export interface Recorded {
   accountId: string;
   pos: string;
+  /** When its transaction committed, on this process's `tick()` clock (set at COMMIT). */
+  committed?: number;
+}
+
+let clock = 0;
+/** A process-wide counter that orders commits and sealing rounds: a round that starts after a commit's tick sees its entries. */
+export function tick(): number {
+  return ++clock;
 }
 
 const KEY = 'keyledgerAuditRecorded';
@@ -39,6 +47,8 @@ export function onCommittedEntries(listener: Listener): () => void {
 /** A transaction that recorded entries committed: the request remembers them, the sealer starts. */
 export function entriesCommitted(recorded: Recorded[]): void {
   if (!recorded.length) return;
+  const at = tick();
+  for (const r of recorded) r.committed = at;
   const cls = ClsServiceManager.getClsService<RequestStore>();
   const progress = cls.isActive() ? cls.get('progress') : undefined;
   if (progress) (progress.sealing ??= []).push(...recorded);

@@ -30,7 +30,7 @@ export interface RequestStore extends ClsStore {
    * contexts (every `txHost.withTransaction` runs in a shallow copy of the store) share it, so what a
    * transaction notes is still there after it returns.
    */
-  progress?: { committed: boolean; sealing?: Array<{ accountId: string; pos: string }> };
+  progress?: { committed: boolean; sealing?: Array<{ accountId: string; pos: string; committed?: number }> };
 }
 
 function cls() {
@@ -79,7 +79,7 @@ export function startProgress(rawRequest?: unknown): void {
 }
 
 /** The entries a request committed and that its response waits for (see startProgress). */
-export function sealingOf(rawRequest: unknown): Array<{ accountId: string; pos: string }> | undefined {
+export function sealingOf(rawRequest: unknown): Array<{ accountId: string; pos: string; committed?: number }> | undefined {
   return ((rawRequest as Record<symbol, unknown>)[PROGRESS] as RequestStore['progress'])?.sealing;
 }
 

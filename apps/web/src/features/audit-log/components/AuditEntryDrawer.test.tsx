@@ -57,6 +57,15 @@ describe(AuditEntryDrawer.name, () => {
     expect(within(actor).getByText('Platform user')).toBeInTheDocument();
   });
 
+  it('says an entry is still sealing where its seq and hashes will be', async () => {
+    renderWithProviders(<AuditEntryDrawer entry={makeAuditEntry({ seq: null, prevHash: null, hash: null })} onClose={() => {}} />);
+
+    const request = await screen.findByRole('table', { name: 'Request' });
+    expect(within(request).getByText('Sealing…')).toBeInTheDocument();
+    const integrity = screen.getByRole('table', { name: 'Integrity' });
+    expect(within(integrity).getAllByText('Sealing…')).toHaveLength(2);
+  });
+
   it('shows an Access and security entry about an API key as plain text: API keys have no page', async () => {
     const key = {
       type: 'api_key' as const,

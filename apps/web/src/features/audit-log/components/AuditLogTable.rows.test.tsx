@@ -67,6 +67,18 @@ describe('AuditLogTable rows', () => {
     ).toBeInTheDocument();
   });
 
+  it('marks an entry still sealing (no seq yet), and only that one', async () => {
+    mockFetch(() => ({
+      status: 200,
+      body: { items: [makeAuditEntry({ id: uuid(50), seq: null, prevHash: null, hash: null }), entry(4)], nextCursor: null },
+    }));
+    renderWithProviders(<AuditLogTable filter={{}} />);
+
+    const sealing = await screen.findByRole('row', { name: 'Entry (sealing), open details' });
+    expect(within(sealing).getByText('Sealing')).toBeInTheDocument();
+    expect(within(screen.getByRole('row', { name: 'Entry 4, open details' })).queryByText('Sealing')).toBeNull();
+  });
+
   it('opens the entry in a drawer from the keyboard', async () => {
     mockFetch(() => ({ status: 200, body: { items: [entry(7)], nextCursor: null } }));
     renderWithProviders(<AuditLogTable filter={{}} />);
