@@ -50,7 +50,9 @@ const LICENSES = 128;
 
 async function startApi(mode: 'on' | 'off', dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const tsx = join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [join(__dirname, 'api-child.ts'), dbUrl(DB), REDIS_URL, mode, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_P1_SETTINGS: more of the API's settings as JSON, for an A/B (e.g. {"AUDIT_SEAL_WAIT_MS":"0"}).
+  const settings = process.env.BENCH_P1_SETTINGS ?? '{}';
+  const child = spawn(tsx, [join(__dirname, 'api-child.ts'), dbUrl(DB), REDIS_URL, mode, dataDir, settings], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.setEncoding('utf8');
   const port = await new Promise<number>((resolve, reject) => {

@@ -139,6 +139,29 @@ describe('the sealing window', () => {
     expect(ok(await api.auditIntegrity.verify(), 200)).toMatchObject({ ok: true, verifiedThroughSeq: head + 1 });
   });
 
+  it('answers at once by default (AUDIT_SEAL_WAIT_MS=0), the entry listed as sealing until the sealer gets to it', async () => {
+    const noWait = await startApp({ AUDIT_SEAL_WAIT_MS: '0' });
+    try {
+      const { session, api } = await signedUpTyped(noWait.url);
+      const release = await holdHead(session.account.id);
+      let waited: number;
+      try {
+        const t0 = Date.now();
+        expectStatus(await api.products.create({ body: { name: 'No wait', code: `nowait-${Date.now()}` } }), 201);
+        waited = Date.now() - t0;
+        expect(ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]).toMatchObject({ action: 'product_created', seq: null });
+      } finally {
+        await release();
+      }
+      // Held for the whole request, the head did not delay the answer (the WAIT_MS app above waits 400 ms).
+      expect(waited).toBeLessThan(WAIT_MS);
+      await eventuallySealed(session.account.id);
+      expect(ok(await api.auditLog.list({ query: { limit: 1 } }), 200).items[0]).toMatchObject({ action: 'product_created', seq: 2 });
+    } finally {
+      await noWait.close();
+    }
+  });
+
   it('lists every entry still sealing on the first page, newest first, and seals them all once the head is free', async () => {
     const { session, api } = await signedUpTyped(t.url);
     const accountId = session.account.id;

@@ -68,6 +68,7 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
     DATA_DIR: dataDir!,
     QUEUE_PREFIX: 'kl-faults',
     CHECKPOINT_INTERVAL_SECONDS: '3600',
+    AUDIT_SEAL_WAIT_MS: '0', // the product's default: responses do not wait for the seal (verify waits for it)
   });
 
   async function newApp(): Promise<TestApp> {

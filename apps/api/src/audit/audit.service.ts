@@ -16,9 +16,9 @@ import { AuditStore, type PendingEntry, type RowRead } from './audit.store';
 import { noteRecorded } from './seal-signal';
 
 /**
- * A parent whose label is not known yet: its row is read by the statement that takes the head (one
- * round trip for the head and every such parent, in the same transaction and behind the same wall as a
- * separate read), and `label` makes the label from it (null: no such row visible).
+ * A parent whose label is not known yet: its row is read with every other such parent in one statement
+ * (one round trip, in the same transaction and behind the same wall as a separate read), and `label`
+ * makes the label from it (null: no such row visible).
  */
 export interface UnlabelledParent extends Omit<ItemRef, 'label'> {
   row: RowRead;
@@ -50,7 +50,8 @@ function searchText(e: Pick<PendingEntry, 'action' | 'actor' | 'target' | 'links
 }
 
 /**
- * Writes audit entries. Always inside the caller's transaction (the interceptor's for HTTP, the
+ * Records audit entries (the sealer chains them: audit-sealer.ts). Always inside the caller's
+ * transaction (the interceptor's for HTTP, the
  * caller's own for jobs and the seed): if the transaction rolls back, so does the entry.
  */
 @Injectable()

@@ -4,7 +4,7 @@ import { type EntryJson, type JoinedEntries, type ListedEntryRow } from './audit
 
 /**
  * The audit store: the one owner of the SQL on the audit tables (audit_entries, audit_entry_links,
- * audit_heads) and of the integrity tables beside them (audit_checkpoints, audit_integrity_status,
+ * audit_heads, audit_pending — entries recorded and not yet sealed) and of the integrity tables beside them (audit_checkpoints, audit_integrity_status,
  * audit_integrity_runs). Insert, head, pages, histories, stream reads, export statements, chain reads
  * and integrity bookkeeping are its methods, and the column lists are its own; the rest of the API
  * (audit services, exports, integrity, log streams, accounts, the CLI) and the benchmark call it
@@ -135,7 +135,7 @@ function entryConditions(accountId: string, f: ResolvedAuditFilter, pending = fa
   } else if (f.itemType) {
     where.push(`e.target_type = ${p(f.itemType)}`);
   }
-  // While the account's entries are in time order (audit_heads.time_ordered, kept by AuditService),
+  // While the account's entries are in time order (audit_heads.time_ordered, kept by the sealer),
   // a date range is also a seq range: two probes of audit_entries_time_idx bound the seq, and the
   // scan stays on the filter's own (account_id, …, seq) index however far back the range lies. The
   // dates stay as the exact test, unindexable (`+ interval '0'`): as an index condition the planner would

@@ -88,8 +88,8 @@ export class AuditedExecutor {
   }
 
   /**
-   * A parent with its label from what the work loaded; else one whose row the entry's head statement
-   * reads (AuditService.record: same transaction, same role, no round trip of its own) and whose label
+   * A parent with its label from what the work loaded; else one whose row AuditService.record reads
+   * (with every other such parent in one statement, same transaction, same role) and whose label
    * is made from it as TypeORM would have loaded it. No such row visible: the type as label.
    */
   private parentOf(recorder: ChangeRecorder, type: ItemType, id: string): ItemRef | UnlabelledParent {

@@ -56,9 +56,10 @@ const ZEnv = z.object({
   DATABASE_POOL_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   /**
    * How long an audited response waits for its entry to be sealed (given its seq and hash) before it is
-   * sent anyway (the entry then shows as sealing until the sealer gets to it). 0: never wait.
+   * sent anyway (the entry then shows as sealing until the sealer gets to it). 0 (the default): never
+   * wait — the entry is listed as sealing at once and sealed milliseconds later.
    */
-  AUDIT_SEAL_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  AUDIT_SEAL_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** How often each API and worker process looks for entries nobody is sealing (a writer that died, another process's). */
   AUDIT_SEAL_SWEEP_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),

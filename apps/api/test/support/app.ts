@@ -29,6 +29,9 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
     PASSWORD_HASH_QUEUE: '1000',
     // This run's own BullMQ keys: a developer's running worker never takes a test's jobs.
     QUEUE_PREFIX: `kltest-${state.databaseName}`,
+    // Specs read seqs and hashes right after a write: its response waits for the seal (milliseconds).
+    // The product's default is not to wait (0); test/audit-sealing and test/nothing-lost run that way.
+    AUDIT_SEAL_WAIT_MS: '10000',
     ...overrides,
   });
   const app = await createApp(env);

@@ -3,6 +3,8 @@ import { useMemo } from 'react';
 import { type AuditLogScope, auditLogKeys, fetchAuditPage } from './auditLogScope';
 
 export const AUDIT_PAGE_SIZE = 50;
+/** How soon a page that shows entries still sealing is read again. */
+export const SEALING_REFETCH_MS = 1000;
 
 /**
  * The list query of a scope: the hook below reads it, and the audit route's loader starts it
@@ -17,6 +19,8 @@ export function auditLogEntriesOptions(scope: AuditLogScope) {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // New entries are announced by useNewEntries rather than shuffling the list under the reader.
     refetchOnWindowFocus: false,
+    // An entry still sealing (committed, no seq yet: a few milliseconds) is read again shortly, sealed.
+    refetchInterval: (query) => (query.state.data?.pages[0]?.items.some((e) => e.seq === null) ? SEALING_REFETCH_MS : false),
     staleTime: 60_000,
   });
 }
