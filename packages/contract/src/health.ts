@@ -8,14 +8,15 @@ export const ZHealth = z.object({
   db: z.enum(['up', 'down']),
   redis: z.enum(['up', 'down']),
   /**
-   * Audit entries committed and not sealed yet, over all accounts, how long the oldest has waited, and
-   * this process's sealer's last failure (null once a round succeeds). Absent when the database is down.
+   * Audit entries committed and not sealed yet (all accounts together), how long the oldest has waited,
+   * and how many accounts this process's sealer last failed to seal (it retries; the log says why).
+   * Absent when the database is down.
    */
   sealing: z
     .object({
       entries: z.number().int().nonnegative(),
       oldestSeconds: z.number().nonnegative().nullable(),
-      lastError: z.string().nullable(),
+      failingAccounts: z.number().int().nonnegative(),
     })
     .optional(),
 });

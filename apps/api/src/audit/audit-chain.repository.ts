@@ -240,7 +240,7 @@ export class AuditChainRepository {
               (SELECT to_jsonb(r) FROM (SELECT ${RUN_COLUMNS} FROM audit_integrity_runs WHERE account_id = a.id AND kind = 'full' ORDER BY requested_at DESC, id DESC LIMIT 1) r) AS latest_run,
               (SELECT to_jsonb(c) FROM audit_checkpoints c JOIN audit_integrity_status s ON s.account_id = c.account_id AND c.seq = s.checkpoint_seq
                 WHERE c.account_id = a.id) AS checkpoint,
-              (SELECT json_build_object('n', count(*), 'oldest', min(p.occurred_at)) FROM audit_pending p WHERE p.account_id = a.id) AS sealing
+              (SELECT json_build_object('n', count(*), 'oldest', min(p.recorded_at)) FROM audit_pending p WHERE p.account_id = a.id) AS sealing
          FROM (SELECT $1::uuid AS id) a LEFT JOIN audit_heads h ON h.account_id = a.id`,
       [accountId],
     );

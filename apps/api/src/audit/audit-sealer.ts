@@ -9,6 +9,27 @@ import { onCommittedEntries, type Recorded, tick } from './seal-signal';
 /** Entries sealed in one transaction at most (a round goes on with the next batch). */
 export const SEAL_BATCH = 500;
 
+/** Sealing transactions one process runs at once (each holds a connection of the owner pool). */
+const SEAL_CONNECTIONS = 4;
+
+/** A counting semaphore. */
+class Slots {
+  private readonly waiting: Array<() => void> = [];
+  constructor(private free: number) {}
+  take(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free += 1;
+  }
+}
+
 /** How far behind the previous entry a time may be and still be taken for skew between API processes. */
 const CLOCK_SKEW_MS = 1000;
 
@@ -75,8 +96,12 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
   private stopped = false;
-  /** The last failure, for health (null after a round succeeds). */
-  lastError: { at: Date; message: string } | null = null;
+  private readonly slots = new Slots(SEAL_CONNECTIONS);
+
+  /** Accounts whose last round in this process failed (for health: a count, never a tenant's data). */
+  get failingAccounts(): number {
+    return this.failing.size;
+  }
 
   constructor(
     private readonly db: DataSource,
@@ -85,7 +110,10 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.unsubscribe = onCommittedEntries((recorded) => {
-      for (const accountId of new Set(recorded.map((r) => r.accountId))) void this.round(accountId, true, recorded[0]!.committed).catch(() => undefined);
+      for (const accountId of new Set(recorded.map((r) => r.accountId))) {
+        if (this.backingOff(accountId)) continue; // its last round failed: the sweep retries after the back-off
+        void this.round(accountId, true, recorded[0]!.committed).catch(() => undefined);
+      }
     });
     const sweep = () => {
       if (this.stopped) return;
@@ -119,11 +147,12 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
       rounds.runningWaits = wait;
       const p = this.sealAll(accountId, wait).finally(() => {
         if (rounds.running === p) rounds.running = null;
-        if (!rounds.running && !rounds.queued) this.rounds.delete(accountId);
+        if (!rounds.running && !rounds.queued && this.rounds.get(accountId) === rounds) this.rounds.delete(accountId);
       });
       rounds.running = p;
       return p;
     };
+    if (rounds.queued) return rounds.queued; // starts after the running one ends: it sees every commit before now
     if (!rounds.running) return start();
     if (rounds.runningSince > after && (rounds.runningWaits || !wait)) return rounds.running;
     if (!rounds.queued) {
@@ -165,19 +194,32 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
         const n = await this.sealBatch(accountId, wait);
         if (n < SEAL_BATCH) break;
       }
-      this.lastError = null;
       this.failing.delete(accountId);
     } catch (err) {
       const delay = Math.min(2 * (this.failing.get(accountId)?.delay ?? 500), 60_000);
       this.failing.set(accountId, { until: Date.now() + delay, delay });
-      this.lastError = { at: new Date(), message: (err as Error).message };
       this.logger.error({ accountId, err }, `Could not seal audit entries of account ${accountId}: ${(err as Error).message}`);
       throw err;
     }
   }
 
-  /** One batch in one transaction; returns how many entries it sealed. */
-  sealBatch(accountId: string, wait = true): Promise<number> {
+  /** Whether the account's last round failed and its back-off has not run out. */
+  private backingOff(accountId: string): boolean {
+    const f = this.failing.get(accountId);
+    return f !== undefined && Date.now() < f.until;
+  }
+
+  /** One batch in one transaction (at most SEAL_CONNECTIONS at once in a process); returns how many entries it sealed. */
+  async sealBatch(accountId: string, wait = true): Promise<number> {
+    await this.slots.take();
+    try {
+      return await this.sealBatchNow(accountId, wait);
+    } finally {
+      this.slots.give();
+    }
+  }
+
+  private sealBatchNow(accountId: string, wait: boolean): Promise<number> {
     return this.db.transaction(async (em) => {
       const store = new AuditStore((sql, params) => em.query(sql, params));
       const head = await store.lockHead(accountId, wait);
@@ -191,16 +233,21 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Accounts with entries nobody here is sealing: a round each (skipping accounts another sealer holds). */
+  /**
+   * Accounts with entries nobody here is sealing: a round each, SEAL_CONNECTIONS at a time (skipping
+   * accounts another sealer holds, and those backing off — 1 s, 2 s, … 60 s — after a failed round).
+   */
   private async sweep(): Promise<void> {
     try {
       const store = new AuditStore((sql, params) => this.db.query(sql, params));
-      for (const accountId of await store.pendingAccounts(100)) {
-        if (this.stopped) return;
-        const failing = this.failing.get(accountId);
-        if (failing && Date.now() < failing.until) continue; // backing off (1 s, 2 s, … 60 s) after a failed round
-        if (!this.rounds.has(accountId)) await this.round(accountId, false).catch(() => undefined);
-      }
+      const skip = [...this.failing.keys()].filter((a) => this.backingOff(a)).concat([...this.rounds.keys()]);
+      const due = await store.pendingAccounts(100, skip);
+      const next = () => due.shift();
+      await Promise.all(
+        Array.from({ length: SEAL_CONNECTIONS }, async () => {
+          for (let a = next(); a !== undefined && !this.stopped; a = next()) await this.round(a, false).catch(() => undefined);
+        }),
+      );
     } catch (err) {
       this.logger.warn(`Audit sealer sweep failed: ${(err as Error).message}`);
     }

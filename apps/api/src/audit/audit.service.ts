@@ -81,7 +81,7 @@ export class AuditService {
 
     const seen = new Set<string>();
     const links = [input.target, ...parents].filter((l) => {
-      const k = `${l.type}:${l.id}`;
+      const k = `${l.type}:${l.id.toLowerCase()}`;
       return seen.has(k) ? false : (seen.add(k), true);
     });
     const entry: PendingEntry = {

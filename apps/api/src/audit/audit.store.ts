@@ -245,10 +245,13 @@ export class AuditStore extends AuditChainRepository {
    * Returns its `pos` (the order entries were recorded in), which the sealer removes when it seals it.
    */
   async insertPending(entry: PendingEntry, searchText: string): Promise<string> {
+    // The links are checked here, not first by the sealer: each id a uuid, no item twice (the link table's key
+    // ignores an id's case). A bad entry fails its writer's request instead of stalling its account's sealing.
     const [row] = await this.query<{ pos: string }>(
       `INSERT INTO audit_pending (account_id, id, occurred_at, action, actor_type, actor_id, actor_name, actor_email,
          target_type, target_id, target_label, links, changes, request_id, ip, user_agent, source, search_text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18
+        WHERE (SELECT count(DISTINCT (l.type, l.id::uuid)) FROM jsonb_to_recordset($12::jsonb) AS l(type text, id text)) = jsonb_array_length($12::jsonb)
        RETURNING pos`,
       [
         entry.accountId,
@@ -271,7 +274,8 @@ export class AuditStore extends AuditChainRepository {
         searchText,
       ],
     );
-    return row!.pos;
+    if (!row) throw new Error(`Audit entry ${entry.id}: an item is linked twice`);
+    return row.pos;
   }
 
   // ---- sealing (audit/audit-sealer.ts; as the owner, one transaction per batch) ----
@@ -329,21 +333,21 @@ export class AuditStore extends AuditChainRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** Accounts with entries waiting to be sealed (the sealer's sweep), those waiting longest first. */
-  async pendingAccounts(limit: number): Promise<string[]> {
+  /** Accounts with entries waiting to be sealed (the sealer's sweep), those waiting longest first, but not `skip`. */
+  async pendingAccounts(limit: number, skip: string[] = []): Promise<string[]> {
     const rows = await this.query<{ account_id: string }>(
-      'SELECT account_id FROM audit_pending GROUP BY account_id ORDER BY min(pos) LIMIT $1',
-      [limit],
+      'SELECT account_id FROM audit_pending WHERE account_id <> ALL($2::uuid[]) GROUP BY account_id ORDER BY min(pos) LIMIT $1',
+      [limit, skip],
     );
     return rows.map((r) => r.account_id);
   }
 
-  /** Entries still sealing (of one account, or of all), and when the oldest of them was recorded. */
+  /** Entries still sealing (of one account, or of all), and when the oldest of them was recorded (the database's clock). */
   async pendingStats(accountId?: string): Promise<{ count: number; oldest: Date | null }> {
     const [row] = await this.query<{ n: string; oldest: Date | null }>(
       accountId
-        ? 'SELECT count(*) AS n, min(occurred_at) AS oldest FROM audit_pending WHERE account_id = $1'
-        : 'SELECT count(*) AS n, min(occurred_at) AS oldest FROM audit_pending',
+        ? 'SELECT count(*) AS n, min(recorded_at) AS oldest FROM audit_pending WHERE account_id = $1'
+        : 'SELECT count(*) AS n, min(recorded_at) AS oldest FROM audit_pending',
       accountId ? [accountId] : [],
     );
     return { count: Number(row?.n ?? 0), oldest: row?.oldest ?? null };

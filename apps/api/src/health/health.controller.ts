@@ -32,7 +32,7 @@ export class HealthController {
               (s) => ({
                 entries: s.count,
                 oldestSeconds: s.oldest ? Math.max(0, (Date.now() - s.oldest.getTime()) / 1000) : null,
-                lastError: this.sealer.lastError?.message ?? null,
+                failingAccounts: this.sealer.failingAccounts,
               }),
               () => undefined,
             )

@@ -31,6 +31,8 @@ export class AuditSealer1768000000000 implements MigrationInterface {
     await q.query('CREATE TABLE audit_pending (LIKE audit_entries INCLUDING DEFAULTS INCLUDING CONSTRAINTS)');
     await q.query('ALTER TABLE audit_pending DROP COLUMN seq, DROP COLUMN prev_hash, DROP COLUMN hash');
     await q.query('ALTER TABLE audit_pending ADD COLUMN pos bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY');
+    // When the writer recorded it, by the database's clock (occurred_at may be given, back-dated): how long it has been sealing.
+    await q.query('ALTER TABLE audit_pending ADD COLUMN recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()');
     await q.query('CREATE INDEX audit_pending_account_idx ON audit_pending (account_id, pos)');
     await q.query(
       `CREATE TRIGGER audit_pending_no_update BEFORE UPDATE ON audit_pending FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()`,
@@ -47,6 +49,8 @@ export class AuditSealer1768000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    const n = ((await q.query('SELECT count(*)::int AS n FROM audit_pending')) as Array<{ n: number }>)[0]?.n ?? 0;
+    if (n > 0) throw new Error(`audit_pending still holds ${n} entries not sealed: start the API or worker until they are, then revert`);
     await q.query('ALTER TABLE audit_entries DROP COLUMN sealed_at');
     await q.query(`GRANT UPDATE ON audit_heads TO ${ROLE}`);
     await q.query('DROP TABLE audit_pending');
