@@ -170,7 +170,7 @@ describe('health', () => {
     try {
       const res = await typedClient(new ApiClient(t.url)).health.check();
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'ok', db: 'up', redis: 'up' });
+      expect(res.body).toEqual({ status: 'ok', db: 'up', redis: 'up', sealing: expect.objectContaining({ entries: expect.any(Number), failingAccounts: 0 }) });
     } finally {
       await t.close();
     }
@@ -198,7 +198,7 @@ describe('health', () => {
     try {
       const res = await typedClient(new ApiClient(t.url)).health.check();
       expect(res.status).toBe(503);
-      expect(res.body).toEqual({ status: 'degraded', db: 'up', redis: 'down' });
+      expect(res.body).toEqual({ status: 'degraded', db: 'up', redis: 'down', sealing: expect.objectContaining({ entries: expect.any(Number), failingAccounts: 0 }) });
     } finally {
       await t.close();
     }

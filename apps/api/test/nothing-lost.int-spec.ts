@@ -237,6 +237,7 @@ describe('nothing lost under load and faults (private PostgreSQL and Redis)', ()
   }
 
   async function countsBefore(tenants: Tenant[]): Promise<Map<string, number>> {
+    await allSealed(tenants.map((t) => t.accountId)); // the set-up's own entries (responses do not wait for them)
     const rows = await query<{ account_id: string; n: number }>(
       'SELECT account_id, count(*)::int AS n FROM audit_entries WHERE account_id = ANY($1) GROUP BY account_id',
       [tenants.map((t) => t.accountId)],
