@@ -100,7 +100,12 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+    if (found.rowCount === 0) {
+      // Another process (the worker beside the API) may create it at the same moment: that is as good.
+      await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04' && err.code !== '23505') throw err; // duplicate_database, or the catalog's unique index
+      });
+    }
   } finally {
     await client.end();
   }
@@ -111,10 +116,20 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
   await ensureDatabase(databaseUrl);
   const ds = new DataSource(dataSourceOptions(databaseUrl));
   await ds.initialize();
+  // The API and the worker both migrate when they start (`npm start` starts them together): one at a time,
+  // under a session advisory lock, or both run the first migration on an empty database and one fails.
+  const lock = ds.createQueryRunner();
   try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const ran = await ds.runMigrations({ transaction: 'each' });
     return ran.map((m) => m.name);
   } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
     await ds.destroy();
   }
 }
+
+/** The advisory lock key migrations run under ('keyledger' as a number). */
+const MIGRATION_LOCK = 0x6b65796c6564;
