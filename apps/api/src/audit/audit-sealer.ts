@@ -155,15 +155,12 @@ export class AuditSealer implements OnApplicationBootstrap, OnApplicationShutdow
     if (rounds.queued) return rounds.queued; // starts after the running one ends: it sees every commit before now
     if (!rounds.running) return start();
     if (rounds.runningSince > after && (rounds.runningWaits || !wait)) return rounds.running;
-    if (!rounds.queued) {
-      const q = rounds.running
-        .catch(() => undefined)
-        .then(() => {
-          rounds.queued = null;
-          return start();
-        });
-      rounds.queued = q;
-    }
+    rounds.queued = rounds.running
+      .catch(() => undefined)
+      .then(() => {
+        rounds.queued = null;
+        return start();
+      });
     return rounds.queued;
   }
 

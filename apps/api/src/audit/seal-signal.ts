@@ -1,6 +1,6 @@
 import { type QueryRunner } from 'typeorm';
 import { ClsServiceManager } from 'nestjs-cls';
-import { type RequestStore } from '../common/request-context';
+import { type RequestStore, type SealingNote } from '../common/request-context';
 
 /**
  * How the sealer learns that entries were committed, without the writer knowing the sealer:
@@ -9,12 +9,8 @@ import { type RequestStore } from '../common/request-context';
  * wait for them to be sealed) and to the sealer (which starts a round for their accounts at once).
  * A rolled-back transaction's notes are dropped with it.
  */
-export interface Recorded {
-  accountId: string;
-  pos: string;
-  /** When its transaction committed, on this process's `tick()` clock (set at COMMIT). */
-  committed?: number;
-}
+/** An entry recorded by a transaction; `committed`: when it committed, on this process's `tick()` clock (set at COMMIT). */
+export type Recorded = SealingNote;
 
 let clock = 0;
 /** A process-wide counter that orders commits and sealing rounds: a round that starts after a commit's tick sees its entries. */

@@ -15,6 +15,13 @@ export interface Principal {
   source: AuditContext['source'];
 }
 
+/** An audit entry a request committed, not sealed yet (audit/seal-signal.ts's Recorded). */
+export interface SealingNote {
+  accountId: string;
+  pos: string;
+  committed?: number;
+}
+
 export interface RequestStore extends ClsStore {
   principal?: Principal;
   ip?: string;
@@ -30,7 +37,7 @@ export interface RequestStore extends ClsStore {
    * contexts (every `txHost.withTransaction` runs in a shallow copy of the store) share it, so what a
    * transaction notes is still there after it returns.
    */
-  progress?: { committed: boolean; sealing?: Array<{ accountId: string; pos: string; committed?: number }> };
+  progress?: { committed: boolean; sealing?: SealingNote[] };
 }
 
 function cls() {
@@ -79,7 +86,7 @@ export function startProgress(rawRequest?: unknown): void {
 }
 
 /** The entries a request committed and that its response waits for (see startProgress). */
-export function sealingOf(rawRequest: unknown): Array<{ accountId: string; pos: string; committed?: number }> | undefined {
+export function sealingOf(rawRequest: unknown): SealingNote[] | undefined {
   return ((rawRequest as Record<symbol, unknown>)[PROGRESS] as RequestStore['progress'])?.sealing;
 }
 
