@@ -42,7 +42,7 @@ export async function createApp(env: Env): Promise<NestFastifyApplication> {
   const fastify = app.getHttpAdapter().getInstance();
   const sealer = app.get(AuditSealer);
   fastify.addHook('onSend', async (req, reply) => {
-    // An audited response goes out once its entries are sealed (or after AUDIT_SEAL_WAIT_MS, still sealing).
+    // With AUDIT_SEAL_WAIT_MS > 0 an audited response waits that long at most for its entries' seal (default 0: not at all).
     const sealing = sealingOf(req.raw);
     if (sealing?.length) await sealer.settle(sealing.splice(0));
     reply.header('x-request-id', req.id);
